@@ -1,0 +1,17 @@
+import type { Command } from './command.js';
+
+/**
+ * Every CLI command, loaded lazily so that `hetbench gpus` never pays for opening a GPU.
+ * Keep in the order `hetbench --help` should list them.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const commands: readonly CommandEntry[] = [
+  { name: 'start', summary: 'the default job that `npm start` runs', load: async () => (await import('./start.js')).startCommand },
+  { name: 'doctor', summary: 'show the WebGPU adapter, backend, features and limits', load: async () => (await import('./doctor.js')).doctorCommand },
+  { name: 'matmul', summary: 'run one verified matmul on the GPU and time it', load: async () => (await import('./matmul.js')).matmulCommand },
+];

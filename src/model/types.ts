@@ -1,0 +1,117 @@
+/**
+ * The contract between the cluster model (hardware, cluster, workload, cost model) and what
+ * stands on it (policies, simulator, measured runner, reports). Pure data; no GPU.
+ *
+ * Units are in the names: S = seconds, GB = 1e9 bytes, TBs = 1e12 bytes/s, GBs = 1e9 bytes/s,
+ * Tflops = 1e12 FLOP/s. "Sequence" is the unit of batch: one training sample of seqLen tokens.
+ */
+
+/** Where a catalog number comes from: a datasheet URL or document, with a short note. */
+export interface Source {
+  readonly url: string;
+  readonly note?: string;
+}
+
+export interface GpuSpec {
+  /** Catalog key, lower-case: 'h100-sxm', 'h200-sxm', 'gb200', ... */
+  readonly id: string;
+  readonly name: string;
+  readonly vendor: 'nvidia' | 'amd' | 'intel' | 'other';
+  /** Dense (never sparse) BF16/FP16 tensor throughput. */
+  readonly bf16DenseTflops: number;
+  readonly fp32Tflops: number;
+  readonly memoryGB: number;
+  readonly memoryBandwidthTBs: number;
+  /** Per-GPU scale-up (NVLink/Infinity Fabric) bandwidth, one direction; null for PCIe-only cards. */
+  readonly scaleUpGBs: number | null;
+  readonly tdpW: number;
+  /** Source of every number above, keyed by field name. */
+  readonly sources: Readonly<Record<'bf16DenseTflops' | 'fp32Tflops' | 'memoryGB' | 'memoryBandwidthTBs' | 'scaleUpGBs' | 'tdpW', Source>>;
+}
+
+export interface ClusterGroup {
+  /** GpuSpec.id */
+  readonly gpu: string;
+  readonly count: number;
+  /** GPUs per scale-up domain (8 for HGX, 72 for NVL72, 1 for PCIe cards). */
+  readonly scaleUpDomain: number;
+  /** Scale-out (InfiniBand/Ethernet) bandwidth per GPU, GB/s one direction. */
+  readonly scaleOutGBs: number;
+}
+
+export interface ClusterSpec {
+  readonly name: string;
+  readonly description?: string;
+  readonly groups: readonly ClusterGroup[];
+}
+
+/** One GEMM C[m x n] = A[m x k] * B[k x n] of a training step, `count` times per micro-batch. */
+export interface Gemm {
+  readonly name: string;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly count: number;
+  readonly phase: 'forward' | 'backward' | 'recompute';
+}
+
+export interface WorkloadSpec {
+  readonly name: string;
+  readonly params: number;
+  readonly layers: number;
+  readonly hidden: number;
+  readonly ffnHidden: number;
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly vocab: number;
+  readonly seqLen: number;
+  /** Global batch: explicit sequences per step, or sequences per GPU times the cluster size. */
+  readonly globalBatch: { readonly sequences: number } | { readonly sequencesPerGpu: number };
+  readonly dtype: 'bf16' | 'fp16' | 'fp32';
+  readonly recompute: boolean;
+}
+
+/**
+ * The modelled cost of one GPU generation (one cluster group) in one cluster.
+ * Every GPU of the class that is given b sequences takes `timeS(b)` of compute.
+ */
+export interface ClassCost {
+  /** Index of the group in ClusterSpec.groups. */
+  readonly index: number;
+  readonly gpu: GpuSpec;
+  readonly count: number;
+  /** Compute seconds for a per-GPU batch of b sequences (b >= 0 integer); timeS(0) = 0; non-decreasing. */
+  timeS(b: number): number;
+  /** Affine fit t(b) ~= fixedS + perSequenceS * b over the useful range (closed-form policies). */
+  readonly fixedS: number;
+  readonly perSequenceS: number;
+  /** The largest per-GPU batch (sequences) that fits in memory; 0 if not even one does. */
+  readonly memoryCapSequences: number;
+  /** Peak FLOP/s of one GPU of this class at the workload's dtype (for MFU). */
+  readonly peakFlops: number;
+}
+
+/** Everything the policies and simulator need about one cluster running one workload. */
+export interface ClusterModel {
+  readonly cluster: ClusterSpec;
+  readonly workload: WorkloadSpec;
+  readonly classes: readonly ClassCost[];
+  /** Total GPUs. */
+  readonly gpus: number;
+  /** Sequences per step, exact. */
+  readonly globalBatch: number;
+  readonly tokensPerSequence: number;
+  /** Model FLOPs per sequence (forward + backward, without recomputation). */
+  readonly flopsPerSequence: number;
+  /** Gradient all-reduce time per step (hierarchical ring, slowest link), seconds. */
+  readonly allReduceS: number;
+  /** Fraction of the all-reduce hidden behind backward compute, in [0, 1]. */
+  readonly overlap: number;
+}
+
+/**
+ * A split of the global batch: sequences per class (integers summing to globalBatch).
+ * Inside a class of n GPUs given s sequences, s mod n GPUs take ceil(s/n) and the rest floor(s/n),
+ * so the class's slowest GPU runs ceil(s/n).
+ */
+export type Allocation = readonly number[];
