@@ -53,6 +53,12 @@ export interface Gemm {
   readonly k: number;
   readonly count: number;
   readonly phase: 'forward' | 'backward' | 'recompute';
+  /**
+   * How many of the `count` GEMMs run together in one batched launch (attention: heads x
+   * sequences of one layer). Absent means 1. Only the cost model's efficiency uses it: a
+   * batched launch fills the GPU like one GEMM with `batch` times the outputs.
+   */
+  readonly batch?: number;
 }
 
 export interface WorkloadSpec {

@@ -1,0 +1,80 @@
+import type { ClassCost, ClusterModel, ClusterSpec, GpuSpec, WorkloadSpec } from './types.js';
+import { SpecError } from '../errors.js';
+import { findGpu } from '../hardware/catalog.js';
+import { flopsPerSequence, gradientBytes } from '../workload/gemms.js';
+import { hierarchicalAllReduce, type AllReduceBreakdown, type RingGroup } from './allreduce.js';
+import { affineFit, computeCurve, peakFlopsFor } from './compute-curve.js';
+import { memoryBreakdown } from './memory-cap.js';
+
+/** Fraction of the gradient all-reduce hidden behind backward compute when not given. */
+export const DEFAULT_OVERLAP = 0.5;
+/** Largest global batch accepted (sequences). */
+export const MAX_GLOBAL_BATCH = 1e12;
+
+export interface ClusterModelOptions {
+  /** GPUs to resolve groups against (a spec's merged list); the catalog when absent. */
+  readonly gpus?: readonly GpuSpec[];
+  /** Fraction of the all-reduce hidden behind compute, [0, 1]. */
+  readonly overlap?: number;
+  /** Sequences per step, overriding the workload's global batch. */
+  readonly globalBatch?: number;
+}
+
+/**
+ * The cost model of one workload on one cluster: for each generation (group) its compute
+ * curve t(b), affine fit and memory cap; the exact global batch; the all-reduce time.
+ * Throws SpecError for an unknown GPU or an invalid option.
+ */
+export function buildClusterModel(cluster: ClusterSpec, workload: WorkloadSpec, options: ClusterModelOptions = {}): ClusterModel {
+  const gpus = cluster.groups.reduce((n, g) => n + g.count, 0);
+  if (gpus < 1) throw new SpecError('$.groups', cluster.groups.length, 'must hold at least one GPU.');
+  const globalBatch = resolveGlobalBatch(workload, gpus, options.globalBatch);
+  const overlap = options.overlap ?? DEFAULT_OVERLAP;
+  if (!Number.isFinite(overlap) || overlap < 0 || overlap > 1) throw new SpecError('overlap', overlap, 'must be a fraction from 0 to 1.');
+  const specs = cluster.groups.map((g, i) => {
+    try {
+      return findGpu(g.gpu, options.gpus);
+    } catch (err) {
+      if (err instanceof SpecError) throw new SpecError(`$.groups[${i}].gpu`, g.gpu, err.fix);
+      throw err;
+    }
+  });
+  const classes: ClassCost[] = cluster.groups.map((g, index) => {
+    const gpu = specs[index] as GpuSpec;
+    const timeS = computeCurve(gpu, workload, gpus);
+    const memoryCapSequences = memoryBreakdown(gpu, workload, gpus).capSequences;
+    const { fixedS, perSequenceS } = affineFit(timeS, Math.min(memoryCapSequences, 64));
+    return { index, gpu, count: g.count, timeS, fixedS, perSequenceS, memoryCapSequences, peakFlops: peakFlopsFor(gpu, workload) };
+  });
+  return {
+    cluster,
+    workload,
+    classes,
+    gpus,
+    globalBatch,
+    tokensPerSequence: workload.seqLen,
+    flopsPerSequence: flopsPerSequence(workload),
+    allReduceS: allReduceBreakdown(cluster, workload, specs).totalS,
+    overlap,
+  };
+}
+
+/** The hierarchical-ring all-reduce of the workload's gradients on this cluster, phase by phase. */
+export function allReduceBreakdown(cluster: ClusterSpec, workload: WorkloadSpec, specs: readonly GpuSpec[]): AllReduceBreakdown {
+  const ring: RingGroup[] = cluster.groups.map((g, i) => ({
+    count: g.count,
+    scaleUpDomain: g.scaleUpDomain,
+    // A PCIe card in a multi-GPU "domain" talks to its neighbours through the host and NIC.
+    scaleUpGBs: specs[i]?.scaleUpGBs ?? g.scaleOutGBs,
+    scaleOutGBs: g.scaleOutGBs,
+  }));
+  return hierarchicalAllReduce(gradientBytes(workload), ring);
+}
+
+function resolveGlobalBatch(w: WorkloadSpec, gpus: number, override: number | undefined): number {
+  const batch = override ?? ('sequences' in w.globalBatch ? w.globalBatch.sequences : w.globalBatch.sequencesPerGpu * gpus);
+  if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_GLOBAL_BATCH) {
+    throw new SpecError(override === undefined ? '$.globalBatch' : 'globalBatch', batch, `must be a whole number of sequences from 1 to ${MAX_GLOBAL_BATCH.toExponential()}.`);
+  }
+  return batch;
+}
