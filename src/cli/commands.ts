@@ -14,4 +14,7 @@ export const commands: readonly CommandEntry[] = [
   { name: 'start', summary: 'the default job that `npm start` runs', load: async () => (await import('./start.js')).startCommand },
   { name: 'doctor', summary: 'show the WebGPU adapter, backend, features and limits', load: async () => (await import('./doctor.js')).doctorCommand },
   { name: 'matmul', summary: 'run one verified matmul on the GPU and time it', load: async () => (await import('./matmul.js')).matmulCommand },
+  { name: 'compare', summary: 'compare reports: regression verdicts, or a hardware table across adapters', load: async () => (await import('./compare.js')).compareCommand },
+  { name: 'export', summary: 'export a report for github-action-benchmark (gab) or Bencher (bmf)', load: async () => (await import('./export.js')).exportCommand },
+  { name: 'report', summary: 'render a saved report as HTML (SVG charts) or Markdown', load: async () => (await import('./report.js')).reportCommand },
 ];

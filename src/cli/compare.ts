@@ -1,0 +1,143 @@
+import { basename } from 'node:path';
+import { UsageError } from '../errors.js';
+import { adapterLabel } from '../report/adapter.js';
+import { compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES, type CompareOptions } from '../report/compare.js';
+import { comparisonTable, hardwareRows } from '../report/compare-table.js';
+import { hardwareTable } from '../report/hardware.js';
+import { loadReport } from '../report/load.js';
+import { renderComparisonMarkdown, renderHardwareMarkdown } from '../report/markdown.js';
+import type { Report } from '../report/schema.js';
+import { writeStepSummary } from '../report/step-summary.js';
+import type { Table } from '../report/table.js';
+import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
+import type { Command } from './command.js';
+import { formatTable, paint, printJson, writeFileAtomic } from './output.js';
+
+const help = `
+Usage: hetbench compare BASE.json HEAD.json [options]
+       hetbench compare A.json B.json C.json ...
+
+Compares two reports metric by metric: the ratio head/base of the medians, a bootstrap
+confidence interval of that ratio, a two-sided Mann-Whitney U test on the raw samples, and a
+verdict. A metric regresses only when the change is significant (p < alpha) AND beyond the
+threshold in its worse direction (each metric says whether lower or higher is better).
+Metrics need at least ${MIN_SAMPLES} samples per side to be testable; with fewer they stay "unchanged".
+
+With more than two reports, or two from different adapters, prints one hardware comparison
+table (adapter, kernel GFLOP/s per shape, roofline, straggler figures) instead of verdicts.
+
+Options:
+  --threshold PCT   smallest change that counts, in percent (default ${DEFAULT_COMPARE_OPTIONS.threshold * 100})
+  --alpha A         significance level; the CI is the (1 - A) interval (default ${DEFAULT_COMPARE_OPTIONS.alpha})
+  --format F        text | md | json (default text)
+  --force           give verdicts even when the adapters differ
+  --md FILE         also write the Markdown summary to FILE
+  -h, --help        show this help
+
+When GITHUB_STEP_SUMMARY is set, the Markdown summary is appended to it (kept under 1 MiB).
+
+Exit codes: 0 no regression (or hardware table), 1 at least one metric regressed, 2 bad input.
+See docs/compare.md for the method and its measured error rates.
+`;
+
+type Format = 'text' | 'md' | 'json';
+
+export const compareCommand: Command = {
+  name: 'compare',
+  summary: 'compare reports: regression verdicts, or a hardware table across adapters',
+  help,
+  async run(argv) {
+    const { values, positionals } = parseCommandArgs(
+      'compare',
+      argv,
+      {
+        threshold: { type: 'string' },
+        alpha: { type: 'string' },
+        format: { type: 'string' },
+        force: { type: 'boolean' },
+        md: { type: 'string' },
+      },
+      true,
+    );
+    if (positionals.length < 2) throw new UsageError('compare', positionals.join(' '), "needs at least two report files: 'hetbench compare BASE.json HEAD.json'.");
+    const rawThreshold = stringFlag(values, 'threshold');
+    const options: CompareOptions = {
+      threshold: numberFlag('--threshold', rawThreshold?.replace(/%$/, ''), DEFAULT_COMPARE_OPTIONS.threshold * 100, 0, 1000) / 100,
+      alpha: numberFlag('--alpha', stringFlag(values, 'alpha'), DEFAULT_COMPARE_OPTIONS.alpha, 1e-9, 0.5),
+    };
+    const format = choiceFlag<Format>('--format', stringFlag(values, 'format'), 'text', ['text', 'md', 'json']);
+    const mdFile = stringFlag(values, 'md');
+    const inputs = positionals.map((path) => ({ path, label: basename(path), report: loadReport(path) }));
+    return runCompare(inputs, options, format, boolFlag(values, 'force'), mdFile);
+  },
+};
+
+interface Input {
+  readonly path: string;
+  readonly label: string;
+  readonly report: Report;
+}
+
+function runCompare(inputs: readonly Input[], options: CompareOptions, format: Format, force: boolean, mdFile: string | undefined): number {
+  const [base, head] = inputs;
+  if (base === undefined || head === undefined) return 2;
+  const cmp = inputs.length === 2 ? compareReports(base.report, head.report, options) : null;
+  if (cmp === null || (!cmp.sameAdapter && !force)) {
+    const note =
+      cmp === null
+        ? undefined
+        : `Different adapters: ${base.label} ran on ${adapterLabel(base.report.environment.adapter)}, ${head.label} on ${adapterLabel(head.report.environment.adapter)}. Showing a hardware comparison instead of regression verdicts; pass --force for verdicts.`;
+    const hw = hardwareTable(inputs);
+    emitMarkdown(renderHardwareMarkdown(hw, note), mdFile);
+    if (format === 'json') printJson({ mode: 'hardware', note: note ?? null, ...hw });
+    else if (format === 'md') process.stdout.write(renderHardwareMarkdown(hw, note));
+    else process.stdout.write(`${note === undefined ? '' : `${paint('yellow', note)}\n\n`}${textTable(hardwareRows(hw))}\n`);
+    return 0;
+  }
+  if (cmp.metrics.length === 0) {
+    throw new UsageError(
+      head.path,
+      `${head.report.kind} report`,
+      `has no metric in common with ${base.path} (${base.report.kind} report); compare two reports of the same kind and command.`,
+    );
+  }
+  const labels = { base: base.label, head: head.label };
+  const md = renderComparisonMarkdown(cmp, labels);
+  emitMarkdown(md, mdFile);
+  if (format === 'json') {
+    printJson({ mode: 'verdicts', base: base.path, head: head.path, method: { test: 'mann-whitney-u, two-sided', interval: 'percentile bootstrap of the ratio of medians, 2000 resamples, seeded per metric' }, ...cmp });
+  } else if (format === 'md') {
+    process.stdout.write(md);
+  } else {
+    const lines = [
+      `${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}${cmp.sameAdapter ? '' : paint('yellow', ' (adapters differ: --force)')}`,
+      `threshold ${options.threshold * 100}%, alpha ${options.alpha}; Mann-Whitney U test, bootstrap CI of the ratio of medians`,
+      '',
+      textTable(comparisonTable(cmp)),
+      '',
+      cmp.regressions > 0
+        ? paint('red', `${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'}`)
+        : paint('green', `no regressions, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'}`),
+    ];
+    if (cmp.onlyInBase.length > 0) lines.push(`only in ${base.label}: ${cmp.onlyInBase.join(', ')}`);
+    if (cmp.onlyInHead.length > 0) lines.push(`only in ${head.label}: ${cmp.onlyInHead.join(', ')}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return cmp.regressions > 0 ? 1 : 0;
+}
+
+function textTable(t: Table): string {
+  const rows = t.rows.map((r, i) => {
+    const tone = t.tones?.[i];
+    if (tone === undefined) return r;
+    const style = tone === 'bad' ? 'red' : 'green';
+    return r.map((c, j) => (j === r.length - 1 ? paint(style, c) : c));
+  });
+  return formatTable(t.header, rows);
+}
+
+/** --md FILE, and the job summary when running under GitHub Actions. */
+export function emitMarkdown(md: string, mdFile: string | undefined): void {
+  if (mdFile !== undefined) writeFileAtomic(mdFile, md);
+  writeStepSummary(md);
+}

@@ -1,0 +1,138 @@
+import { adapterLabel } from './adapter.js';
+import { convergenceChart } from './charts/convergence.js';
+import { decompositionChart } from './charts/decomposition.js';
+import { kernelChart } from './charts/kernels.js';
+import { timelineChart } from './charts/timeline.js';
+import { utilizationChart } from './charts/utilization.js';
+import { percent, seconds, sig } from './format.js';
+import type { BenchReport, Report, RunReport } from './schema.js';
+import { esc } from './svg.js';
+
+/**
+ * One self-contained HTML page: inline CSS and SVG, no scripts, no fonts, no network. The
+ * Content-Security-Policy forbids every fetch, so a renderer bug that referenced an outside
+ * resource shows up as a console error in the headless-Chromium test instead of a page that
+ * quietly works only online.
+ */
+export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+const CSS = `
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:1000px;padding:24px}
+h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
+.meta{color:#555;margin:0 0 12px}.warn{background:#fff4e5;border-left:4px solid #e69f00;padding:8px 12px}
+table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
+th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right}th:first-child,td:first-child{text-align:left}
+th{background:#f6f6f6;font-weight:600}
+figure{margin:8px 0 16px}figcaption{color:#555;font-size:13px;margin-top:4px}
+svg{max-width:100%;height:auto;display:block}
+svg .lbl{font-size:12px;fill:#333}svg .sm{font-size:10px;fill:#333}svg .hd{font-size:13px;font-weight:600;fill:#111}svg .inbar{font-size:12px;fill:#fff;font-weight:600}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}dt{color:#555}dd{margin:0}
+`;
+
+export function renderHtml(report: Report): string {
+  const title = `hetbench ${report.kind} report — ${adapterLabel(report.environment.adapter)}`;
+  const sections = report.kind === 'run' ? runSections(report) : benchSections(report);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>${esc(title)}</h1>
+<p class="meta">hetbench ${esc(report.tool.version)} · ${esc(report.createdAt)} · timing: ${esc(report.environment.timing)}</p>
+</header>
+<main>
+${sections.join('\n')}
+${environmentSection(report)}
+</main>
+</body>
+</html>
+`;
+}
+
+function section(heading: string, ...parts: string[]): string {
+  return `<section>\n<h2>${esc(heading)}</h2>\n${parts.join('\n')}\n</section>`;
+}
+
+function fig(svg: string, caption: string): string {
+  return `<figure>\n${svg}\n<figcaption>${esc(caption)}</figcaption>\n</figure>`;
+}
+
+function table(header: readonly string[], rows: readonly (readonly string[])[], caption: string): string {
+  return `<table>\n<caption class="meta">${esc(caption)}</caption>\n<thead><tr>${header.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows
+    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+    .join('\n')}\n</tbody>\n</table>`;
+}
+
+function runSections(r: RunReport): string[] {
+  const out: string[] = [];
+  if (r.status === 'partial') out.push(`<p class="warn" role="alert">Partial run: ${esc(r.failure ?? 'stopped early')}. Figures cover what completed.</p>`);
+  const cluster = r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ');
+  out.push(`<p>Cluster: <strong>${esc(cluster)}</strong> · ${r.inputs.steps} steps per policy${r.inputs.quick ? ' (quick)' : ''} · seed ${r.inputs.seed} · wall time ${esc(seconds(r.wallS))}</p>`);
+  out.push(
+    section(
+      'Policies',
+      table(
+        ['policy', 'step (measured)', 'step (model)', 'speedup', 'straggler loss', 'MFU', 'tokens/s', ...r.classes.map((c) => `${c.gpu} share`)],
+        r.policies.map((p) => {
+          const total = p.allocation.reduce((a, b) => a + b, 0) || 1;
+          return [
+            p.policy,
+            seconds(p.measured.stepS),
+            seconds(p.predicted.stepS),
+            `×${sig(p.measured.speedup)}`,
+            percent(p.measured.stragglerLoss),
+            percent(p.measured.mfu),
+            sig(p.measured.tokensPerS),
+            ...r.classes.map((_, i) => percent((p.allocation[i] ?? 0) / total)),
+          ];
+        }),
+        'Measured on the local GPU (time-dilated per generation) and predicted by the analytic model; shares are of the global batch.',
+      ),
+    ),
+  );
+  if (r.policies.length > 0) {
+    out.push(section('One step per policy', fig(timelineChart(r), "Each policy's median measured step. Grey is time a generation spends waiting for the slowest one.")));
+    out.push(section('Utilization per generation', fig(utilizationChart(r), 'Busy fraction = compute time / step time, measured.')));
+  }
+  const conv = convergenceChart(r);
+  if (conv !== null) out.push(section('Adaptive policy convergence', fig(conv, 'Step time of the adaptive policy as it re-estimates each generation’s speed; dashed lines are other policies’ medians.')));
+  if (r.decomposition !== null) out.push(section('Where lockstep loses time', fig(decompositionChart(r.decomposition), 'Fractions of total GPU-time, from the model.')));
+  return out;
+}
+
+function benchSections(r: BenchReport): string[] {
+  const out: string[] = [];
+  if (r.roofline !== null) {
+    const rf = r.roofline;
+    out.push(`<p>Roofline: FMA f32 <strong>${sig(rf.fmaF32Gflops)}</strong> GFLOP/s${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${sig(rf.fmaF16Gflops)}</strong> GFLOP/s`}, memory <strong>${sig(rf.bandwidthGBs)}</strong> GB/s</p>`);
+  }
+  out.push(section('Kernels', fig(kernelChart(r), 'Median GFLOP/s over repetitions.'), table(
+    ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
+    r.kernels.map((k) => [k.kernel, `${k.m}×${k.n}×${k.k}`, k.dtype, sig(k.gflops), k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak)]),
+    'Kernels measured in this run.',
+  )));
+  if (r.blas !== null && r.blas.length > 0) {
+    out.push(section('CPU BLAS reference', table(['shape', 'GFLOP/s'], r.blas.map((b) => [`${b.m}×${b.n}×${b.k}`, sig(b.gflops)]), 'numpy sgemm on the same CPU, same run.')));
+  }
+  return out;
+}
+
+function environmentSection(r: Report): string {
+  const e = r.environment;
+  const rows: [string, string][] = [
+    ['adapter', adapterLabel(e.adapter)],
+    ['OS', e.os],
+    ['CPU', `${e.cpu} (${e.cores} cores)`],
+    ['Node', e.node],
+    ['webgpu', e.webgpu],
+    ['Dawn toggles', e.dawnToggles.join(', ') || 'none'],
+    ['commit', e.gitSha ?? 'unknown'],
+  ];
+  return section('Environment', `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`);
+}

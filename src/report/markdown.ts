@@ -1,0 +1,95 @@
+import { adapterLabel } from './adapter.js';
+import type { Comparison } from './compare.js';
+import { comparisonTable, hardwareRows } from './compare-table.js';
+import { percent, sig } from './format.js';
+import type { HardwareTable } from './hardware.js';
+import type { BenchReport, Report, RunReport } from './schema.js';
+import { markdownTable } from './table.js';
+
+/**
+ * GitHub-flavoured Markdown summaries: for a PR comment or a job's step summary. Tables only,
+ * no HTML, so they read the same in a terminal pager.
+ */
+export function renderMarkdown(report: Report): string {
+  const env = report.environment;
+  const head = [
+    `## hetbench ${report.kind} report`,
+    '',
+    `Adapter: **${adapterLabel(env.adapter)}** · timing: ${env.timing} · hetbench ${report.tool.version} · ${report.createdAt}${env.gitSha ? ` · commit \`${env.gitSha.slice(0, 12)}\`` : ''}`,
+    '',
+  ];
+  const body = report.kind === 'run' ? runBody(report) : benchBody(report);
+  return `${[...head, ...body].join('\n').trimEnd()}\n`;
+}
+
+function runBody(r: RunReport): string[] {
+  const out: string[] = [];
+  if (r.status === 'partial') out.push(`> **Partial run**: ${r.failure ?? 'stopped early'}`, '');
+  out.push(`Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ')} · ${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`, '');
+  out.push(
+    markdownTable({
+      header: ['policy', 'step (measured)', 'step (model)', 'speedup', 'straggler loss', 'MFU', 'tokens/s', ...r.classes.map((c) => `${c.gpu} busy`)],
+      rows: r.policies.map((p) => [
+        p.policy,
+        `${sig(p.measured.stepS)} s`,
+        `${sig(p.predicted.stepS)} s`,
+        `×${sig(p.measured.speedup)}`,
+        percent(p.measured.stragglerLoss),
+        percent(p.measured.mfu),
+        sig(p.measured.tokensPerS),
+        ...r.classes.map((_, i) => percent(p.measured.busy[i] ?? Number.NaN)),
+      ]),
+    }),
+    '',
+  );
+  const d = r.decomposition;
+  if (d !== null) {
+    out.push(
+      `Lockstep loss ${percent(d.total)} of GPU-time: generation mix ${percent(d.generationMix)}, jitter ${percent(d.jitter)}, communication ${percent(d.communication)}, memory caps ${percent(d.memoryCaps)}.`,
+      '',
+    );
+  }
+  return out;
+}
+
+function benchBody(r: BenchReport): string[] {
+  const out: string[] = [];
+  if (r.roofline !== null) {
+    out.push(`Roofline: FMA f32 ${sig(r.roofline.fmaF32Gflops)} GFLOP/s${r.roofline.fmaF16Gflops === null ? '' : `, f16 ${sig(r.roofline.fmaF16Gflops)} GFLOP/s`}, memory ${sig(r.roofline.bandwidthGBs)} GB/s`, '');
+  }
+  out.push(
+    markdownTable({
+      header: ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
+      rows: r.kernels.map((k) => [k.kernel, `${k.m}×${k.n}×${k.k}`, k.dtype, sig(k.gflops), k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak)]),
+    }),
+    '',
+  );
+  return out;
+}
+
+export interface ComparisonLabels {
+  readonly base: string;
+  readonly head: string;
+}
+
+export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabels): string {
+  const verdict = cmp.regressions > 0 ? `**${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}**` : 'no regressions';
+  const lines = [
+    `## hetbench compare: ${labels.base} → ${labels.head}`,
+    '',
+    `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; Mann-Whitney U, bootstrap CI of the ratio of medians).`,
+    '',
+    markdownTable(comparisonTable(cmp)),
+    '',
+  ];
+  if (cmp.onlyInBase.length > 0) lines.push(`Only in base: ${cmp.onlyInBase.map((n) => `\`${n}\``).join(', ')}`, '');
+  if (cmp.onlyInHead.length > 0) lines.push(`Only in head: ${cmp.onlyInHead.map((n) => `\`${n}\``).join(', ')}`, '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+export function renderHardwareMarkdown(hw: HardwareTable, note?: string): string {
+  const lines = ['## hetbench hardware comparison', ''];
+  if (note !== undefined) lines.push(`> ${note}`, '');
+  lines.push(markdownTable(hardwareRows(hw)), '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}

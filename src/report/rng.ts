@@ -1,0 +1,32 @@
+/**
+ * Small seeded PRNG (mulberry32) for the report's statistics. Compare must give the same
+ * verdict every time it is run on the same two files, so nothing here uses Math.random().
+ */
+export type Rng = () => number;
+
+export function mulberry32(seed: number): Rng {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** FNV-1a of a string: a stable per-metric seed, so adding a metric does not shift the others' resamples. */
+export function hashSeed(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Standard normal draw (Box-Muller), for synthetic noise in fixtures and tests. */
+export function normal(rng: Rng): number {
+  const u = Math.max(rng(), Number.MIN_VALUE);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
+}

@@ -1,0 +1,78 @@
+/**
+ * Minimal SVG building blocks for the HTML report. Strings, not a DOM: the report must be
+ * renderable in Node without a browser, and stay a single self-contained file.
+ */
+
+/** Okabe-Ito: distinguishable with the common colour-vision deficiencies. */
+export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
+export const IDLE = '#d9d9d9';
+export const COMM = '#7f3c8d';
+
+export function color(i: number): string {
+  return PALETTE[i % PALETTE.length] ?? '#000000';
+}
+
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** Rounds coordinates so the page stays small and diffs stay readable. */
+export const r2 = (x: number): string => String(Math.round(x * 100) / 100);
+
+type Attrs = Readonly<Record<string, string | number>>;
+
+function attrs(a: Attrs): string {
+  return Object.entries(a)
+    .map(([k, v]) => ` ${k}="${typeof v === 'number' ? r2(v) : esc(v)}"`)
+    .join('');
+}
+
+export function rect(a: Attrs, tooltip?: string): string {
+  return tooltip === undefined ? `<rect${attrs(a)}/>` : `<rect${attrs(a)}><title>${esc(tooltip)}</title></rect>`;
+}
+
+export function text(a: Attrs, content: string): string {
+  return `<text${attrs(a)}>${esc(content)}</text>`;
+}
+
+export function line(a: Attrs): string {
+  return `<line${attrs(a)}/>`;
+}
+
+export function path(a: Attrs): string {
+  return `<path${attrs(a)}/>`;
+}
+
+/** An accessible SVG figure: role="img" with a <title> and a <desc> that screen readers announce. */
+export function figure(id: string, width: number, height: number, title: string, desc: string, body: readonly string[]): string {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${r2(width)} ${r2(height)}" width="${r2(width)}" height="${r2(height)}" role="img" aria-labelledby="${id}-t ${id}-d">`,
+    `<title id="${id}-t">${esc(title)}</title>`,
+    `<desc id="${id}-d">${esc(desc)}</desc>`,
+    ...body,
+    '</svg>',
+  ].join('\n');
+}
+
+/** "Nice" axis ticks (1, 2, 5 × 10^k) from 0 to at least max. */
+export function ticks(max: number, count = 5): number[] {
+  if (!(max > 0) || !Number.isFinite(max)) return [0, 1];
+  const raw = max / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = 0; v <= max + step * 0.999; v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** A legend row of coloured swatches with labels, starting at (x, y). */
+export function legend(x: number, y: number, items: readonly { readonly label: string; readonly fill: string }[], gap = 24): string[] {
+  const out: string[] = [];
+  let cx = x;
+  for (const it of items) {
+    out.push(rect({ x: cx, y: y - 10, width: 12, height: 12, fill: it.fill, stroke: '#444', 'stroke-width': 0.5 }));
+    out.push(text({ x: cx + 16, y, class: 'lbl' }, it.label));
+    cx += 16 + it.label.length * 6.6 + gap;
+  }
+  return out;
+}
