@@ -1,0 +1,25 @@
+import { UsageError } from '../errors.js';
+import { adaptive } from './adaptive.js';
+import { islands } from './islands.js';
+import { lockstep } from './lockstep.js';
+import { minmax } from './minmax.js';
+import type { Policy, PolicyName } from './policy.js';
+import { proportionalMeasured } from './proportional-measured.js';
+import { proportionalSpec } from './proportional-spec.js';
+
+export type { Policy, PolicyContext, PolicyName } from './policy.js';
+export { createAdaptive, type AdaptiveController, type AdaptiveOptions } from './adaptive.js';
+export { islandAllReduceS } from './islands.js';
+export { lockstepAllocation } from './lockstep.js';
+export { minmaxAllocation, minmaxSplit, type MinmaxClass } from './minmax.js';
+
+const registry: readonly Policy[] = [lockstep, proportionalSpec, proportionalMeasured, minmax, adaptive, islands];
+
+/** Every policy, in the order reports list them. */
+export const policyNames: readonly PolicyName[] = registry.map((p) => p.name);
+
+export function getPolicy(name: string): Policy {
+  const p = registry.find((q) => q.name === name);
+  if (!p) throw new UsageError('--policy', name, `is not a policy; use one of: ${policyNames.join(', ')}, or all.`);
+  return p;
+}
