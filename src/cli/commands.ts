@@ -17,4 +17,6 @@ export const commands: readonly CommandEntry[] = [
   { name: 'compare', summary: 'compare reports: regression verdicts, or a hardware table across adapters', load: async () => (await import('./compare.js')).compareCommand },
   { name: 'export', summary: 'export a report for github-action-benchmark (gab) or Bencher (bmf)', load: async () => (await import('./export.js')).exportCommand },
   { name: 'report', summary: 'render a saved report as HTML (SVG charts) or Markdown', load: async () => (await import('./report.js')).reportCommand },
+  { name: 'gpus', summary: 'list the GPU catalog with sourced numbers', load: async () => (await import('./gpus.js')).gpusCommand },
+  { name: 'plan', summary: 'model a workload on a mixed cluster: step time per generation, memory caps, all-reduce', load: async () => (await import('./plan.js')).planCommand },
 ];

@@ -1,0 +1,89 @@
+import type { Command } from './command.js';
+import { UsageError } from '../errors.js';
+import { loadCluster } from '../cluster/load.js';
+import { clusterPresetNames } from '../cluster/presets.js';
+import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
+import { summarizePlan, type PlanSummary } from '../model/plan.js';
+import { loadWorkload } from '../workload/load.js';
+import { workloadPresetNames } from '../workload/presets.js';
+import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
+import { fmt, formatTable, pct, printJson } from './output.js';
+
+const help = `
+Usage: hetbench plan --cluster NAME|FILE --workload NAME|FILE [options]
+
+Prints the analytic model of one workload on one cluster: the cluster (counts, total peak,
+capacity in H100-equivalents, memory), each generation's compute time when the global batch
+is split equally, the memory-limited batch per GPU, and the gradient all-reduce time.
+No GPU is used.
+
+Options:
+  --cluster NAME|FILE    cluster preset (${clusterPresetNames.join(', ')}) or a JSON spec file
+  --workload NAME|FILE   workload preset (${workloadPresetNames.join(', ')}) or a JSON spec file
+  --global-batch N       sequences per step (default: the workload's global batch)
+  --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP})
+  --json                 print the plan as JSON
+  -h, --help
+
+Spec formats: docs/spec.md; formulas and units: docs/model.md.
+Exit codes: 0 ok, 2 bad input (the message names the flag or JSON path, the value and what is allowed).
+`;
+
+export const planCommand: Command = {
+  name: 'plan',
+  summary: 'model a workload on a mixed cluster: step time per generation, memory caps, all-reduce',
+  help,
+  run(argv) {
+    const { values } = parseCommandArgs('plan', argv, {
+      cluster: { type: 'string' },
+      workload: { type: 'string' },
+      'global-batch': { type: 'string' },
+      overlap: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const clusterArg = stringFlag(values, 'cluster');
+    const workloadArg = stringFlag(values, 'workload');
+    if (clusterArg === undefined) throw new UsageError('--cluster', undefined, `is required: a preset (${clusterPresetNames.join(', ')}) or a cluster JSON file.`);
+    if (workloadArg === undefined) throw new UsageError('--workload', undefined, `is required: a preset (${workloadPresetNames.join(', ')}) or a workload JSON file.`);
+    const rawBatch = stringFlag(values, 'global-batch');
+    const overlap = numberFlag('--overlap', stringFlag(values, 'overlap'), DEFAULT_OVERLAP, 0, 1);
+    const { cluster, gpus } = loadCluster(clusterArg);
+    const workload = loadWorkload(workloadArg);
+    const options = rawBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) };
+    const plan = summarizePlan(buildClusterModel(cluster, workload, options));
+    if (boolFlag(values, 'json')) printJson({ plan });
+    else process.stdout.write(`${renderPlan(plan)}\n`);
+    return Promise.resolve(0);
+  },
+};
+
+function renderPlan(p: PlanSummary): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  // Cluster totals span 1 to 10^6: thousands separators above 1,000, four figures below.
+  const big = (x: number): string => (Math.abs(x) >= 1000 ? n(Math.round(x)) : fmt(x, 4));
+  const clusterTable = formatTable(
+    ['generation', 'GPUs', 'domain', 'scale-out GB/s', 'peak PFLOPS', 'H100-eq (peak)', 'H100-eq (model)', 'memory TB'],
+    [
+      ...p.classes.map((c) => [c.gpu, n(c.count), String(c.scaleUpDomain), fmt(c.scaleOutGBs), big(c.peakPflopsTotal), big(c.h100EquivalentsPeak), big(c.h100EquivalentsModelled), big(c.memoryTBTotal)]),
+      ['total', n(p.gpus), '', '', big(p.peakPflops), big(p.h100EquivalentsPeak), big(p.h100EquivalentsModelled), big(p.memoryTB)],
+    ],
+  );
+  const b = p.classes[0]?.equalSplitSequences ?? 0;
+  const stepTable = formatTable(
+    ['generation', 'seqs/GPU', 'compute s', 'idle', 'MFU', 'cap seqs', 'fits', 'fit: fixed s', 'per seq s', 'state shard GB'],
+    p.classes.map((c) => [c.gpu, String(c.equalSplitSequences), fmt(c.computeS), pct(c.idleFraction), pct(c.mfu), String(c.memoryCapSequences), c.fits ? 'yes' : 'NO', fmt(c.fixedS), fmt(c.perSequenceS), fmt(c.shardedStateGB)]),
+  );
+  const ar = p.allReduce;
+  const bottleneck = ar.bottleneckGroup >= 0 ? ` (bounded by ${p.classes[ar.bottleneckGroup]?.gpu ?? '?'} domains)` : '';
+  return [
+    `Cluster ${p.cluster}${p.description === undefined ? '' : `: ${p.description}`}`,
+    clusterTable,
+    '',
+    `Workload ${p.workload}: ${fmt(p.flopsPerSequence / 1e15, 4)} PFLOP per sequence (fwd+bwd), activations ${fmt(p.activationGBPerSequence)} GB per sequence, gradients ${fmt(p.gradientGB)} GB`,
+    `Global batch ${n(p.globalBatchSequences)} sequences (${n(p.globalBatchTokens)} tokens); equal split: ${b} per GPU`,
+    stepTable,
+    '',
+    `All-reduce (hierarchical ring): ${fmt(ar.intraDomainS)} s inside domains + ${fmt(ar.interDomainS)} s across ${n(ar.domains)} domains${bottleneck} = ${fmt(ar.totalS)} s; exposed ${fmt(ar.exposedS)} s at overlap ${ar.overlap}`,
+    `Lockstep step (equal split): ${fmt(p.lockstepStepS)} s = slowest compute + exposed all-reduce${p.equalSplitFits ? '' : '  (the equal split does NOT fit every generation\'s memory)'}`,
+  ].join('\n');
+}
