@@ -19,4 +19,5 @@ export const commands: readonly CommandEntry[] = [
   { name: 'report', summary: 'render a saved report as HTML (SVG charts) or Markdown', load: async () => (await import('./report.js')).reportCommand },
   { name: 'gpus', summary: 'list the GPU catalog with sourced numbers', load: async () => (await import('./gpus.js')).gpusCommand },
   { name: 'plan', summary: 'model a workload on a mixed cluster: step time per generation, memory caps, all-reduce', load: async () => (await import('./plan.js')).planCommand },
+  { name: 'simulate', summary: 'simulate training steps under each partitioning policy (model, no GPU)', load: async () => (await import('./simulate.js')).simulateCommand },
 ];

@@ -1,3 +1,4 @@
+import { allReduceBreakdown } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
 import type { Policy, PolicyContext } from './policy.js';
 import { lockstepAllocation } from './lockstep.js';
@@ -19,22 +20,14 @@ export const islands: Policy = {
 };
 
 /**
- * Each island's all-reduce seconds. A ring all-reduce of M bytes over n workers takes
- * 2(n-1)/n * M / (slowest link) + latency terms; at island sizes in the thousands 2(n-1)/n is 2
- * for the whole cluster and for each island alike, so the time scales with the inverse of the
- * slowest link. The cluster's ring runs at its slowest generation's scale-out bandwidth; an
- * island's at its own. This derives each island's time from the model's cluster-wide figure
- * without re-deriving the network model. Pass exact per-island figures to composeIslands when a
- * runner has them.
+ * Each island's own all-reduce seconds: the cluster model's hierarchical ring run over the
+ * island's group alone (its own scale-up domains and scale-out links, its own ring length), so
+ * islands pay neither the slowest generation's links nor the whole cluster's ring latency.
  */
 export function islandAllReduceS(model: ClusterModel): number[] {
-  const groups = model.cluster.groups;
-  const bw = model.classes.map((c) => groups[c.index]?.scaleOutGBs ?? 0);
-  const positive = bw.filter((b) => b > 0);
-  const slowest = positive.length > 0 ? Math.min(...positive) : 0;
-  return model.classes.map((c, i) => {
-    if (c.count <= 1) return 0;
-    const b = bw[i] ?? 0;
-    return b > 0 && slowest > 0 ? (model.allReduceS * slowest) / b : model.allReduceS;
+  return model.classes.map((c) => {
+    const group = model.cluster.groups[c.index];
+    if (!group || c.count <= 1) return 0;
+    return allReduceBreakdown({ name: `${model.cluster.name}/${c.gpu.id}`, groups: [{ ...group, count: c.count }] }, model.workload, [c.gpu]).totalS;
   });
 }

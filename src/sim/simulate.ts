@@ -9,6 +9,12 @@ import { runStatic, staticFigures } from './static-run.js';
 
 export { decomposeLoss } from './decompose.js';
 
+/**
+ * Default per-GPU per-step compute-time CV: 2%, the order of step-to-step variation of the same
+ * kernels on one well-cooled node. Its cost grows with scale (the slowest of n), see docs/simulator.md.
+ */
+export const DEFAULT_JITTER_CV = 0.02;
+
 export interface SimulateOptions {
   readonly policies: readonly PolicyName[];
   readonly steps: number;
