@@ -1,15 +1,15 @@
 /**
  * "Did you mean" suggestions for an unknown name: the catalog or preset names closest to
- * what the user typed, by edit distance (case-insensitive), with a bonus for a shared prefix
- * so that 'h100' suggests 'h100-sxm' before 'a100-sxm'.
+ * what the user typed, by edit distance (case-insensitive). A name is also scored by its
+ * prefix of the typed length (plus half a point), so that an abbreviation like 'h100'
+ * suggests 'h100-sxm' before the equally short 'b200'.
  */
 export function nearestNames(wanted: string, names: readonly string[], limit = 3): string[] {
   const w = wanted.toLowerCase();
   return names
     .map((name) => {
       const n = name.toLowerCase();
-      const prefixBonus = n.startsWith(w) || w.startsWith(n) ? -2 : 0;
-      return { name, score: editDistance(w, n) + prefixBonus };
+      return { name, score: Math.min(editDistance(w, n), editDistance(w, n.slice(0, w.length)) + 0.5) };
     })
     .sort((a, b) => a.score - b.score || a.name.localeCompare(b.name))
     .slice(0, limit)

@@ -1,0 +1,16 @@
+import type { ClusterSpec, WorkloadSpec } from '../../src/model/types.js';
+import { clusterPresets } from '../../src/cluster/presets.js';
+import { workloadPresets } from '../../src/workload/presets.js';
+
+/** A preset by name, failing the test loudly if it is gone. */
+export function findWorkload(name: string): WorkloadSpec {
+  const w = workloadPresets.find((p) => p.name === name);
+  if (!w) throw new Error(`no workload preset ${name}`);
+  return w;
+}
+
+export function findCluster(name: string): ClusterSpec {
+  const c = clusterPresets.find((p) => p.name === name);
+  if (!c) throw new Error(`no cluster preset ${name}`);
+  return c;
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { renderHtml } from '../src/report/html.js';
+import type { Report } from '../src/report/schema.js';
+import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
+
+// The page must work offline and from a CI artifact: nothing fetched, nothing executed.
+describe('renderHtml', () => {
+  it.each<[string, Report]>([
+    ['run', makeRunReport()],
+    ['bench', makeBenchReport()],
+  ])('a %s report is one self-contained, script-free page', (_kind, report) => {
+    const html = renderHtml(report);
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).not.toMatch(/<script|<link|@import|@font-face|url\(|<iframe|<img/i);
+    // The only URL allowed is the SVG namespace identifier, which is never fetched.
+    const urls = html.match(/https?:\/\/[^\s"'<>)]+/g) ?? [];
+    expect(urls.filter((u) => u !== 'http://www.w3.org/2000/svg')).toEqual([]);
+    expect(html).toMatch(/Content-Security-Policy" content="default-src 'none'/);
+  });
+
+  it('has the four pictures of a run, each with an accessible title and description', () => {
+    const html = renderHtml(makeRunReport());
+    const svgs = html.match(/<svg[^>]*>[\s\S]*?<\/svg>/g) ?? [];
+    expect(svgs).toHaveLength(4);
+    for (const svg of svgs) {
+      expect(svg).toMatch(/role="img"/);
+      expect(svg).toMatch(/<title id="[^"]+">[^<]+<\/title>/);
+      expect(svg).toMatch(/<desc id="[^"]+">[^<]+<\/desc>/);
+    }
+    for (const t of ['One training step per policy', 'Utilization per GPU generation', "Adaptive policy&#39;s convergence|Adaptive policy's convergence", 'Loss decomposition']) {
+      expect(html).toMatch(new RegExp(t));
+    }
+  });
+
+  it('escapes text from the report (a policy name cannot inject markup)', () => {
+    const r = makeRunReport({ steps: 4 });
+    const evil = { ...r, policies: r.policies.map((p, i) => (i === 0 ? { ...p, policy: '<script>alert(1)</script>' } : p)) };
+    const html = renderHtml(evil);
+    expect(html).not.toContain('<script>');
+    expect(html).toContain('&lt;script&gt;');
+  });
+
+  it('omits the convergence and decomposition pictures when the run has neither', () => {
+    const html = renderHtml({ ...makeRunReport({ steps: 4 }), adaptiveTrace: null, decomposition: null });
+    expect(html.match(/<svg/g)).toHaveLength(2);
+  });
+});
