@@ -57,3 +57,24 @@ else
   has_adapter || die "still no WebGPU adapter after installing lavapipe; run 'node dist/src/cli/main.js doctor' for details"
   say "WebGPU adapter ready (software: lavapipe)"
 fi
+
+# --- 4. Headless Chromium for the HTML report test (issue 7) -----------------------------------
+# test/html-chromium.test.ts loads the report page in Debian's `chromium` and screenshots it.
+# Only installed as root on Debian/Ubuntu when missing; elsewhere a one-line hint. The HTML
+# report itself never needs a browser, so a failure here warns instead of stopping set-up.
+if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
+  chromium_hint="install Debian's chromium (apt-get install chromium) or set CHROMIUM=/path/to/chromium for the HTML test"
+  if [ "$(uname -s)" = Linux ] && [ -r /etc/os-release ] && [ "$(id -u)" = 0 ] \
+    && grep -qsE '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release; then
+    say "installing headless Chromium for the HTML report test"
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; then
+      apt-get update -qq >/dev/null 2>&1 || true
+      apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1 \
+        || say "warning: could not install chromium; $chromium_hint"
+    fi
+  else
+    say "note: no /usr/bin/chromium; $chromium_hint"
+  fi
+fi
+# --- end of section 4 ----------------------------------------------------------------------------
