@@ -54,7 +54,7 @@ describe('hetbench compare', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| report') && !l.startsWith('| ---'));
     expect(rows.map((l) => l.split('|')[1]!.trim())).toEqual(['cpu.json', 'l4.json', 'h100.json']);
-    expect(r.stdout).toMatch(/1024x1024x1024 f16 GFLOP\/s/);
+    expect(r.stdout).toMatch(/1024³ f16 GFLOP\/s/);
     expect(r.stdout).toMatch(/FMA f32 GFLOP\/s/);
   });
 
