@@ -133,7 +133,8 @@ function textTable(t: Table): string {
     const style = tone === 'bad' ? 'red' : 'green';
     return r.map((c, j) => (j === r.length - 1 ? paint(style, c) : c));
   });
-  return formatTable(t.header, rows);
+  // Metric names and verdicts read left to right; numbers line up on the right.
+  return formatTable(t.header, rows, t.header.map((_, i) => (i === 0 || i === t.header.length - 1 ? 'left' : 'right')));
 }
 
 /** --md FILE, and the job summary when running under GitHub Actions. */

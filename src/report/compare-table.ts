@@ -16,7 +16,7 @@ export function comparisonTable(cmp: Comparison): Table {
       `${sig(m.head)} ${m.unit}`,
       signedPercent(m.ratio - 1),
       m.ci === null ? 'n/a' : `${sig(m.ci.lower, 4)} – ${sig(m.ci.upper, 4)}`,
-      m.p < 0.001 ? '<0.001' : m.p.toFixed(3),
+      m.note !== undefined ? '—' : m.p < 0.001 ? '<0.001' : m.p.toFixed(3),
       verdictText(m),
     ]),
     tones: metrics.map((m) => (m.verdict === 'regression' ? 'bad' : m.verdict === 'improvement' ? 'good' : undefined)),

@@ -105,5 +105,5 @@ export function compareMetric(base: Metric, head: Metric, options: CompareOption
     significant,
     verdict,
   };
-  return few ? { ...out, note: `too few samples to test (need ${MIN_SAMPLES} per side)` } : out;
+  return few ? { ...out, note: `not tested, under ${MIN_SAMPLES} samples` } : out;
 }

@@ -11,7 +11,7 @@ export interface HardwareRow {
   readonly kind: Report['kind'];
   readonly adapter: string;
   readonly timing: string;
-  /** Best GFLOP/s per 'MxNxK dtype'. */
+  /** Best GFLOP/s per shape key ('1024³ f32', or '4096x1024x512 f16' when not square). */
   readonly kernels: Readonly<Record<string, number>>;
   readonly roofline: Roofline | null;
   /** Lockstep's measured straggler loss, step time, and the policy with the best measured speedup. */
@@ -25,7 +25,10 @@ export interface HardwareTable {
 
 export function hardwareTable(inputs: readonly { readonly label: string; readonly report: Report }[]): HardwareTable {
   const rows = inputs.map(({ label, report }) => hardwareRow(label, report));
-  const shapes = [...new Set(rows.flatMap((r) => Object.keys(r.kernels)))].sort(byShape);
+  const flops = new Map<string, number>();
+  for (const { report } of inputs) if (report.kind === 'bench') for (const k of report.kernels) flops.set(shapeKey(k.m, k.n, k.k, k.dtype), k.m * k.n * k.k);
+  // Small shapes first, then by dtype, so the columns read left to right like a size sweep.
+  const shapes = [...new Set(rows.flatMap((r) => Object.keys(r.kernels)))].sort((a, b) => (flops.get(a) ?? 0) - (flops.get(b) ?? 0) || a.localeCompare(b));
   return { shapes, rows };
 }
 
@@ -35,7 +38,7 @@ function hardwareRow(label: string, report: Report): HardwareRow {
   let straggler: HardwareRow['straggler'] = null;
   if (report.kind === 'bench') {
     for (const k of report.kernels) {
-      const key = `${k.m}x${k.n}x${k.k} ${k.dtype}`;
+      const key = shapeKey(k.m, k.n, k.k, k.dtype);
       kernels[key] = Math.max(kernels[key] ?? 0, k.gflops);
     }
     roofline = report.roofline;
@@ -49,8 +52,7 @@ function hardwareRow(label: string, report: Report): HardwareRow {
   return { label, kind: report.kind, adapter: adapterLabel(report.environment.adapter), timing: report.environment.timing, kernels, roofline, straggler };
 }
 
-/** Orders '256x256x256 f32' before '1024x1024x1024 f32' (by FLOPs, then dtype). */
-function byShape(a: string, b: string): number {
-  const flops = (s: string): number => (s.split(' ')[0] ?? '').split('x').reduce((p, d) => p * Number(d), 1);
-  return flops(a) - flops(b) || a.localeCompare(b);
+/** Column key: '1024³ f32' for square GEMMs (short headers), 'MxNxK dtype' otherwise. */
+export function shapeKey(m: number, n: number, k: number, dtype: string): string {
+  return m === n && n === k ? `${m}³ ${dtype}` : `${m}x${n}x${k} ${dtype}`;
 }
