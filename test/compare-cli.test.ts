@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareCommand } from '../src/cli/compare.js';
 import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
@@ -74,5 +76,19 @@ describe('hetbench compare', () => {
     const r = await runCli(compareCommand, [f['run.json']!, f['bench.json']!]);
     expect(r.code).toBe(2);
     expect(String(r.error)).toMatch(/no metric in common/);
+  });
+});
+
+describe('hetbench compare under GitHub Actions', () => {
+  it('appends its Markdown verdict table to the job summary and writes --md', async () => {
+    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
+    const summary = join(f.dir, 'summary.md');
+    const md = join(f.dir, 'compare.md');
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--md', md], { stepSummary: summary });
+    expect(r.code).toBe(1);
+    const text = readFileSync(summary, 'utf8');
+    expect(text).toBe(readFileSync(md, 'utf8'));
+    expect(text).toMatch(/^## hetbench compare: base\.json → head\.json/);
+    expect(text).toMatch(/\| run\.lockstep\.stepTime \|.*\| regression/);
   });
 });

@@ -15,8 +15,7 @@ describe('hetbench report', () => {
     const md = join(f.dir, 'report.md');
     const summary = join(f.dir, 'step-summary.md');
     writeFileSync(summary, 'before\n');
-    process.env['GITHUB_STEP_SUMMARY'] = summary;
-    const r = await runCli(reportCommand, [f['r.json']!, '--html', html, '--md', md]);
+    const r = await runCli(reportCommand, [f['r.json']!, '--html', html, '--md', md], { stepSummary: summary });
     expect(r.code).toBe(0);
     expect(readFileSync(html, 'utf8')).toMatch(/^<!doctype html>[\s\S]*<\/html>\n$/);
     const mdText = readFileSync(md, 'utf8');

@@ -7,11 +7,11 @@ import { hardwareTable } from '../report/hardware.js';
 import { loadReport } from '../report/load.js';
 import { renderComparisonMarkdown, renderHardwareMarkdown } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
-import { writeStepSummary } from '../report/step-summary.js';
 import type { Table } from '../report/table.js';
 import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import type { Command } from './command.js';
-import { formatTable, paint, printJson, writeFileAtomic } from './output.js';
+import { emitMarkdown } from './markdown-output.js';
+import { formatTable, paint, printJson } from './output.js';
 
 const help = `
 Usage: hetbench compare BASE.json HEAD.json [options]
@@ -135,10 +135,4 @@ function textTable(t: Table): string {
   });
   // Metric names and verdicts read left to right; numbers line up on the right.
   return formatTable(t.header, rows, t.header.map((_, i) => (i === 0 || i === t.header.length - 1 ? 'left' : 'right')));
-}
-
-/** --md FILE, and the job summary when running under GitHub Actions. */
-export function emitMarkdown(md: string, mdFile: string | undefined): void {
-  if (mdFile !== undefined) writeFileAtomic(mdFile, md);
-  writeStepSummary(md);
 }

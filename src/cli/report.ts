@@ -4,7 +4,7 @@ import { loadReport } from '../report/load.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { parseCommandArgs, stringFlag } from './args.js';
 import type { Command } from './command.js';
-import { emitMarkdown } from './compare.js';
+import { emitMarkdown } from './markdown-output.js';
 import { writeFileAtomic } from './output.js';
 
 const help = `
