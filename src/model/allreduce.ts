@@ -19,8 +19,14 @@ export interface RingGroup {
   readonly scaleOutGBs: number;
 }
 
-/** Per-hop latencies: NVLink hop and one scale-out (NIC + switch) hop. */
-export const RING_LATENCY = { scaleUpS: 2e-6, scaleOutS: 5e-6 } as const;
+/** Per-hop latencies of the two kinds of ring, seconds. */
+export interface RingLatency {
+  readonly scaleUpS: number;
+  readonly scaleOutS: number;
+}
+
+/** An NVLink hop and one scale-out (NIC + switch) hop. */
+export const RING_LATENCY: RingLatency = { scaleUpS: 2e-6, scaleOutS: 5e-6 };
 
 /** Plain ring all-reduce of `bytes` over `n` members on links of `bandwidthGBs`: 2(n-1)/n * M / B + 2(n-1) * latency. */
 export function ringAllReduceS(bytes: number, n: number, bandwidthGBs: number, latencyS: number): number {
@@ -40,7 +46,7 @@ export interface AllReduceBreakdown {
   readonly bottleneckGroup: number;
 }
 
-export function hierarchicalAllReduce(bytes: number, groups: readonly RingGroup[], latency = RING_LATENCY): AllReduceBreakdown {
+export function hierarchicalAllReduce(bytes: number, groups: readonly RingGroup[], latency: RingLatency = RING_LATENCY): AllReduceBreakdown {
   let intraDomainS = 0;
   let domains = 0;
   let slowestDomainGBs = Infinity;
