@@ -1,0 +1,32 @@
+import { DeviceError } from '../errors.js';
+import { errorReason } from './open.js';
+import type { Gpu } from './open.js';
+
+/**
+ * Runs GPU work inside validation, out-of-memory and internal error scopes, so that a bad
+ * shader or an allocation failure surfaces here as a DeviceError naming `label`, not later as
+ * an uncaptured error. Also rethrows a device loss recorded earlier.
+ */
+export async function withErrorScopes<T>(gpu: Gpu, label: string, work: () => T | Promise<T>): Promise<T> {
+  throwIfFailed(gpu);
+  const { device } = gpu;
+  device.pushErrorScope('internal');
+  device.pushErrorScope('out-of-memory');
+  device.pushErrorScope('validation');
+  let result: T;
+  try {
+    result = await work();
+  } finally {
+    // Pop all three even when the work threw, so scopes never leak onto later work.
+    const errors = [await device.popErrorScope(), await device.popErrorScope(), await device.popErrorScope()];
+    const first = errors.find((e): e is GPUError => e !== null);
+    if (first) throw new DeviceError(`${label}: ${first.message.trim()}`, errorReason(first));
+  }
+  throwIfFailed(gpu);
+  return result;
+}
+
+export function throwIfFailed(gpu: Gpu): void {
+  if (gpu.failure) throw gpu.failure;
+  if (gpu.closed) throw new DeviceError('GPU used after closeGpu()', 'lost');
+}
