@@ -166,8 +166,15 @@ export interface MatmulTiming {
 }
 
 /** Times `reps` dispatches of one kernel at one shape after `warmup` untimed ones. */
-export async function timeMatmul(gpu: Gpu, kernel: MatmulKernel, shape: MatmulShape, reps: number, warmup = 1): Promise<MatmulTiming> {
-  const prepared = await prepareMatmul(gpu, kernel, shape);
+export async function timeMatmul(
+  gpu: Gpu,
+  kernel: MatmulKernel,
+  shape: MatmulShape,
+  reps: number,
+  warmup = 1,
+  data?: { a: Float32Array; b: Float32Array },
+): Promise<MatmulTiming> {
+  const prepared = await prepareMatmul(gpu, kernel, shape, data);
   try {
     const dispatch = (pass: GPUComputePassEncoder) => prepared.dispatch(pass);
     if (warmup > 0) await timePasses(gpu, Array.from({ length: warmup }, () => dispatch));

@@ -1,0 +1,40 @@
+import type { Gpu } from './open.js';
+
+/** The limits `doctor` shows: the ones that bound hetbench's kernels and buffers. */
+export const KEY_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxComputeWorkgroupsPerDimension',
+  'maxStorageBuffersPerShaderStage',
+  'minStorageBufferOffsetAlignment',
+] as const;
+
+export interface GpuDescription {
+  readonly adapter: Gpu['info'];
+  readonly software: boolean;
+  /** Every feature the adapter offers. */
+  readonly features: readonly string[];
+  /** The optional features hetbench enabled on the device. */
+  readonly enabled: { readonly timestampQuery: boolean; readonly shaderF16: boolean; readonly subgroups: boolean };
+  readonly timing: 'gpu-timestamp' | 'wall-clock';
+  readonly limits: Readonly<Record<(typeof KEY_LIMITS)[number], number>>;
+  readonly dawnFlags: readonly string[];
+}
+
+export function describeGpu(gpu: Gpu): GpuDescription {
+  const limits = {} as Record<(typeof KEY_LIMITS)[number], number>;
+  for (const name of KEY_LIMITS) limits[name] = gpu.limits[name];
+  return {
+    adapter: gpu.info,
+    software: gpu.info.isFallbackAdapter,
+    features: [...gpu.adapter.features].sort(),
+    enabled: gpu.features,
+    timing: gpu.features.timestampQuery ? 'gpu-timestamp' : 'wall-clock',
+    limits,
+    dawnFlags: gpu.dawnFlags,
+  };
+}
