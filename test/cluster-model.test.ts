@@ -11,7 +11,7 @@ describe('buildClusterModel', () => {
 
   it('models colossus-1 / 70b coherently', () => {
     expect(model.gpus).toBe(220_000);
-    expect(model.globalBatch).toBe(4 * 220_000);
+    expect(model.globalBatch).toBe(32 * 220_000);
     expect(model.tokensPerSequence).toBe(4096);
     expect(model.overlap).toBe(DEFAULT_OVERLAP);
     expect(model.classes.map((c) => [c.index, c.gpu.id, c.count])).toEqual([
@@ -19,10 +19,13 @@ describe('buildClusterModel', () => {
       [1, 'h200-sxm', 50_000],
       [2, 'gb200', 20_000],
     ]);
-    const [h100, h200, gb200] = model.classes.map((c) => c.timeS(4));
+    const [h100, h200, gb200] = model.classes.map((c) => c.timeS(32));
     expect(gb200!).toBeLessThan(h200!);
     expect(h200!).toBeLessThan(h100!);
-    expect(model.classes.map((c) => c.memoryCapSequences)).toEqual([8, 15, 20]);
+    // Micro-batch caps from memory (docs/model.md); the per-step cap is 64 micro-batches of them.
+    expect(model.classes.map((c) => c.microBatchCap)).toEqual([8, 15, 20]);
+    expect(model.classes.map((c) => c.memoryCapSequences)).toEqual([8 * 64, 15 * 64, 20 * 64]);
+    expect(model.maxMicroBatches).toBe(64);
     expect(model.classes[0]!.peakFlops).toBe(989.4e12);
   });
 

@@ -3,6 +3,7 @@ import { lockstepAllocation, minmaxAllocation } from '../src/policy/index.js';
 import { decomposeLoss, simulate } from '../src/sim/simulate.js';
 import { fixedDraws } from '../src/sim/draws.js';
 import { colossusLike, makeModel } from './helpers/sim-model.js';
+import { accumulatedCurve } from '../src/model/compute-curve.js';
 
 const lab = makeModel(
   [
@@ -45,5 +46,24 @@ describe('loss decomposition', () => {
     expect(d.communication).toBeCloseTo(0, 14);
     expect(d.generationMix).toBeCloseTo(0, 14);
     expect(d.total).toBeCloseTo(1 - 1 / 1.1, 12);
+  });
+
+  it('measures what the micro-batch limit costs against the unlimited-memory model (hand computation)', () => {
+    // One slow GPU, t = b; one fast GPU whose one-micro-batch curve is 0.2 + 0.5 b, but whose
+    // micro-batches hold at most 2 sequences (accumulation pays the 0.2 per micro-batch).
+    const single = (b: number): number => (b > 0 ? 0.2 + 0.5 * b : 0);
+    const base = makeModel(
+      [
+        { id: 'slow', count: 1, a: 0, c: 1, cap: 100 },
+        { id: 'fast', count: 1, a: 0.2, c: 0.5, cap: 128, timeS: accumulatedCurve(single, 0, 2) },
+      ],
+      { globalBatch: 30 },
+    );
+    const model = { ...base, classes: base.classes.map((c, i) => (i === 1 ? { ...c, microBatchCap: 2, singleMicroBatchTimeS: single } : c)) };
+    // Unlimited: slow 10 (10 s) / fast 20 (10.2 s) is best (11 / 19 gives 11 s): L0 = 1 - 20.2 / 20.4.
+    // Real: fast 20 = 10 micro-batches = 12 s; slow 11 / fast 19 (10 micro-batches: 2 + 9.5 = 11.5 s)
+    // is best (12 / 18: 12 s): L1 = 1 - 22.5 / 23.
+    const d = decomposeLoss(model, lockstepAllocation(model), fixedDraws([1, 1]));
+    expect(d.memoryCaps).toBeCloseTo(0.5 / 23 - 0.2 / 20.4, 12);
   });
 });

@@ -3,9 +3,21 @@ import { createAdaptive, getPolicy, policyNames } from '../src/policy/index.js';
 import { UsageError } from '../src/errors.js';
 import { colossusLike, makeModel } from './helpers/sim-model.js';
 import type { ClusterModel } from '../src/model/types.js';
+import { buildClusterModel } from '../src/model/cluster-model.js';
+import { loadCluster } from '../src/cluster/load.js';
+import { loadWorkload } from '../src/workload/load.js';
+
+function preset(c: string, w: string, globalBatch?: number): ClusterModel {
+  const { cluster, gpus } = loadCluster(c);
+  return buildClusterModel(cluster, loadWorkload(w), { gpus, ...(globalBatch === undefined ? {} : { globalBatch }) });
+}
 
 const models: [string, ClusterModel][] = [
   ['colossus-like 220k', colossusLike(220_000)],
+  // The real cost model with gradient accumulation: per-step caps far above the micro-batch caps.
+  ['colossus-1 / 70b (accumulation)', preset('colossus-1', '70b')],
+  ['colossus-1 / 405b, batch not divisible', preset('colossus-1', '405b', 3_520_001)],
+  ['lab-v100-a100-h100 / 8b (V100 micro-batch cap 3)', preset('lab-v100-a100-h100', '8b')],
   ['colossus-like, batch not divisible', makeModel(colossusLike(2_200).classes.map((c) => ({ id: c.gpu.id, count: c.count, a: c.fixedS, c: c.perSequenceS, cap: c.memoryCapSequences, peakTflops: c.peakFlops / 1e12 })), { globalBatch: 7_777 })],
   [
     'tight caps on the fast class',

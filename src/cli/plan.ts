@@ -70,8 +70,9 @@ function renderPlan(p: PlanSummary): string {
   );
   const b = p.classes[0]?.equalSplitSequences ?? 0;
   const stepTable = formatTable(
-    ['generation', 'seqs/GPU', 'compute s', 'idle', 'MFU', 'cap seqs', 'fits', 'fit: fixed s', 'per seq s', 'state shard GB'],
-    p.classes.map((c) => [c.gpu, String(c.equalSplitSequences), fmt(c.computeS), pct(c.idleFraction), pct(c.mfu), String(c.memoryCapSequences), c.fits ? 'yes' : 'NO', fmt(c.fixedS), fmt(c.perSequenceS), fmt(c.shardedStateGB)]),
+    ['generation', 'seqs/GPU', 'micro-batches', 'compute s', 'idle', 'MFU', 'micro cap', 'cap seqs', 'fits', 'fit: fixed s', 'per seq s', 'state shard GB'],
+    // micro-batches: gradient accumulation steps per GPU at the equal split (docs/model.md).
+    p.classes.map((c) => [c.gpu, String(c.equalSplitSequences), String(c.microBatches), fmt(c.computeS), pct(c.idleFraction), pct(c.mfu), String(c.microBatchCap), String(c.memoryCapSequences), c.fits ? 'yes' : 'NO', fmt(c.fixedS), fmt(c.perSequenceS), fmt(c.shardedStateGB)]),
   );
   const ar = p.allReduce;
   const bottleneck = ar.bottleneckGroup >= 0 ? ` (bounded by ${p.classes[ar.bottleneckGroup]?.gpu ?? '?'} domains)` : '';

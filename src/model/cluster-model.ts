@@ -3,11 +3,17 @@ import { SpecError } from '../errors.js';
 import { findGpu } from '../hardware/catalog.js';
 import { flopsPerSequence, gradientBytes } from '../workload/gemms.js';
 import { hierarchicalAllReduce, type AllReduceBreakdown, type RingGroup } from './allreduce.js';
-import { affineFit, computeCurve, peakFlopsFor } from './compute-curve.js';
+import { accumulatedCurve, affineFit, curveParts, peakFlopsFor } from './compute-curve.js';
 import { memoryBreakdown } from './memory-cap.js';
 
 /** Fraction of the gradient all-reduce hidden behind backward compute when not given. */
 export const DEFAULT_OVERLAP = 0.5;
+/**
+ * Micro-batches one GPU may run per step (gradient accumulation) when not given: the per-step
+ * per-GPU limit is microBatchCap * this. 64 leaves every preset's per-GPU batch far inside it
+ * while keeping a bound, so a policy cannot pile a whole cluster's batch onto one generation.
+ */
+export const DEFAULT_MAX_MICRO_BATCHES = 64;
 /** Largest global batch accepted (sequences). */
 export const MAX_GLOBAL_BATCH = 1e12;
 
@@ -18,6 +24,12 @@ export interface ClusterModelOptions {
   readonly overlap?: number;
   /** Sequences per step, overriding the workload's global batch. */
   readonly globalBatch?: number;
+  /**
+   * Gradient-accumulation limit: micro-batches per GPU per step, a whole number >= 1 (default
+   * DEFAULT_MAX_MICRO_BATCHES). 1 is the model without accumulation: the per-step batch must fit
+   * in memory at once, and timeS is the single-micro-batch curve.
+   */
+  readonly maxMicroBatches?: number;
 }
 
 /**
@@ -39,12 +51,18 @@ export function buildClusterModel(cluster: ClusterSpec, workload: WorkloadSpec, 
       throw err;
     }
   });
+  const maxMicroBatches = options.maxMicroBatches ?? DEFAULT_MAX_MICRO_BATCHES;
+  if (!Number.isSafeInteger(maxMicroBatches) || maxMicroBatches < 1) throw new SpecError('maxMicroBatches', maxMicroBatches, 'must be a whole number of micro-batches, at least 1.');
+  const lockstepPerGpu = Math.ceil(globalBatch / gpus);
   const classes: ClassCost[] = cluster.groups.map((g, index) => {
     const gpu = specs[index] as GpuSpec;
-    const timeS = computeCurve(gpu, workload, gpus);
-    const memoryCapSequences = memoryBreakdown(gpu, workload, gpus).capSequences;
-    const { fixedS, perSequenceS } = affineFit(timeS, Math.min(memoryCapSequences, 64));
-    return { index, gpu, count: g.count, timeS, fixedS, perSequenceS, memoryCapSequences, peakFlops: peakFlopsFor(gpu, workload) };
+    const { timeS: single, perStepS } = curveParts(gpu, workload, gpus);
+    const microBatchCap = memoryBreakdown(gpu, workload, gpus).capSequences;
+    // Without accumulation nothing is split, so the curve is the old one everywhere, beyond the cap too.
+    const timeS = maxMicroBatches === 1 ? single : accumulatedCurve(single, perStepS, microBatchCap);
+    const memoryCapSequences = microBatchCap * maxMicroBatches;
+    const { fixedS, perSequenceS } = affineFit(timeS, affineFitRange(memoryCapSequences, lockstepPerGpu));
+    return { index, gpu, count: g.count, timeS, singleMicroBatchTimeS: single, fixedS, perSequenceS, microBatchCap, memoryCapSequences, peakFlops: peakFlopsFor(gpu, workload) };
   });
   return {
     cluster,
@@ -56,7 +74,17 @@ export function buildClusterModel(cluster: ClusterSpec, workload: WorkloadSpec, 
     flopsPerSequence: flopsPerSequence(workload),
     allReduceS: allReduceBreakdown(cluster, workload, specs).totalS,
     overlap,
+    maxMicroBatches,
   };
+}
+
+/**
+ * Upper end of the affine fit: the per-GPU batches policies actually choose, which lie around
+ * the lockstep share (a fast generation takes a few times it), never beyond the per-step cap.
+ * At least 64 as before accumulation, so small per-GPU batches keep their old fit exactly.
+ */
+export function affineFitRange(memoryCapSequences: number, lockstepPerGpu: number): number {
+  return Math.min(memoryCapSequences, Math.max(64, 4 * lockstepPerGpu));
 }
 
 /** The hierarchical-ring all-reduce of the workload's gradients on this cluster, phase by phase. */

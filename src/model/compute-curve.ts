@@ -31,7 +31,8 @@ interface GemmTemplate {
 }
 
 /**
- * Compute seconds of one GPU for a per-GPU batch of b sequences, t(b):
+ * Compute seconds of one GPU for b sequences run as ONE micro-batch, t(b) (see accumulatedCurve
+ * for a per-step batch split into several):
  *   t(0) = 0;  t(b) = launches + optimizer + sum over GEMMs g of count_g(b) * max(flops / (peak eff), bytes / bw)
  *                     + elementwise(b)
  * The per-GEMM work is precomputed once (about 25 templates), so each call is O(#templates);
@@ -39,6 +40,15 @@ interface GemmTemplate {
  * affine plus a concave start: non-decreasing, with a positive intercept.
  */
 export function computeCurve(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number): (b: number) => number {
+  return curveParts(gpu, w, clusterGpus).timeS;
+}
+
+/**
+ * The single-micro-batch curve and the part of it paid once per step whatever the number of
+ * micro-batches: the optimizer update (weights change once per step). Kernel launches, GEMMs
+ * and elementwise work repeat for every micro-batch.
+ */
+export function curveParts(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number): { timeS: (b: number) => number; perStepS: number } {
   const roofline: Roofline = {
     peakFlops: peakFlopsFor(gpu, w),
     bandwidthBytes: gpu.memoryBandwidthTBs * 1e12,
@@ -50,7 +60,7 @@ export function computeCurve(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number)
   const kernels = w.layers * NON_GEMM.kernelsPerLayer * (w.recompute ? 4 / 3 : 1);
   const optimizerS = (NON_GEMM.optimizerPasses * MODEL_STATE_BYTES_PER_PARAM * w.params) / clusterGpus / roofline.bandwidthBytes;
   const fixedS = kernels * NON_GEMM.kernelLaunchS + optimizerS;
-  return (b: number): number => {
+  const timeS = (b: number): number => {
     if (b <= 0) return 0;
     let total = fixedS + b * elementwisePerSequenceS;
     for (const t of templates) {
@@ -59,6 +69,41 @@ export function computeCurve(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number)
       else total += t.count * b * gemmInstanceS(t.m, t.n, t.k, t.batch * b, roofline);
     }
     return total;
+  };
+  return { timeS, perStepS: optimizerS };
+}
+
+/**
+ * Gradient accumulation: a per-step batch of b sequences runs as q = ceil(b / microBatchCap)
+ * micro-batches, as even as possible (b mod q of ceil(b/q), the rest floor(b/q)), one after
+ * the other, with one optimizer update per step:
+ *
+ *   t(0) = 0;  t(b) = sum over the q micro-batches of single(size) - (q - 1) * perStepS
+ *
+ * where single(size) is the one-micro-batch curve (which includes the optimizer once). With q = 1
+ * this is single(b) itself, bit for bit. microBatchCap <= 0 (not even one sequence fits) or
+ * Infinity means no splitting. Sizes never exceed microBatchCap, so single() is memoised on
+ * 1..microBatchCap and a call costs O(1) after the first (O(#GEMM templates) at worst).
+ */
+export function accumulatedCurve(single: (b: number) => number, perStepS: number, microBatchCap: number): (b: number) => number {
+  if (!(microBatchCap >= 1) || !Number.isFinite(microBatchCap)) return single;
+  const mu = Math.floor(microBatchCap);
+  const memo = new Float64Array(mu + 1).fill(-1);
+  const micro = (size: number): number => {
+    let v = memo[size] ?? -1;
+    if (v < 0) {
+      v = single(size);
+      memo[size] = v;
+    }
+    return v;
+  };
+  return (b: number): number => {
+    if (b <= 0) return 0;
+    if (b <= mu) return micro(b);
+    const q = Math.ceil(b / mu);
+    const lo = Math.floor(b / q);
+    const r = b - lo * q;
+    return (r > 0 ? r * micro(lo + 1) : 0) + (q - r) * micro(lo) - (q - 1) * perStepS;
   };
 }
 

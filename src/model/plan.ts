@@ -2,7 +2,7 @@ import type { ClusterModel } from './types.js';
 import { catalog } from '../hardware/catalog.js';
 import { activationBytesPerSequence, gradientBytes } from '../workload/gemms.js';
 import { allReduceBreakdown } from './cluster-model.js';
-import { computeCurve, peakFlopsFor } from './compute-curve.js';
+import { accumulatedCurve, curveParts, peakFlopsFor } from './compute-curve.js';
 import { memoryBreakdown } from './memory-cap.js';
 import type { AllReduceBreakdown } from './allreduce.js';
 
@@ -25,6 +25,10 @@ export interface PlanClass {
   /** Whether the equal split fits this GPU's memory. */
   readonly fits: boolean;
   readonly memoryCapSequences: number;
+  /** Largest micro-batch that fits in memory at once (sequences). */
+  readonly microBatchCap: number;
+  /** Micro-batches each GPU runs at the equal split (gradient accumulation): ceil(b / microBatchCap), 1 if none fits. */
+  readonly microBatches: number;
   readonly shardedStateGB: number;
   readonly fixedS: number;
   readonly perSequenceS: number;
@@ -62,7 +66,9 @@ export function summarizePlan(model: ClusterModel): PlanSummary {
   const h100 = catalog.find((g) => g.id === 'h100-sxm');
   if (!h100) throw new Error('catalog lost its H100 reference');
   const h100Peak = peakFlopsFor(h100, w);
-  const h100Time = computeCurve(h100, w, model.gpus);
+  // The reference H100 runs with the same gradient accumulation as the model's classes.
+  const h100Parts = curveParts(h100, w, model.gpus);
+  const h100Time = model.maxMicroBatches === 1 ? h100Parts.timeS : accumulatedCurve(h100Parts.timeS, h100Parts.perStepS, memoryBreakdown(h100, w, model.gpus).capSequences);
   const b = Math.ceil(model.globalBatch / model.gpus);
   const times = model.classes.map((c) => c.timeS(b));
   const slowest = Math.max(...times);
@@ -84,6 +90,8 @@ export function summarizePlan(model: ClusterModel): PlanSummary {
       computeS: t,
       fits: b <= c.memoryCapSequences,
       memoryCapSequences: c.memoryCapSequences,
+      microBatchCap: c.microBatchCap,
+      microBatches: c.microBatchCap > 0 ? Math.ceil(b / c.microBatchCap) : 1,
       shardedStateGB: memory.shardedStateBytes / 1e9,
       fixedS: c.fixedS,
       perSequenceS: c.perSequenceS,

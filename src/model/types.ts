@@ -86,12 +86,26 @@ export interface ClassCost {
   readonly index: number;
   readonly gpu: GpuSpec;
   readonly count: number;
-  /** Compute seconds for a per-GPU batch of b sequences (b >= 0 integer); timeS(0) = 0; non-decreasing. */
+  /**
+   * Compute seconds for a per-GPU per-step batch of b sequences (b >= 0 integer), run as
+   * ceil(b / microBatchCap) micro-batches of near-equal size with gradient accumulation and one
+   * optimizer update; timeS(0) = 0; non-decreasing.
+   */
   timeS(b: number): number;
+  /**
+   * Compute seconds if all b sequences ran as ONE micro-batch (memory unlimited): the loss
+   * decomposition's reference for what the micro-batch limit costs. Absent: timeS.
+   */
+  readonly singleMicroBatchTimeS?: (b: number) => number;
   /** Affine fit t(b) ~= fixedS + perSequenceS * b over the useful range (closed-form policies). */
   readonly fixedS: number;
   readonly perSequenceS: number;
-  /** The largest per-GPU batch (sequences) that fits in memory; 0 if not even one does. */
+  /** The largest micro-batch (sequences) whose activations fit in memory at once; 0 if not even one does. */
+  readonly microBatchCap: number;
+  /**
+   * The hard per-GPU per-step limit policies respect: microBatchCap * maxMicroBatches (gradient
+   * accumulation); equal to microBatchCap without accumulation; 0 if not even one sequence fits.
+   */
   readonly memoryCapSequences: number;
   /** Peak FLOP/s of one GPU of this class at the workload's dtype (for MFU). */
   readonly peakFlops: number;
@@ -113,6 +127,8 @@ export interface ClusterModel {
   readonly allReduceS: number;
   /** Fraction of the all-reduce hidden behind backward compute, in [0, 1]. */
   readonly overlap: number;
+  /** Micro-batches per GPU per step allowed (gradient accumulation); 1 = none. Absent: not recorded. */
+  readonly maxMicroBatches?: number;
 }
 
 /**

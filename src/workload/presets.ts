@@ -5,13 +5,18 @@ import type { WorkloadSpec } from '../model/types.js';
  * vocabulary) at a 4,096-token sequence, bf16 with full activation recomputation.
  *
  * The global batch is given per GPU so that it divides every preset cluster exactly
- * (220,000 GPUs, 16, 12). Each per-GPU batch fits an H100 80GB with room to spare (see
- * docs/model.md: memory cap), which leaves the partitioning policies room to give faster
- * generations more than an equal share:
- *   8b:   3.75 GB/sequence -> H100 cap 19 on colossus-1; 2 per GPU, so that even a V100 32GB
- *         in the 12-GPU lab (cap 3, where each GPU holds 1/12 of the 128 GB of model states) fits
- *   70b:  8.59 GB/sequence -> H100 cap 8; 4 per GPU
- *   405b: 21.1 GB/sequence -> H100 cap 2; 1 per GPU (the least pure data parallelism allows)
+ * (220,000 GPUs, 16, 12). Memory limits the MICRO-batch, not the per-step batch: a GPU runs
+ * its per-step batch as several micro-batches with gradient accumulation (docs/model.md). The
+ * per-GPU batch is chosen large against the micro-batch caps, so that one sequence is a small
+ * fraction (1/32, 1/16) of a GPU's step and the partitioning policies can move work between
+ * generations at fine granularity; with 4 or fewer per GPU, integer rounding alone decides the
+ * split on colossus-1 (minmax == lockstep). Micro-batch caps on colossus-1 (H100 / H200 / GB200):
+ *   8b:   3.75 GB/sequence -> 19 / 35 / 47; 32 per GPU (2 micro-batches on an H100; a V100 32GB
+ *         in the 12-GPU lab, micro-batch cap 3, runs 11)
+ *   70b:  8.59 GB/sequence -> 8 / 15 / 20;  32 per GPU (4 micro-batches on an H100)
+ *   405b: 21.1 GB/sequence -> 2 / 5 / 7;    16 per GPU (8 micro-batches on an H100; half the
+ *         70b's sequences, since each costs about 5.6 times the FLOPs, so the step stays within
+ *         a few minutes)
  */
 const llama3 = { vocab: 128_256, kvHeads: 8, seqLen: 4096, dtype: 'bf16', recompute: true } as const;
 
@@ -24,7 +29,7 @@ export const workloadPresets: readonly WorkloadSpec[] = [
     ffnHidden: 14_336,
     heads: 32,
     ...llama3,
-    globalBatch: { sequencesPerGpu: 2 },
+    globalBatch: { sequencesPerGpu: 32 },
   },
   {
     name: '70b',
@@ -34,7 +39,7 @@ export const workloadPresets: readonly WorkloadSpec[] = [
     ffnHidden: 28_672,
     heads: 64,
     ...llama3,
-    globalBatch: { sequencesPerGpu: 4 },
+    globalBatch: { sequencesPerGpu: 32 },
   },
   {
     name: '405b',
@@ -44,7 +49,7 @@ export const workloadPresets: readonly WorkloadSpec[] = [
     ffnHidden: 53_248,
     heads: 128,
     ...llama3,
-    globalBatch: { sequencesPerGpu: 1 },
+    globalBatch: { sequencesPerGpu: 16 },
   },
 ];
 

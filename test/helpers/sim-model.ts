@@ -1,6 +1,6 @@
 import type { ClassCost, ClusterModel, GpuSpec } from '../../src/model/types.js';
 
-/** One hand-made class: affine time a + c*b (or a custom curve), a per-GPU memory cap. */
+/** One hand-made class: affine time a + c*b (or a custom curve), a per-GPU memory cap (no accumulation: micro-batch cap = cap). */
 export interface ClassSpec {
   readonly id: string;
   readonly count: number;
@@ -36,7 +36,7 @@ export function makeModel(classes: readonly ClassSpec[], spec: ModelSpec): Clust
       sources: { bf16DenseTflops: source, fp32Tflops: source, memoryGB: source, memoryBandwidthTBs: source, scaleUpGBs: source, tdpW: source },
     };
     const timeS = k.timeS ?? ((b: number) => (b > 0 ? k.a + k.c * b : 0));
-    return { index, gpu, count: k.count, timeS, fixedS: k.a, perSequenceS: k.c, memoryCapSequences: k.cap, peakFlops: (k.peakTflops ?? 1000) * 1e12 };
+    return { index, gpu, count: k.count, timeS, fixedS: k.a, perSequenceS: k.c, microBatchCap: k.cap, memoryCapSequences: k.cap, peakFlops: (k.peakTflops ?? 1000) * 1e12 };
   });
   return {
     cluster: { name: spec.name ?? 'test', groups: classes.map((k) => ({ gpu: k.id, count: k.count, scaleUpDomain: 8, scaleOutGBs: k.scaleOutGBs ?? 50 })) },
