@@ -150,9 +150,8 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
     closed: false,
   };
   void device.lost.then((info) => {
-    if (!gpu.closed && info.reason !== 'destroyed') {
-      gpu.failure ??= new DeviceError(`GPU device lost: ${info.message || info.reason}`, 'lost');
-    }
+    // 'destroyed' by anything but closeGpu() (a driver reset, another owner) is a loss too.
+    if (!gpu.closed) gpu.failure ??= new DeviceError(`GPU device lost (${info.reason}): ${info.message || 'no message'}`, 'lost');
   });
   device.addEventListener('uncapturederror', (event) => {
     const error = (event as GPUUncapturedErrorEvent).error;

@@ -70,6 +70,9 @@ export interface StepSample {
   readonly classComputeS: readonly number[];
   /** Exposed all-reduce, seconds. */
   readonly allReduceS: number;
+  /** This step's straggler loss and MFU (optional: reports before 0.1 lacked them). */
+  readonly stragglerLoss?: number;
+  readonly mfu?: number;
 }
 
 export interface PolicyRun {

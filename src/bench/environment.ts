@@ -1,0 +1,29 @@
+import { execFileSync } from 'node:child_process';
+import { cpus, platform, release } from 'node:os';
+import { packageRoot } from '../assets.js';
+import { webgpuVersion, type Gpu } from '../gpu/open.js';
+import type { Environment } from '../report/schema.js';
+
+function gitSha(): string | null {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+/** Where and how a report's figures were taken: enough to tell two machines or builds apart. */
+export function environmentOf(gpu: Gpu | null): Environment {
+  const cpu = cpus();
+  return {
+    gitSha: gitSha(),
+    os: `${platform()} ${release()}`,
+    cpu: cpu[0]?.model.trim() ?? 'unknown',
+    cores: cpu.length,
+    node: process.version,
+    webgpu: webgpuVersion(),
+    dawnToggles: gpu?.dawnFlags ?? [],
+    adapter: gpu?.info ?? null,
+    timing: gpu?.features.timestampQuery === false ? 'wall-clock' : 'gpu-timestamp',
+  };
+}

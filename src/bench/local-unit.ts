@@ -1,0 +1,81 @@
+import type { WorkloadSpec } from '../model/types.js';
+import type { MatmulShape } from '../kernels/kernel.js';
+
+/**
+ * The local stand-in for a training step: one transformer layer's GEMMs (forward, recompute
+ * when the workload recomputes, and both backward GEMMs of each), with every dimension divided
+ * by one scale factor so that the work fits a small local budget while keeping the layer's
+ * proportions (the FFN stays ffn/hidden times wider than attention's projections, the weight
+ * gradients keep tokens as their reduction dimension).
+ *
+ * A "unit" is that GEMM list at `tokens` token rows. Attention's per-head score/context
+ * products and the LM head are left out: they are a small share of a 70B layer's FLOPs and
+ * would only add tiny dispatches; the model (src/model) still counts them.
+ */
+export interface LocalUnit {
+  /** Divisor applied to the workload's dimensions. */
+  readonly scale: number;
+  /** Token rows of a full unit. */
+  readonly tokens: number;
+  readonly gemms: readonly LocalGemm[];
+  readonly flops: number;
+}
+
+export interface LocalGemm {
+  readonly name: string;
+  /** The shape at `tokens` token rows. */
+  readonly shape: MatmulShape;
+  /** Which dimension carries the tokens (and shrinks for a partial unit). */
+  readonly tokenDim: 'm' | 'k';
+}
+
+/** Target width of the scaled hidden dimension: small on a software adapter, larger on a GPU. */
+export function localHiddenTarget(software: boolean): number {
+  return software ? 128 : 1024;
+}
+
+export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
+  // Power-of-two scale so hidden/scale lands at or just above the target.
+  const scale = Math.max(1, 2 ** Math.floor(Math.log2(Math.max(1, w.hidden / hiddenTarget))));
+  const dim = (x: number): number => Math.max(1, Math.round(x / scale));
+  const h = dim(w.hidden);
+  const kv = dim((w.hidden / w.heads) * w.kvHeads);
+  const f = dim(w.ffnHidden);
+  const tokens = Math.max(16, Math.min(dim(w.seqLen), 4 * h));
+  const forward: { name: string; n: number; k: number }[] = [
+    { name: 'qkv-proj', n: h + 2 * kv, k: h },
+    { name: 'out-proj', n: h, k: h },
+    { name: 'mlp-gate-up', n: 2 * f, k: h },
+    { name: 'mlp-down', n: h, k: f },
+  ];
+  const gemms: LocalGemm[] = [];
+  const passes = w.recompute ? 2 : 1;
+  for (let p = 0; p < passes; p++) {
+    for (const g of forward) gemms.push({ name: p === 0 ? g.name : `${g.name}.recompute`, shape: { m: tokens, n: g.n, k: g.k }, tokenDim: 'm' });
+  }
+  for (const g of forward) {
+    // dA = dC B^T: (tokens x k x n); dB = A^T dC: (k x n x tokens).
+    gemms.push({ name: `${g.name}.dgrad`, shape: { m: tokens, n: g.k, k: g.n }, tokenDim: 'm' });
+    gemms.push({ name: `${g.name}.wgrad`, shape: { m: g.k, n: g.n, k: tokens }, tokenDim: 'k' });
+  }
+  return { scale, tokens, gemms, flops: gemms.reduce((s, g) => s + 2 * g.shape.m * g.shape.n * g.shape.k, 0) };
+}
+
+/** A GEMM of the unit at a reduced number of token rows (for the partial unit). */
+export function withTokens(g: LocalGemm, tokens: number): MatmulShape {
+  return g.tokenDim === 'm' ? { ...g.shape, m: tokens } : { ...g.shape, k: tokens };
+}
+
+/** Partial units are rounded to this many token rows, so few distinct shapes get compiled. */
+export const PARTIAL_QUANTUM = 16;
+
+/**
+ * Splits an amount of work, in units, into whole units plus one partial unit of
+ * `partialTokens` rows (a multiple of PARTIAL_QUANTUM, 0 if none).
+ */
+export function splitUnits(units: number, tokens: number): { whole: number; partialTokens: number } {
+  const whole = Math.floor(units);
+  const partialTokens = Math.round(((units - whole) * tokens) / PARTIAL_QUANTUM) * PARTIAL_QUANTUM;
+  if (partialTokens >= tokens) return { whole: whole + 1, partialTokens: 0 };
+  return { whole, partialTokens };
+}

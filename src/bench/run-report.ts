@@ -1,0 +1,66 @@
+import type { ClusterModel, ClusterSpec, WorkloadSpec } from '../model/types.js';
+import { SCHEMA_VERSION, type Environment, type Metric, type PolicyRun, type RunReport } from '../report/schema.js';
+import { VERSION } from '../version.js';
+import type { MeasuredRunResult } from './measured-run.js';
+
+export interface RunInputs {
+  readonly cluster: ClusterSpec;
+  readonly workload: WorkloadSpec;
+  readonly policies: readonly string[];
+  readonly steps: number;
+  readonly seed: number;
+  readonly quick: boolean;
+}
+
+/** The tracked figures of a run, with per-step samples so `compare` can test them. */
+export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel): Metric[] {
+  const metrics: Metric[] = [];
+  for (const p of policies) {
+    const stepS = p.steps.map((s) => s.stepS);
+    const sequences = p.allocation.reduce((a, b) => a + b, 0);
+    metrics.push(
+      { name: `run.${p.policy}.stepTime`, unit: 's', better: 'lower', value: p.measured.stepS, samples: stepS },
+      { name: `run.${p.policy}.tokensPerS`, unit: 'tokens/s', better: 'higher', value: p.measured.tokensPerS, samples: stepS.map((t) => (t > 0 ? (sequences * model.tokensPerSequence) / t : 0)) },
+      { name: `run.${p.policy}.stragglerLoss`, unit: 'fraction', better: 'lower', value: p.measured.stragglerLoss, samples: p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite) },
+      { name: `run.${p.policy}.mfu`, unit: 'fraction', better: 'higher', value: p.measured.mfu, samples: p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite) },
+    );
+  }
+  return metrics;
+}
+
+export function buildRunReport(args: {
+  readonly inputs: RunInputs;
+  readonly model: ClusterModel;
+  readonly environment: Environment;
+  readonly result: MeasuredRunResult | null;
+  readonly failure: string | null;
+  readonly wallS: number;
+}): RunReport & { readonly measurement: unknown } {
+  const { inputs, model, result } = args;
+  const policies = result?.policies ?? [];
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    kind: 'run',
+    tool: { name: 'hetbench', version: VERSION },
+    createdAt: new Date().toISOString(),
+    environment: args.environment,
+    metrics: runMetrics(policies, model),
+    status: args.failure === null ? 'complete' : 'partial',
+    ...(args.failure === null ? {} : { failure: args.failure }),
+    inputs: { cluster: inputs.cluster, workload: inputs.workload, policies: inputs.policies, steps: inputs.steps, seed: inputs.seed, quick: inputs.quick },
+    classes: model.classes.map((c) => ({ gpu: c.gpu.id, count: c.count })),
+    policies,
+    decomposition: result?.prediction.decomposition ?? null,
+    adaptiveTrace: result?.adaptiveTrace ?? null,
+    wallS: args.wallS,
+    // How the local measurement was made (dilation, local noise): documented in docs/measured.md.
+    measurement: result
+      ? {
+          globalBatch: model.globalBatch,
+          calibration: result.calibration,
+          jitter: result.jitter,
+          exposedAllReduceS: result.prediction.exposedAllReduceS,
+        }
+      : null,
+  };
+}

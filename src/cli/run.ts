@@ -1,0 +1,229 @@
+import { loadCluster } from '../cluster/load.js';
+import { clusterPresetNames } from '../cluster/presets.js';
+import { DeviceError, UsageError } from '../errors.js';
+import { closeGpu, openGpu, type Gpu } from '../gpu/open.js';
+import { environmentOf } from '../bench/environment.js';
+import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
+import { measuredRun, type MeasuredRunResult, type ProgressEvent } from '../bench/measured-run.js';
+import { buildRunReport } from '../bench/run-report.js';
+import { UnitExecutor, type KernelChooser } from '../bench/unit-executor.js';
+import { kernelChooser } from '../bench/kernel-choice.js';
+import { buildClusterModel } from '../model/cluster-model.js';
+import type { ClusterModel } from '../model/types.js';
+import { getPolicy, policyNames, type PolicyName } from '../policy/index.js';
+import { renderHtml } from '../report/html.js';
+import { renderMarkdown } from '../report/markdown.js';
+import type { RunReport } from '../report/schema.js';
+import { loadWorkload } from '../workload/load.js';
+import { workloadPresetNames } from '../workload/presets.js';
+import type { Command } from './command.js';
+import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
+import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
+import { emitMarkdown } from './markdown-output.js';
+import { fmt, formatTable, paint, pct, writeFileAtomic } from './output.js';
+import { formatEta, Progress } from './progress.js';
+
+const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 10, quickSteps: 4, seed: 1 } as const;
+
+/** Local GPU seconds per lockstep step: the knob that sets a run's length. */
+const STEP_BUDGET_S = { full: 0.12, quick: 0.04 } as const;
+
+/** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
+export const AGREEMENT_TOLERANCE = 0.1;
+
+const help = `
+Usage: hetbench run [options]
+
+The straggler benchmark. For each partitioning policy and each step, every GPU generation
+of the cluster runs its share of the batch as real WGSL GEMMs on the local GPU, with its
+work sized so that local time is proportional to the modelled time on that generation
+(time dilation, docs/measured.md), timed with GPU timestamps. Steps are composed as the
+slowest generation (with the tail of its n GPUs at the measured jitter) plus the exposed
+all-reduce, and every measured figure is shown beside the analytic model's prediction.
+
+Options:
+  --cluster NAME|FILE   cluster preset (${clusterPresetNames.join(', ')}) or JSON spec (default ${DEFAULTS.cluster})
+  --workload NAME|FILE  workload preset (${workloadPresetNames.join(', ')}) or JSON spec (default ${DEFAULTS.workload})
+  --policy P[,P...]     policies to run, or all (default all: ${policyNames.join(', ')})
+  --steps N             measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
+  --seed S              seed for the model's jitter draws (default ${DEFAULTS.seed})
+  --quick               CI-sized: fewer steps and a smaller local budget per step
+  --json FILE           write the full JSON report (schema version, environment, raw samples)
+  --md FILE             write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
+  --html FILE           write a self-contained HTML report with SVG charts
+${gpuFlagHelp}
+  -h, --help
+
+Exit codes: 0 ok, 2 bad input, 3 no adapter or a GPU failure mid-run (the policies that
+finished are still written to --json/--md/--html, marked partial).
+`;
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'the straggler benchmark: every policy measured on the local GPU beside the model',
+  help,
+  async run(argv) {
+    const started = performance.now();
+    const { values } = parseCommandArgs('run', argv, {
+      cluster: { type: 'string' },
+      workload: { type: 'string' },
+      policy: { type: 'string' },
+      steps: { type: 'string' },
+      seed: { type: 'string' },
+      quick: { type: 'boolean' },
+      json: { type: 'string' },
+      md: { type: 'string' },
+      html: { type: 'string' },
+      ...gpuFlagOptions,
+    });
+    const quick = boolFlag(values, 'quick');
+    const steps = intFlag('--steps', stringFlag(values, 'steps'), quick ? DEFAULTS.quickSteps : DEFAULTS.steps, 1, 1000);
+    const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
+    const policies = parsePolicies(stringFlag(values, 'policy'));
+    const { cluster, gpus } = loadCluster(stringFlag(values, 'cluster') ?? DEFAULTS.cluster);
+    const workload = loadWorkload(stringFlag(values, 'workload') ?? DEFAULTS.workload);
+    const model = buildClusterModel(cluster, workload, { gpus });
+    const outputs = { json: stringFlag(values, 'json'), md: stringFlag(values, 'md'), html: stringFlag(values, 'html') };
+
+    const gpu = await openGpu(gpuOptionsFrom(values));
+    let result: MeasuredRunResult | null = null;
+    let failure: string | null = null;
+    const progress = new Progress();
+    try {
+      const executor = await UnitExecutor.create(gpu, localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)), kernelChooser());
+      try {
+        const t0 = performance.now();
+        result = await measuredRun(gpu, executor, {
+          model,
+          policies,
+          steps,
+          seed,
+          stepBudgetS: quick ? STEP_BUDGET_S.quick : STEP_BUDGET_S.full,
+          onProgress: (e) => {
+            injectFault(gpu, e);
+            progress.update(progressKey(e), progressText(e, t0));
+          },
+        });
+        if (result.failure) failure = result.failure.message;
+      } finally {
+        executor.destroy();
+      }
+    } catch (err) {
+      if (!(err instanceof DeviceError)) throw err;
+      failure = err.message;
+    } finally {
+      progress.done();
+      report(gpu, model, result, failure, { cluster, workload, policies, steps, seed, quick }, outputs, (performance.now() - started) / 1000);
+      closeGpu(gpu);
+    }
+    if (failure !== null) {
+      process.stderr.write(`${paint('red', 'hetbench: error:', process.stderr)} GPU failure during the run: ${failure}\n`);
+      return 3;
+    }
+    return 0;
+  },
+};
+
+function report(
+  gpu: Gpu,
+  model: ClusterModel,
+  result: MeasuredRunResult | null,
+  failure: string | null,
+  inputs: Parameters<typeof buildRunReport>[0]['inputs'],
+  outputs: { json: string | undefined; md: string | undefined; html: string | undefined },
+  wallS: number,
+): void {
+  const runReport = buildRunReport({ inputs, model, environment: environmentOf(gpu), result, failure, wallS });
+  // Files first: a failure while printing must not lose the results.
+  if (outputs.json !== undefined) writeFileAtomic(outputs.json, `${JSON.stringify(runReport, null, 2)}\n`);
+  if (outputs.html !== undefined) writeFileAtomic(outputs.html, renderHtml(runReport));
+  if (outputs.md !== undefined || process.env['GITHUB_STEP_SUMMARY']) emitMarkdown(renderMarkdown(runReport), outputs.md);
+  if (result) process.stdout.write(renderRun(runReport, result, model));
+}
+
+/**
+ * Fault injection for testing the failure path for real: HETBENCH_FAULT=lose-device:POLICY
+ * destroys the device when POLICY starts, as a driver reset would. Documented in docs/measured.md.
+ */
+function injectFault(gpu: Gpu, e: ProgressEvent): void {
+  const fault = process.env['HETBENCH_FAULT'];
+  if (fault !== undefined && e.phase === 'policy' && e.step === 0 && fault === `lose-device:${e.policy ?? ''}`) gpu.device.destroy();
+}
+
+function parsePolicies(raw: string | undefined): PolicyName[] {
+  if (raw === undefined || raw === 'all') return [...policyNames];
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
+  return names.map((n) => getPolicy(n).name);
+}
+
+function progressKey(e: ProgressEvent): string {
+  return e.phase === 'calibrate' ? 'calibrate' : `policy:${e.policy ?? ''}`;
+}
+
+function progressText(e: ProgressEvent, t0: number): string {
+  if (e.phase === 'calibrate') return 'calibrating local kernels (time dilation)...';
+  const done = (e.policyIndex ?? 0) * (e.steps ?? 1) + (e.step ?? 0);
+  const total = (e.policies ?? 1) * (e.steps ?? 1);
+  const elapsed = (performance.now() - t0) / 1000;
+  const eta = done > 0 ? (elapsed / done) * (total - done) : Number.NaN;
+  return `policy ${(e.policyIndex ?? 0) + 1}/${e.policies ?? 1} ${e.policy ?? ''}: step ${e.step ?? 0}/${e.steps ?? 0}, ETA ${formatEta(eta)}`;
+}
+
+/** Measured vs modelled lockstep straggler loss: the headline check of the benchmark. */
+export function lockstepAgreement(report: RunReport): { measured: number; predicted: number; relative: number } | null {
+  const lock = report.policies.find((p) => p.policy === 'lockstep');
+  if (!lock) return null;
+  const { stragglerLoss: measured } = lock.measured;
+  const { stragglerLoss: predicted } = lock.predicted;
+  return { measured, predicted, relative: predicted !== 0 ? Math.abs(measured - predicted) / Math.abs(predicted) : Math.abs(measured) };
+}
+
+function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterModel): string {
+  const gens = model.classes.map((c) => c.gpu.id);
+  const header = ['policy', 'step s', '(model)', 'loss', '(model)', 'MFU', '(model)', 'speedup', '(model)', `busy ${gens.join('/')}`];
+  const rows = report.policies.map((p) => [
+    p.policy,
+    fmt(p.measured.stepS),
+    fmt(p.predicted.stepS),
+    pct(p.measured.stragglerLoss),
+    pct(p.predicted.stragglerLoss),
+    pct(p.measured.mfu),
+    pct(p.predicted.mfu),
+    `${fmt(p.measured.speedup)}x`,
+    `${fmt(p.predicted.speedup)}x`,
+    p.measured.busy.map((b) => pct(b, 0)).join('/'),
+  ]);
+  const cal = result.calibration;
+  const env = report.environment;
+  const lines = [
+    `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} (${model.gpus.toLocaleString('en-US')} GPUs: ${model.classes.map((c) => `${c.count.toLocaleString('en-US')} ${c.gpu.id}`).join(' + ')}; ${model.globalBatch.toLocaleString('en-US')} sequences/step)`,
+    `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${result.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)')}`,
+    `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; local jitter CV ${pct(result.jitter.cv, 2)} -> slowest-of-n tail x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
+    '',
+    formatTable(header, rows),
+    '',
+  ];
+  const d = report.decomposition;
+  if (d) {
+    lines.push(
+      `lockstep loss by cause (model): generation mix ${pct(d.generationMix)}, jitter at scale ${pct(d.jitter)}, communication ${pct(d.communication)}, memory caps ${pct(d.memoryCaps)} = ${pct(d.total)}`,
+    );
+  }
+  const agreement = lockstepAgreement(report);
+  if (agreement) {
+    const ok = agreement.relative <= AGREEMENT_TOLERANCE;
+    lines.push(
+      `lockstep straggler loss: measured ${pct(agreement.measured)} vs model ${pct(agreement.predicted)} (${pct(agreement.relative)} relative): ${ok ? paint('green', 'agree within 10%') : paint('yellow', 'DISAGREE by more than 10%')}`,
+    );
+    if (!ok) {
+      lines.push(
+        '  why: measured class times come from local kernels whose time is not exactly proportional to the work given them (per-dispatch',
+        '  overhead, size-dependent efficiency of the partial unit) and from local noise; see docs/measured.md. More steps or a larger budget help.',
+      );
+    }
+  }
+  if (report.adaptiveTrace) lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
+  lines.push(`wall time ${fmt(report.wallS)} s${report.status === 'partial' ? paint('red', ' (partial: a GPU failure stopped the run)') : ''}`);
+  return `${lines.join('\n')}\n`;
+}
