@@ -4,8 +4,11 @@ import { timePasses, type TimingMethod } from '../gpu/timer.js';
 import type { Gpu } from '../gpu/open.js';
 import { toF16Array } from './f16.js';
 import { flopsOf, type MatmulKernel, type MatmulShape } from './kernel.js';
-import { naiveKernel } from './naive.js';
+import { median } from './median.js';
 import { getPipeline } from './pipeline.js';
+import { kernelFor } from './select.js';
+
+export { median };
 
 /** Largest size we accept per dimension: indices are u32 in WGSL. */
 export const MAX_DIMENSION = 2 ** 31 - 1;
@@ -112,7 +115,7 @@ async function readBuffer(gpu: Gpu, source: GPUBuffer, floats: number): Promise<
 }
 
 export interface MatmulOptions {
-  /** Kernel to use (default: the reference kernel). */
+  /** Kernel to use (default: the tuned kernel for the shape's class, see kernelFor in select.ts). */
   readonly kernel?: MatmulKernel;
   /** Cap on one binding's size, below the adapter's limit (tests use it to force row splitting). */
   readonly maxBindingBytes?: number;
@@ -128,7 +131,7 @@ export async function matmul(gpu: Gpu, a: Float32Array, b: Float32Array, shape: 
   const { m, n, k } = shape;
   if (a.length !== m * k) throw new UsageError('a', `length ${a.length}`, `A must have m*k = ${m * k} elements.`);
   if (b.length !== k * n) throw new UsageError('b', `length ${b.length}`, `B must have k*n = ${k * n} elements.`);
-  const kernel = options.kernel ?? naiveKernel;
+  const kernel = options.kernel ?? (await kernelFor(gpu, shape, 'f32'));
   const limit = Math.min(options.maxBindingBytes ?? Number.POSITIVE_INFINITY, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
   const bytes = elementBytes(kernel);
   if (bufferSize(k * n, bytes) > limit) {
@@ -187,11 +190,4 @@ export async function timeMatmul(
   } finally {
     prepared.destroy();
   }
-}
-
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((x, y) => x - y);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }

@@ -1,0 +1,52 @@
+import { withGpu } from '../gpu/open.js';
+import { probeRoofline } from '../kernels/probe.js';
+import type { Command } from './command.js';
+import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
+import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
+import { fmt, printJson } from './output.js';
+
+const help = `
+Usage: hetbench probe [--json] [--reps R] [--quick] [--backend NAME] [--adapter TEXT]
+
+Measures the local device's roofline with dedicated WGSL micro-kernels (docs/kernels.md):
+  - peak FMA throughput, GFLOP/s: independent vec4 fma chains in registers, f32 and, where
+    the adapter has shader-f16, f16
+  - memory bandwidth, GB/s: a vec4 buffer copy, counting bytes read + bytes written
+Matmul figures elsewhere are reported as a fraction of the measured FMA peak.
+
+Options:
+  --json             print the roofline as JSON
+  --reps R           timed repetitions per micro-kernel, median reported (default 5)
+  --quick            smaller micro-kernels (a fast, noisier figure)
+${gpuFlagHelp}
+  -h, --help
+
+Exit codes: 0 ok, 2 bad flag, 3 no adapter or a GPU failure.
+`;
+
+export const probeCommand: Command = {
+  name: 'probe',
+  summary: "measure the device's roofline: FMA peak (f32, f16) and memory bandwidth",
+  help,
+  async run(argv) {
+    const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' }, reps: { type: 'string' }, quick: { type: 'boolean' }, ...gpuFlagOptions });
+    const reps = intFlag('--reps', stringFlag(values, 'reps'), 5, 1, 1000);
+    const scale = boolFlag(values, 'quick') ? 0.25 : 1;
+    const { adapter, roofline } = await withGpu(gpuOptionsFrom(values), async (gpu) => ({ adapter: gpu.info, roofline: await probeRoofline(gpu, { reps, scale }) }));
+    if (boolFlag(values, 'json')) {
+      printJson({ adapter, ...roofline });
+      return 0;
+    }
+    const timing = roofline.method === 'gpu-timestamp' ? 'GPU timestamps' : 'wall clock (no timestamp-query)';
+    process.stdout.write(
+      [
+        `roofline of ${adapter.description || adapter.device} (${adapter.backend}${adapter.isFallbackAdapter ? ', software' : ''}), median of ${reps}, ${timing}`,
+        `  FMA peak f32   ${fmt(roofline.fmaF32Gflops)} GFLOP/s`,
+        `  FMA peak f16   ${roofline.fmaF16Gflops === null ? 'n/a (no shader-f16)' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}`,
+        `  bandwidth      ${fmt(roofline.bandwidthGBs)} GB/s (read + write)`,
+        `  ridge point    ${fmt(roofline.fmaF32Gflops / roofline.bandwidthGBs)} FLOP/byte (f32)`,
+      ].join('\n') + '\n',
+    );
+    return 0;
+  },
+};

@@ -1,0 +1,75 @@
+import type { KernelDtype } from './kernel.js';
+import { configName, limitProblem, parseConfigName, type TiledConfig } from './tiled.js';
+
+/**
+ * The candidate space the autotuner searches, best guesses first (a budget cut-off then keeps
+ * the likeliest winners). Two families:
+ *
+ * - software (CPU) adapters such as lavapipe run invocations as SIMD lanes, where every
+ *   per-invocation load is a gather: what pays is a register tile small enough to stay in
+ *   registers (about 16 accumulators per lane) with vec4 loads and a short unrolled k step.
+ *   Workgroup memory does not help there (measured: docs/kernels.md).
+ * - GPUs want big workgroup tiles (64x64 to 128x128) staged in double-buffered workgroup
+ *   memory with 8x8 or 4x8 register tiles, the classic SGEMM layout that reaches a large
+ *   fraction of peak on discrete GPUs.
+ *
+ * Every config listed here is verified by test/tiled-candidates.test.ts on edge shapes.
+ */
+const SOFTWARE: readonly string[] = [
+  'w8x32-r8x4-v4-k2',
+  'w16x16-r8x4-v4-k2',
+  'w16x16-r6x4-v4-k2',
+  'w32x8-r8x4-v4-k2',
+  'w16x16-r4x8-v4-k2',
+  'w16x16-r8x4-v4-k1',
+  'w16x16-r4x4-v4-k2',
+  'w64x1-r6x4-v4-k4',
+  'w16x16-r4x4-v4-s4x1', // workgroup memory, kept so that every tuning measures both kinds
+];
+
+const GPU: readonly string[] = [
+  'w16x16-r8x8-v4-s8x2', // 128x128 tile, 8x8 registers, double-buffered
+  'w16x16-r4x8-v4-s8x2', // 64x128
+  'w16x16-r8x4-v4-s8x2', // 128x64
+  'w8x8-r8x8-v4-s8x2', // 64x64, 8x8 registers
+  'w16x16-r4x4-v4-s16x2', // 64x64, 4x4 registers, deeper k tile
+  'w16x16-r8x8-v4-s16x1',
+  'w16x16-r4x4-v4-s8x1',
+  'w32x8-r4x8-v4-s8x2',
+  'w16x16-r4x4-v4-k4', // no workgroup memory: relies on the cache hierarchy
+  'w16x16-r4x8-v4-k4',
+  'w8x8-r4x4-v4-k4',
+  'w16x16-r4x4-v1-k4', // scalar loads, for adapters where vec4 storage access is slow
+];
+
+/** Candidate configs for an adapter and dtype, filtered by the adapter's limits, best first. */
+export function candidateConfigs(dtype: KernelDtype, limits: GPUSupportedLimits, software: boolean): TiledConfig[] {
+  const order = software ? [...SOFTWARE, ...GPU] : [...GPU, ...SOFTWARE];
+  const seen = new Set<string>();
+  const out: TiledConfig[] = [];
+  for (const tail of order) {
+    const config = parseConfigName(`${dtype}-${tail}`);
+    if (!config || seen.has(configName(config))) continue;
+    seen.add(configName(config));
+    if (limitProblem(config, limits) === null) out.push(config);
+  }
+  return out;
+}
+
+/** Every config the autotuner may ever pick on any adapter (for tests). */
+export function allCandidateConfigs(dtype: KernelDtype): TiledConfig[] {
+  const out: TiledConfig[] = [];
+  for (const tail of new Set([...SOFTWARE, ...GPU])) {
+    const config = parseConfigName(`${dtype}-${tail}`);
+    if (config) out.push(config);
+  }
+  return out;
+}
+
+/** The config used without tuning: the first candidate that fits. */
+export function defaultConfig(dtype: KernelDtype, limits: GPUSupportedLimits, software: boolean): TiledConfig {
+  const first = candidateConfigs(dtype, limits, software)[0];
+  // Every adapter allows 256 invocations and 16 KiB of workgroup memory (WebGPU defaults);
+  // this config needs 256 invocations and none.
+  return first ?? (parseConfigName(`${dtype}-w16x16-r4x4-v4-k2`) as TiledConfig);
+}

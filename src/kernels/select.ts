@@ -1,0 +1,48 @@
+import { UsageError } from '../errors.js';
+import type { Gpu } from '../gpu/open.js';
+import { autotune, type AutotuneOptions } from './autotune.js';
+import { defaultConfig } from './candidates.js';
+import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape } from './kernel.js';
+import { representativeShape, shapeClass } from './shape-class.js';
+import { tiledKernel } from './tiled.js';
+
+export interface SelectOptions extends AutotuneOptions {
+  /**
+   * Tune on a cache miss (default: true unless HETBENCH_AUTOTUNE=off). Without tuning the
+   * static default config is used; tiny products are never tuned (launch cost dominates).
+   */
+  readonly autotune?: boolean;
+}
+
+/** Products below this many FLOPs use the static default: tuning them would cost more than it saves. */
+export const MIN_TUNED_FLOPS = 2 * 256 ** 3;
+
+// One choice per device and class for the life of the process, so each class tunes (or reads
+// the disk cache) once.
+const chosen = new WeakMap<GPUDevice, Map<string, Promise<MatmulKernel>>>();
+
+/**
+ * The kernel `matmul` and everything later use for `shape`: the tuned choice for its shape
+ * class (from the disk cache, else tuned now within the budget), else the best static default.
+ */
+export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f32', options: SelectOptions = {}): Promise<MatmulKernel> {
+  if (dtype === 'f16' && !gpu.features.shaderF16) {
+    return Promise.reject(new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).'));
+  }
+  const software = gpu.info.isFallbackAdapter;
+  const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && flopsOf(representativeShape(shape, software ? 1024 : 4096)) >= MIN_TUNED_FLOPS;
+  const key = `${dtype}:${tune ? shapeClass(shape) : 'default'}`;
+  let perDevice = chosen.get(gpu.device);
+  if (!perDevice) {
+    perDevice = new Map();
+    chosen.set(gpu.device, perDevice);
+  }
+  let kernel = perDevice.get(key);
+  if (!kernel) {
+    kernel = tune ? autotune(gpu, shape, dtype, options).then((r) => r.kernel) : Promise.resolve(tiledKernel(defaultConfig(dtype, gpu.limits, software)));
+    // A failed tuning must not stick: the next call tries again.
+    kernel.catch(() => perDevice.delete(key));
+    perDevice.set(key, kernel);
+  }
+  return kernel;
+}

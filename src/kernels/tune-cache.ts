@@ -1,0 +1,137 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { webgpuVersion, type Gpu } from '../gpu/open.js';
+import { VERSION } from '../version.js';
+import type { KernelDtype } from './kernel.js';
+
+/**
+ * On-disk cache of autotuning choices. One JSON file holds many entries; each is keyed by
+ * everything that can change which kernel is fastest: the adapter's identity and driver
+ * description, the Dawn bindings' version, hetbench's version (the generator may change),
+ * the dtype and the shape class. Anything that does not parse, or carries another format
+ * marker, is ignored with a warning and overwritten on the next write: a cache is never trusted.
+ */
+export const CACHE_FORMAT = 'hetbench-tune-cache';
+export const CACHE_FORMAT_VERSION = 1;
+export const CACHE_FILE = 'tune-cache.json';
+
+export interface TuneCacheOptions {
+  /** Cache folder; null disables the disk cache. Default: $HETBENCH_CACHE_DIR, else $XDG_CACHE_HOME/hetbench, else ~/.cache/hetbench. */
+  readonly cacheDir?: string | null;
+  readonly onWarning?: (message: string) => void;
+}
+
+export interface TuneEntry {
+  /** configName() of the chosen kernel. */
+  readonly config: string;
+  /** GFLOP/s measured when tuning, on the class's representative shape. */
+  readonly gflops: number;
+  readonly shape: { readonly m: number; readonly n: number; readonly k: number };
+  readonly tunedAt: string;
+}
+
+interface CacheFile {
+  readonly format: typeof CACHE_FORMAT;
+  readonly version: typeof CACHE_FORMAT_VERSION;
+  readonly entries: Record<string, TuneEntry>;
+}
+
+/** The cache folder in effect, or null when disabled (option null, or HETBENCH_CACHE_DIR=off). */
+export function cacheDir(options: TuneCacheOptions = {}): string | null {
+  if (options.cacheDir !== undefined) return options.cacheDir;
+  const env = process.env['HETBENCH_CACHE_DIR'];
+  if (env === 'off') return null;
+  if (env) return env;
+  const xdg = process.env['XDG_CACHE_HOME'];
+  return join(xdg ? xdg : join(homedir(), '.cache'), 'hetbench');
+}
+
+/** The cache key of one tuning: adapter identity + driver + versions + dtype + shape class. */
+export function tuneKey(gpu: Pick<Gpu, 'info'>, dtype: KernelDtype, shapeClass: string): string {
+  const { vendor, architecture, device, description, backend } = gpu.info;
+  return JSON.stringify([vendor, architecture, device, description, backend, `webgpu@${webgpuVersion()}`, `hetbench@${VERSION}`, dtype, shapeClass]);
+}
+
+function warnWith(options: TuneCacheOptions): (m: string) => void {
+  return options.onWarning ?? ((m: string) => process.stderr.write(`hetbench: warning: ${m}\n`));
+}
+
+function isEntry(value: unknown): value is TuneEntry {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  const shape = v['shape'] as Record<string, unknown> | undefined;
+  return (
+    typeof v['config'] === 'string' &&
+    typeof v['gflops'] === 'number' &&
+    typeof v['tunedAt'] === 'string' &&
+    typeof shape === 'object' &&
+    shape !== null &&
+    ['m', 'n', 'k'].every((d) => Number.isSafeInteger(shape[d]) && (shape[d] as number) >= 1)
+  );
+}
+
+/** Reads every valid entry; a missing file is empty, a corrupt or foreign one warns and is empty. */
+export function readTuneCache(options: TuneCacheOptions = {}): Record<string, TuneEntry> {
+  const dir = cacheDir(options);
+  if (dir === null) return {};
+  const path = join(dir, CACHE_FILE);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnWith(options)(`cannot read the tuning cache ${path}: ${(err as Error).message}; ignoring it`);
+    return {};
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    warnWith(options)(`the tuning cache ${path} is not valid JSON; ignoring it (it is rewritten on the next tuning)`);
+    return {};
+  }
+  const file = parsed as Partial<CacheFile> | null;
+  if (typeof file !== 'object' || file === null || file.format !== CACHE_FORMAT || file.version !== CACHE_FORMAT_VERSION || typeof file.entries !== 'object' || file.entries === null) {
+    warnWith(options)(`the tuning cache ${path} is not a ${CACHE_FORMAT} v${CACHE_FORMAT_VERSION} file; ignoring it`);
+    return {};
+  }
+  const out: Record<string, TuneEntry> = {};
+  for (const [key, value] of Object.entries(file.entries)) {
+    if (isEntry(value)) out[key] = value;
+    else warnWith(options)(`the tuning cache ${path} has a malformed entry; ignoring that entry`);
+  }
+  return out;
+}
+
+/** The cached entry for `key`, if any. */
+export function lookupTune(key: string, options: TuneCacheOptions = {}): TuneEntry | undefined {
+  return readTuneCache(options)[key];
+}
+
+/** Adds or replaces one entry; writes atomically (temp file + rename) so readers never see half a file. */
+export function storeTune(key: string, entry: TuneEntry, options: TuneCacheOptions = {}): void {
+  const dir = cacheDir(options);
+  if (dir === null) return;
+  const file: CacheFile = { format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, entries: { ...readTuneCache({ ...options, onWarning: () => {} }), [key]: entry } };
+  try {
+    writeAtomic(dir, CACHE_FILE, `${JSON.stringify(file, null, 2)}\n`);
+  } catch (err) {
+    // A read-only home must not fail a benchmark: the choice is simply not remembered.
+    warnWith(options)(`cannot write the tuning cache in ${dir}: ${(err as Error).message}`);
+  }
+}
+
+// Same technique as writeFileAtomic in src/cli/output.ts, kept here because kernels must not import the CLI layer.
+function writeAtomic(dir: string, name: string, data: string): void {
+  mkdirSync(dir, { recursive: true });
+  const target = join(dir, name);
+  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(tmp, data);
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
