@@ -32,14 +32,8 @@ const GPU: readonly string[] = [
   'w16x16-r4x8-v4-s8x2', // 64x128
   'w16x16-r8x4-v4-s8x2', // 128x64
   'w8x8-r8x8-v4-s8x2', // 64x64, 8x8 registers
-  'w16x16-r4x4-v4-s16x2', // 64x64, 4x4 registers, deeper k tile
-  'w16x16-r8x8-v4-s16x1',
-  'w16x16-r4x4-v4-s8x1',
-  'w32x8-r4x8-v4-s8x2',
+  'w16x16-r4x4-v4-s8x2', // 64x64, 4x4 registers
   'w16x16-r4x4-v4-k4', // no workgroup memory: relies on the cache hierarchy
-  'w16x16-r4x8-v4-k4',
-  'w8x8-r4x4-v4-k4',
-  'w16x16-r4x4-v1-k4', // scalar loads, for adapters where vec4 storage access is slow
 ];
 
 /** Candidate configs for an adapter and dtype, filtered by the adapter's limits, best first. */

@@ -268,10 +268,12 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
 
   const emitLoad = (tileExpr: string, bufExpr: string): void => {
     // A block: element e = kk * bm + r  (k-major); global A[blockRow + r][t*KT + kk].
-    for (const s of range(Math.ceil(aTile / threads))) {
-      const guard = (s + 1) * threads > aTile;
-      body.push(`    {`);
-      body.push(`      let e = tid + ${s * threads}u;`);
+    // Copy loops stay loops: unrolling them only lengthens the compile (lavapipe: seconds).
+    {
+      const count = Math.ceil(aTile / threads);
+      const guard = count * threads > aTile;
+      body.push(`    for (var s = 0u; s < ${count}u; s = s + 1u) {`);
+      body.push(`      let e = tid + s * ${threads}u;`);
       if (guard) body.push(`      if (e < ${aTile}u) {`);
       body.push(`      let kk = e / ${bm}u;`);
       body.push(`      let r = min(blockRow + e % ${bm}u, ${M - 1}u);`);
@@ -282,10 +284,11 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
       body.push('    }');
     }
     // B block: element e = kk * bn4 + c4; global B[t*KT + kk][blockCol4 + c4] as vec4.
-    for (const s of range(Math.ceil(bTile / threads))) {
-      const guard = (s + 1) * threads > bTile;
-      body.push('    {');
-      body.push(`      let e = tid + ${s * threads}u;`);
+    {
+      const count = Math.ceil(bTile / threads);
+      const guard = count * threads > bTile;
+      body.push(`    for (var s = 0u; s < ${count}u; s = s + 1u) {`);
+      body.push(`      let e = tid + s * ${threads}u;`);
       if (guard) body.push(`      if (e < ${bTile}u) {`);
       body.push(`      let kk = e / ${bn4}u;`);
       body.push(`      let gk = ${tileExpr} * ${KT}u + kk;`);

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
+import { allCandidateConfigs } from '../src/kernels/candidates.js';
+import { matmul } from '../src/kernels/matmul.js';
+import { randomMatrix } from '../src/kernels/random.js';
+import { referenceMatmul, verifyMatmul } from '../src/kernels/reference.js';
+import { configName, limitProblem, tiledKernel } from '../src/kernels/tiled.js';
+
+// Edge shapes: non-multiples of every tile dimension in the candidate space. The first three
+// have n or k odd (scalar-load path); the last has n and k multiples of 4 but of no tile size
+// (vec4 path). Sizes stay small so the whole file costs little GPU time on a software adapter.
+const shapes = [
+  { m: 1, n: 1, k: 1 },
+  { m: 7, n: 13, k: 29 },
+  { m: 129, n: 67, k: 131 },
+  { m: 33, n: 68, k: 20 },
+] as const;
+
+let gpu: Gpu;
+beforeAll(async () => {
+  gpu = await openGpu({ onWarning: () => {} });
+});
+afterAll(() => closeGpu(gpu));
+
+const configs = allCandidateConfigs('f32').map((c) => [configName(c), c] as const);
+
+describe('every f32 config the autotuner may pick matches the CPU reference on edge shapes', () => {
+  it.each(configs)('%s', async (_name, config) => {
+    // A config past this adapter's limits can never be picked here; the tuner filters it out.
+    if (limitProblem(config, gpu.limits) !== null) return;
+    const kernel = tiledKernel(config);
+    for (const shape of shapes) {
+      const a = randomMatrix(shape.m * shape.k, 3);
+      const b = randomMatrix(shape.k * shape.n, 4);
+      const c = await matmul(gpu, a, b, shape, { kernel });
+      const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
+      expect(v.ok, `${kernel.name} at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
+    }
+  });
+});
