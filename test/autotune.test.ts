@@ -22,7 +22,7 @@ afterAll(() => {
 
 // A small class keeps GPU time low; three candidates of the software list.
 const shape = { m: 100, n: 120, k: 90 };
-const candidates = () => candidateConfigs('f32', gpu.limits, gpu.info.isFallbackAdapter).slice(0, 3);
+const candidates = () => candidateConfigs('f32', gpu).slice(0, 3);
 
 describe('autotune', () => {
   it('picks the fastest verified candidate, stores it, and the next call reads the cache', async () => {

@@ -11,7 +11,7 @@ import { configName, parseConfigName, tiledKernel, type TiledConfig, type TiledK
 import { lookupTune, storeTune, tuneKey, type TuneCacheOptions } from './tune-cache.js';
 
 export interface AutotuneOptions extends TuneCacheOptions {
-  /** Wall-clock budget in seconds; candidates after it are skipped once one has passed. Default 20 (software adapter) or 60. */
+  /** Wall-clock budget in seconds; candidates after it are skipped once one has passed. Default 8 (software adapter) or 60. */
   readonly budgetS?: number;
   /** Timed repetitions per candidate (median kept). Default 3. */
   readonly reps?: number;
@@ -92,10 +92,11 @@ export async function autotune(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype 
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const software = gpu.info.isFallbackAdapter;
-  const cls = shapeClass(shape);
   const rep = representativeShape(shape, options.cap ?? (software ? 1024 : 4096));
+  // Classed by the shape actually timed: classes past the cap would only repeat its timing.
+  const cls = shapeClass(rep);
   const key = tuneKey(gpu, dtype, cls);
-  const candidates = options.candidates ?? candidateConfigs(dtype, gpu.limits, software);
+  const candidates = options.candidates ?? candidateConfigs(dtype, gpu);
   const allowed = new Set(candidates.map(configName));
 
   if (!options.force) {
@@ -107,7 +108,7 @@ export async function autotune(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype 
     }
   }
 
-  const budget = options.budgetS ?? (software ? 20 : 60);
+  const budget = options.budgetS ?? (software ? 8 : 60);
   const reps = options.reps ?? 3;
   const table: TuneRow[] = [];
   let best: { kernel: TiledKernel; gflops: number } | null = null;

@@ -1,3 +1,4 @@
+import type { Gpu } from '../gpu/open.js';
 import type { KernelDtype } from './kernel.js';
 import { configName, limitProblem, parseConfigName, type TiledConfig } from './tiled.js';
 
@@ -16,15 +17,14 @@ import { configName, limitProblem, parseConfigName, type TiledConfig } from './t
  * Every config listed here is verified by test/tiled-candidates.test.ts on edge shapes.
  */
 const SOFTWARE: readonly string[] = [
-  'w8x32-r8x4-v4-k2',
+  'w16x16-r8x8-v4-k2-sg', // A shared through subgroup broadcasts: the fastest family on lavapipe
+  'w64x4-r8x8-v4-k2-sg',
+  'w16x16-r8x8-v4-k1-sg',
+  'w32x8-r8x4-v4-k2-sg',
+  'w8x32-r8x4-v4-k2', // the same without subgroups
   'w16x16-r8x4-v4-k2',
   'w16x16-r6x4-v4-k2',
-  'w32x8-r8x4-v4-k2',
-  'w16x16-r4x8-v4-k2',
-  'w16x16-r8x4-v4-k1',
-  'w16x16-r4x4-v4-k2',
   'w64x1-r6x4-v4-k4',
-  'w16x16-r4x4-v4-s4x1', // workgroup memory, kept so that every tuning measures both kinds
 ];
 
 const GPU: readonly string[] = [
@@ -32,20 +32,23 @@ const GPU: readonly string[] = [
   'w16x16-r4x8-v4-s8x2', // 64x128
   'w16x16-r8x4-v4-s8x2', // 128x64
   'w8x8-r8x8-v4-s8x2', // 64x64, 8x8 registers
-  'w16x16-r4x4-v4-s8x2', // 64x64, 4x4 registers
   'w16x16-r4x4-v4-k4', // no workgroup memory: relies on the cache hierarchy
 ];
 
-/** Candidate configs for an adapter and dtype, filtered by the adapter's limits, best first. */
-export function candidateConfigs(dtype: KernelDtype, limits: GPUSupportedLimits, software: boolean): TiledConfig[] {
-  const order = software ? [...SOFTWARE, ...GPU] : [...GPU, ...SOFTWARE];
+/** What the candidate filter needs to know about an adapter. */
+export type AdapterTraits = Pick<Gpu, 'limits' | 'features' | 'info'>;
+
+/** Candidate configs for an adapter and dtype, filtered by its limits and features, best first. */
+export function candidateConfigs(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig[] {
+  const order = gpu.info.isFallbackAdapter ? [...SOFTWARE, ...GPU] : [...GPU, ...SOFTWARE];
   const seen = new Set<string>();
   const out: TiledConfig[] = [];
   for (const tail of order) {
     const config = parseConfigName(`${dtype}-${tail}`);
     if (!config || seen.has(configName(config))) continue;
     seen.add(configName(config));
-    if (limitProblem(config, limits) === null) out.push(config);
+    if (config.subgroups && !gpu.features.subgroups) continue;
+    if (limitProblem(config, gpu.limits) === null) out.push(config);
   }
   return out;
 }
@@ -61,9 +64,9 @@ export function allCandidateConfigs(dtype: KernelDtype): TiledConfig[] {
 }
 
 /** The config used without tuning: the first candidate that fits. */
-export function defaultConfig(dtype: KernelDtype, limits: GPUSupportedLimits, software: boolean): TiledConfig {
-  const first = candidateConfigs(dtype, limits, software)[0];
-  // Every adapter allows 256 invocations and 16 KiB of workgroup memory (WebGPU defaults);
-  // this config needs 256 invocations and none.
-  return first ?? (parseConfigName(`${dtype}-w16x16-r4x4-v4-k2`) as TiledConfig);
+export function defaultConfig(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig {
+  const first = candidateConfigs(dtype, gpu)[0];
+  // Every adapter allows 256 invocations (the WebGPU default); this config needs no more and no
+  // workgroup memory or subgroups.
+  return first ?? (parseConfigName(`${dtype}-w16x16-r8x4-v4-k2`) as TiledConfig);
 }

@@ -30,8 +30,9 @@ export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f3
     return Promise.reject(new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).'));
   }
   const software = gpu.info.isFallbackAdapter;
-  const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && flopsOf(representativeShape(shape, software ? 1024 : 4096)) >= MIN_TUNED_FLOPS;
-  const key = `${dtype}:${tune ? shapeClass(shape) : 'default'}`;
+  const rep = representativeShape(shape, options.cap ?? (software ? 1024 : 4096));
+  const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && flopsOf(rep) >= MIN_TUNED_FLOPS;
+  const key = `${dtype}:${tune ? shapeClass(rep) : 'default'}`;
   let perDevice = chosen.get(gpu.device);
   if (!perDevice) {
     perDevice = new Map();
@@ -39,7 +40,7 @@ export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f3
   }
   let kernel = perDevice.get(key);
   if (!kernel) {
-    kernel = tune ? autotune(gpu, shape, dtype, options).then((r) => r.kernel) : Promise.resolve(tiledKernel(defaultConfig(dtype, gpu.limits, software)));
+    kernel = tune ? autotune(gpu, shape, dtype, options).then((r) => r.kernel) : Promise.resolve(tiledKernel(defaultConfig(dtype, gpu)));
     // A failed tuning must not stick: the next call tries again.
     kernel.catch(() => perDevice.delete(key));
     perDevice.set(key, kernel);
