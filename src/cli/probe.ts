@@ -17,7 +17,7 @@ Matmul figures elsewhere are reported as a fraction of the measured FMA peak.
 Options:
   --json             print the roofline as JSON
   --reps R           timed repetitions per micro-kernel, median reported (default 5)
-  --quick            smaller micro-kernels (a fast, noisier figure)
+  --quick            at most 2 repetitions (a fast, noisier figure)
 ${gpuFlagHelp}
   -h, --help
 
@@ -31,8 +31,7 @@ export const probeCommand: Command = {
   async run(argv) {
     const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' }, reps: { type: 'string' }, quick: { type: 'boolean' }, ...gpuFlagOptions });
     const reps = intFlag('--reps', stringFlag(values, 'reps'), 5, 1, 1000);
-    const scale = boolFlag(values, 'quick') ? 0.25 : 1;
-    const { adapter, roofline } = await withGpu(gpuOptionsFrom(values), async (gpu) => ({ adapter: gpu.info, roofline: await probeRoofline(gpu, { reps, scale }) }));
+    const { adapter, roofline } = await withGpu(gpuOptionsFrom(values), async (gpu) => ({ adapter: gpu.info, roofline: await probeRoofline(gpu, { reps: boolFlag(values, 'quick') ? Math.min(reps, 2) : reps }) }));
     if (boolFlag(values, 'json')) {
       printJson({ adapter, ...roofline });
       return 0;

@@ -33,6 +33,7 @@ const GPU: readonly string[] = [
   'w16x16-r8x4-v4-s8x2', // 128x64
   'w8x8-r8x8-v4-s8x2', // 64x64, 8x8 registers
   'w16x16-r4x4-v4-k4', // no workgroup memory: relies on the cache hierarchy
+  'w16x16-r4x4-v4-s4x1', // single-buffered workgroup memory
 ];
 
 /** What the candidate filter needs to know about an adapter. */

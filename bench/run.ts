@@ -1,0 +1,130 @@
+import { parseArgs } from 'node:util';
+import { environmentOf } from '../src/bench/environment.js';
+import { closeGpu, openGpu } from '../src/gpu/open.js';
+import { shapeKey } from '../src/kernels/kernel.js';
+import { probeRoofline, type ProbeResult } from '../src/kernels/probe.js';
+import { SCHEMA_VERSION, type BenchReport, type KernelResult, type Metric } from '../src/report/schema.js';
+import { fmt, formatTable, pct, writeFileAtomic } from '../src/cli/output.js';
+import { VERSION } from '../src/version.js';
+import { runBlasBench, type BlasRun } from './blas.js';
+import { runKernelBench, type KernelBenchResult } from './kernels.bench.js';
+import { runSimulateBench, type SimulateBenchResult } from './simulate.bench.js';
+
+/**
+ * `npm run bench`: the roofline probe, every kernel at every bench shape (tinybench, GPU
+ * timestamps), numpy's BLAS on the same CPU, and the simulator bench; prints tables and writes a
+ * BenchReport (src/report/schema.ts) atomically to out/bench.json or --out FILE.
+ */
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'out/bench.json' },
+    'no-blas': { type: 'boolean', default: false },
+    'no-simulate': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (values.help) {
+  process.stdout.write('Usage: npm run bench -- [--quick] [--out FILE] [--no-blas] [--no-simulate]\n');
+  process.exit(0);
+}
+const quick = values.quick;
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+const gpu = await openGpu();
+let roofline: ProbeResult;
+let kernels: KernelBenchResult;
+let environment;
+try {
+  environment = environmentOf(gpu);
+  log(`adapter ${gpu.info.description || gpu.info.device}`);
+  roofline = await probeRoofline(gpu, { reps: quick ? 3 : 5 });
+  log(`roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`);
+  kernels = await runKernelBench(gpu, { quick, roofline, log });
+} finally {
+  closeGpu(gpu);
+}
+
+const squares = kernels.rows.filter((r) => r.role === 'tuned' && r.shape.m === r.shape.n && r.shape.n === r.shape.k).map((r) => r.shape);
+let blas: BlasRun | null = null;
+if (!values['no-blas']) {
+  log('timing numpy BLAS sgemm on the same CPU');
+  blas = runBlasBench(squares, quick ? 3 : 5);
+  if (!blas) log('python3 with numpy not found: no native BLAS comparison');
+}
+let simulate: SimulateBenchResult[] = [];
+if (!values['no-simulate']) {
+  log('simulator bench');
+  simulate = await runSimulateBench({ timeMs: quick ? 300 : 2000 });
+}
+
+// ---- report ----
+const metrics: Metric[] = [];
+const results: KernelResult[] = kernels.rows.map((r) => {
+  const name = r.role === 'naive' ? 'naive' : r.role === 'tuned' ? 'tuned' : 'tuned-f16';
+  metrics.push({ name: `kernel.${name}.${shapeKey(r.shape)}.gflops`, unit: 'GFLOP/s', better: 'higher', value: r.gflops, samples: r.samples });
+  return { kernel: r.kernel, m: r.shape.m, n: r.shape.n, k: r.shape.k, dtype: r.dtype, gflops: r.gflops, samples: r.samples, fractionOfPeak: r.fractionOfPeak };
+});
+metrics.push({ name: 'probe.fma.f32.gflops', unit: 'GFLOP/s', better: 'higher', value: roofline.fmaF32Gflops, samples: roofline.samples.fmaF32 });
+if (roofline.fmaF16Gflops !== null && roofline.samples.fmaF16) {
+  metrics.push({ name: 'probe.fma.f16.gflops', unit: 'GFLOP/s', better: 'higher', value: roofline.fmaF16Gflops, samples: roofline.samples.fmaF16 });
+}
+metrics.push({ name: 'probe.bandwidth.gbs', unit: 'GB/s', better: 'higher', value: roofline.bandwidthGBs, samples: roofline.samples.bandwidth });
+for (const b of blas?.results ?? []) metrics.push({ name: `blas.numpy.${shapeKey(b.shape)}.gflops`, unit: 'GFLOP/s', better: 'higher', value: b.gflops, samples: b.samples });
+for (const s of simulate) metrics.push({ name: `simulate.${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.meanMs`, unit: 'ms', better: 'lower', value: s.meanMs, samples: [s.meanMs] });
+metrics.push({ name: 'autotune.seconds', unit: 's', better: 'lower', value: kernels.tuneS, samples: [kernels.tuneS] });
+
+const report: BenchReport = {
+  schemaVersion: SCHEMA_VERSION,
+  kind: 'bench',
+  tool: { name: 'hetbench', version: VERSION },
+  createdAt: new Date().toISOString(),
+  environment,
+  metrics,
+  kernels: results,
+  roofline: { fmaF32Gflops: roofline.fmaF32Gflops, fmaF16Gflops: roofline.fmaF16Gflops, bandwidthGBs: roofline.bandwidthGBs },
+  blas: blas ? blas.results.map((b) => ({ ...b.shape, gflops: b.gflops })) : null,
+};
+writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
+
+// ---- tables ----
+const out: string[] = [];
+out.push(`adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; CPU ${environment.cpu}, ${environment.cores} cores`);
+out.push(`roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`);
+out.push('');
+out.push(
+  formatTable(
+    ['kernel', 'shape', 'dtype', 'config', 'GFLOP/s', 'ms (median)', 'of FMA peak'],
+    kernels.rows.map((r) => [r.role, shapeKey(r.shape), r.dtype, r.kernel, fmt(r.gflops), fmt(r.medianMs), r.fractionOfPeak === null ? '-' : pct(r.fractionOfPeak)]),
+    ['left', 'left', 'left', 'left', 'right', 'right', 'right'],
+  ),
+);
+out.push('');
+// The headline: reference vs tuned vs native BLAS, per square shape.
+const headline = squares.map((shape) => {
+  const key = shapeKey(shape);
+  const naive = kernels.rows.find((r) => r.role === 'naive' && shapeKey(r.shape) === key)?.gflops;
+  const tuned = kernels.rows.find((r) => r.role === 'tuned' && shapeKey(r.shape) === key)?.gflops ?? Number.NaN;
+  const native = blas?.results.find((b) => shapeKey(b.shape) === key)?.gflops;
+  return [
+    key,
+    naive === undefined ? '-' : fmt(naive),
+    fmt(tuned),
+    native === undefined ? '-' : fmt(native),
+    naive === undefined ? '-' : `${fmt(tuned / naive)}x`,
+    native === undefined ? '-' : pct(tuned / native),
+    pct(tuned / roofline.fmaF32Gflops),
+  ];
+});
+out.push(formatTable(['f32 square', 'reference GFLOP/s', 'tuned GFLOP/s', 'BLAS GFLOP/s', 'tuned / reference', 'tuned / BLAS', 'tuned / FMA peak'], headline));
+if (blas) out.push(`BLAS: ${blas.library} (OPENBLAS_CORETYPE/L2_SIZE unset for this subprocess)`);
+out.push('');
+out.push(formatTable(['tuned class', 'dtype', 'config', 'GFLOP/s when tuned', 'source'], kernels.tuning.map((t) => [t.shapeClass, t.dtype, t.config, fmt(t.gflops), t.fromCache ? 'cache' : `tuned: ${t.tried} timed, ${t.elapsedS.toFixed(1)} s`]), ['left', 'left', 'left', 'right', 'left']));
+out.push(`autotuning (all classes): ${kernels.tuneS.toFixed(1)} s`);
+if (simulate.length > 0) {
+  out.push('');
+  out.push(formatTable(['simulate', 'GPUs', 'mean ms / call', 'p99 ms', 'us / step'], simulate.map((s) => [s.name, s.gpus.toLocaleString('en-US'), fmt(s.meanMs), fmt(s.p99Ms), fmt(s.usPerStep)])));
+}
+out.push('');
+out.push(`report: ${values.out}`);
+process.stdout.write(`${out.join('\n')}\n`);
