@@ -3,6 +3,8 @@
  * the statistical checks that matter for Monte Carlo step jitter; determinism across platforms
  * comes from doing all state arithmetic in 32-bit integers (Math.imul, >>> 0).
  */
+import { mulberry32U32 } from '../rng.js';
+
 export interface Rng {
   /** Uniform in the open interval (0, 1): never 0, so log(u) is always finite. */
   next(): number;
@@ -12,15 +14,8 @@ export interface Rng {
 
 export function createRng(seed: number): Rng {
   // Mix the seed once (splitmix-style) so that seeds 1, 2, 3 start far apart.
-  let state = mix32(Math.trunc(seed) >>> 0);
+  const nextU32 = mulberry32U32(mix32(Math.trunc(seed) >>> 0));
   let spare: number | null = null;
-  const nextU32 = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
   const next = (): number => (nextU32() + 0.5) / 4294967296;
   return {
     next,
