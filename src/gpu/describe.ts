@@ -1,17 +1,7 @@
-import type { Gpu } from './open.js';
+import { RAISED_LIMITS, type Gpu } from './open.js';
 
-/** The limits `doctor` shows: the ones that bound hetbench's kernels and buffers. */
-export const KEY_LIMITS = [
-  'maxStorageBufferBindingSize',
-  'maxBufferSize',
-  'maxComputeWorkgroupStorageSize',
-  'maxComputeInvocationsPerWorkgroup',
-  'maxComputeWorkgroupSizeX',
-  'maxComputeWorkgroupSizeY',
-  'maxComputeWorkgroupsPerDimension',
-  'maxStorageBuffersPerShaderStage',
-  'minStorageBufferOffsetAlignment',
-] as const;
+/** The limits `doctor` shows: the ones hetbench raises (they bound its kernels and buffers), plus alignment. */
+export const KEY_LIMITS = [...RAISED_LIMITS, 'minStorageBufferOffsetAlignment'] as const;
 
 export interface GpuDescription {
   readonly adapter: Gpu['info'];

@@ -65,7 +65,7 @@ const NO_ADAPTER_HINT =
 let globalsInstalled = false;
 
 /** Limits worth raising to the adapter's maximum: big buffers and big workgroups make fast kernels. */
-const RAISED_LIMITS = [
+export const RAISED_LIMITS = [
   'maxStorageBufferBindingSize',
   'maxBufferSize',
   'maxComputeWorkgroupStorageSize',
