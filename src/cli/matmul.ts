@@ -1,17 +1,22 @@
 import { withGpu } from '../gpu/open.js';
-import { DeviceError } from '../errors.js';
+import { DeviceError, UsageError } from '../errors.js';
 import { flopsOf, type MatmulShape } from '../kernels/kernel.js';
 import { matmul, timeMatmul, validateShape } from '../kernels/matmul.js';
 import { naiveKernel } from '../kernels/naive.js';
+import { probeRoofline } from '../kernels/probe.js';
+import { kernelFor } from '../kernels/select.js';
+import { parseConfigName, tiledKernel } from '../kernels/tiled.js';
+import type { MatmulKernel } from '../kernels/kernel.js';
+import type { Gpu } from '../gpu/open.js';
 import { randomMatrix } from '../kernels/random.js';
 import { verifyProduct } from '../kernels/verify-sampled.js';
 import type { Command } from './command.js';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
-import { fmt, paint, printJson } from './output.js';
+import { fmt, paint, pct, printJson } from './output.js';
 
 const help = `
-Usage: hetbench matmul --m M --n N --k K [--reps R] [--seed S] [--json]
+Usage: hetbench matmul --m M --n N --k K [--reps R] [--seed S] [--kernel K] [--peak] [--json]
 
 Multiplies a random M x K matrix by a random K x N matrix (f32, row-major) on the GPU,
 checks the product against a CPU reference within the documented f32 error bound
@@ -22,6 +27,11 @@ Options:
   --m, --n, --k N    matrix sizes, any integers >= 1 (default 1024 each)
   --reps R           timed repetitions (default 10)
   --seed S           seed of the random inputs (default 1)
+  --kernel K         naive (the plain reference kernel), tuned (default: the autotuned kernel
+                     for the shape's class, cached on disk), or an f32 config name such as
+                     f32-w16x16-r8x8-v4-k1-sg (docs/kernels.md)
+  --peak             also measure the device's FMA peak (hetbench probe) and report the
+                     rate as a fraction of it
   --json             print the result as JSON
 ${gpuFlagHelp}
   -h, --help
@@ -43,6 +53,8 @@ export const matmulCommand: Command = {
       reps: { type: 'string' },
       seed: { type: 'string' },
       json: { type: 'boolean' },
+      kernel: { type: 'string' },
+      peak: { type: 'boolean' },
       ...gpuFlagOptions,
     });
     const shape: MatmulShape = {
@@ -56,8 +68,9 @@ export const matmulCommand: Command = {
     const a = randomMatrix(shape.m * shape.k, seed);
     const b = randomMatrix(shape.k * shape.n, seed + 1);
 
+    const kernelArg = stringFlag(values, 'kernel') ?? 'tuned';
     const result = await withGpu(gpuOptionsFrom(values), async (gpu) => {
-      const kernel = naiveKernel;
+      const kernel = await chooseKernel(gpu, kernelArg, shape);
       const c = await matmul(gpu, a, b, shape, { kernel });
       const verification = verifyProduct(c, a, b, shape);
       if (!verification.ok) {
@@ -67,10 +80,12 @@ export const matmulCommand: Command = {
         );
       }
       const timing = await timeMatmul(gpu, kernel, shape, reps, 1, { a, b });
-      return { adapter: gpu.info, kernel: kernel.name, shape, reps, timing, verification };
+      const peak = boolFlag(values, 'peak') ? (await probeRoofline(gpu)).fmaF32Gflops : null;
+      return { adapter: gpu.info, kernel: kernel.name, shape, reps, timing, verification, peak };
     });
 
     const { timing, verification } = result;
+    const fractionOfPeak = result.peak === null ? null : timing.gflops / result.peak;
     if (boolFlag(values, 'json')) {
       printJson({
         adapter: result.adapter,
@@ -81,6 +96,8 @@ export const matmulCommand: Command = {
         timing: timing.method,
         medianS: timing.medianS,
         gflops: timing.gflops,
+        fmaPeakGflops: result.peak,
+        fractionOfPeak,
         samplesS: timing.seconds,
         verified: { coverage: verification.coverage, worstRatioToBound: verification.worstRatio, maxAbsError: verification.maxAbsError },
       });
@@ -94,9 +111,20 @@ export const matmulCommand: Command = {
         `  kernel    ${result.kernel}`,
         `  verified  ${paint('green', 'ok')}: ${coverage} within the f32 bound (worst ${fmt(verification.worstRatio, 2)}x of bound, max |err| ${fmt(verification.maxAbsError, 2)})`,
         `  time      ${fmt(timing.medianS * 1e3)} ms median of ${timing.seconds.length} (${label})`,
-        `  rate      ${paint('bold', `${fmt(timing.gflops)} GFLOP/s`)}`,
+        `  rate      ${paint('bold', `${fmt(timing.gflops)} GFLOP/s`)}${fractionOfPeak === null ? '' : `, ${pct(fractionOfPeak)} of the measured f32 FMA peak (${fmt(result.peak ?? 0)} GFLOP/s)`}`,
       ].join('\n') + '\n',
     );
     return 0;
   },
 };
+
+/** --kernel: the reference kernel, the tuned choice, or one named f32 config. */
+async function chooseKernel(gpu: Gpu, arg: string, shape: MatmulShape): Promise<MatmulKernel> {
+  if (arg === 'naive') return naiveKernel;
+  if (arg === 'tuned') return kernelFor(gpu, shape, 'f32');
+  const config = parseConfigName(arg);
+  if (!config || config.dtype !== 'f32') {
+    throw new UsageError('--kernel', arg, 'must be naive, tuned, or an f32 config name such as f32-w16x16-r8x8-v4-k1-sg (docs/kernels.md).');
+  }
+  return tiledKernel(config);
+}
