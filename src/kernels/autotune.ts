@@ -97,15 +97,10 @@ export async function autotune(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype 
   const cls = shapeClass(rep);
   const key = tuneKey(gpu, dtype, cls);
   const candidates = options.candidates ?? candidateConfigs(dtype, gpu);
-  const allowed = new Set(candidates.map(configName));
 
   if (!options.force) {
-    const cached = lookupTune(key, options);
-    const config = cached ? parseConfigName(cached.config) : null;
-    // Only a config from the verified candidate space is accepted: the file is not trusted.
-    if (cached && config && allowed.has(cached.config)) {
-      return { kernel: tiledKernel(config), shapeClass: cls, shape: rep, gflops: cached.gflops, table: [], fromCache: true, elapsedS: elapsed() };
-    }
+    const cached = cachedChoice(gpu, shape, dtype, options);
+    if (cached) return { ...cached, table: [], fromCache: true, elapsedS: elapsed() };
   }
 
   const budget = options.budgetS ?? (software ? 8 : 60);
@@ -138,4 +133,18 @@ export async function autotune(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype 
   if (!best) throw new DeviceError(`autotune ${dtype} ${cls}: no candidate kernel passed verification on this adapter`, 'mismatch');
   storeTune(key, { config: best.kernel.name, gflops: best.gflops, shape: rep, tunedAt: new Date().toISOString() }, options);
   return { kernel: best.kernel, shapeClass: cls, shape: rep, gflops: best.gflops, table, fromCache: false, elapsedS: elapsed() };
+}
+
+/**
+ * The cached choice for the class of `shape`, or null. Only a config from the verified candidate
+ * space (`options.candidates`, default the adapter's) is accepted: the file is not trusted.
+ */
+export function cachedChoice(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype, options: AutotuneOptions = {}): { kernel: TiledKernel; shapeClass: string; shape: MatmulShape; gflops: number } | null {
+  const rep = representativeShape(shape, options.cap ?? (gpu.info.isFallbackAdapter ? 1024 : 4096));
+  const cls = shapeClass(rep);
+  const cached = lookupTune(tuneKey(gpu, dtype, cls), options);
+  const config = cached ? parseConfigName(cached.config) : null;
+  const allowed = new Set((options.candidates ?? candidateConfigs(dtype, gpu)).map(configName));
+  if (!cached || !config || !allowed.has(cached.config)) return null;
+  return { kernel: tiledKernel(config), shapeClass: cls, shape: rep, gflops: cached.gflops };
 }

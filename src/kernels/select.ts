@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
-import { autotune, type AutotuneOptions } from './autotune.js';
+import { autotune, cachedChoice, type AutotuneOptions } from './autotune.js';
 import { defaultConfig } from './candidates.js';
 import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape } from './kernel.js';
 import { representativeShape, shapeClass } from './shape-class.js';
@@ -12,6 +12,12 @@ export interface SelectOptions extends AutotuneOptions {
    * static default config is used; tiny products are never tuned (launch cost dominates).
    */
   readonly autotune?: boolean;
+  /**
+   * Seconds of tuning this process may spend in kernelFor over all classes (default 30 on a
+   * software adapter, 120 on a GPU). Past it, new classes get the static default, so a run
+   * with many GEMM shapes never spends minutes tuning; cached choices are still used.
+   */
+  readonly processBudgetS?: number;
 }
 
 /** Products below this many FLOPs use the static default: tuning them would cost more than it saves. */
@@ -20,6 +26,7 @@ export const MIN_TUNED_FLOPS = 2 * 256 ** 3;
 // One choice per device and class for the life of the process, so each class tunes (or reads
 // the disk cache) once.
 const chosen = new WeakMap<GPUDevice, Map<string, Promise<MatmulKernel>>>();
+let tuningSpentS = 0;
 
 /**
  * The kernel `matmul` and everything later use for `shape`: the tuned choice for its shape
@@ -40,7 +47,17 @@ export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f3
   }
   let kernel = perDevice.get(key);
   if (!kernel) {
-    kernel = tune ? autotune(gpu, shape, dtype, options).then((r) => r.kernel) : Promise.resolve(tiledKernel(defaultConfig(dtype, gpu)));
+    const left = (options.processBudgetS ?? (software ? 30 : 120)) - tuningSpentS;
+    const fallback = tiledKernel(defaultConfig(dtype, gpu));
+    if (!tune) kernel = Promise.resolve(fallback);
+    // With the process budget spent, a cached choice is still used, but nothing new is tuned.
+    else if (left <= 0) kernel = Promise.resolve(cachedChoice(gpu, shape, dtype, options)?.kernel ?? fallback);
+    else {
+      kernel = autotune(gpu, shape, dtype, { ...options, budgetS: Math.min(options.budgetS ?? (software ? 8 : 60), left) }).then((r) => {
+        if (!r.fromCache) tuningSpentS += r.elapsedS;
+        return r.kernel;
+      });
+    }
     // A failed tuning must not stick: the next call tries again.
     kernel.catch(() => perDevice.delete(key));
     perDevice.set(key, kernel);
