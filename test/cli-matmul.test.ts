@@ -49,12 +49,12 @@ describe('hetbench matmul', () => {
   it('an unknown command exits 2 and lists the commands', () => {
     const r = hetbench(['frobnicate']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/unknown command "frobnicate"; commands: start, doctor, matmul/);
+    expect(r.stderr).toMatch(/unknown command "frobnicate"; commands: start, run, doctor, matmul, probe, /);
   });
 
   it('hetbench --help lists every command', () => {
     const r = hetbench(['--help']);
     expect(r.status).toBe(0);
-    for (const c of ['doctor', 'matmul', 'gpus', 'plan', 'simulate', 'compare', 'export']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of ['start', 'run', 'doctor', 'matmul', 'probe', 'gpus', 'plan', 'simulate', 'compare', 'export', 'report']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
 });

@@ -12,7 +12,7 @@ let run: SpawnResult;
 let report: RunReport;
 
 beforeAll(() => {
-  run = hetbench(['run', '--quick', '--cluster', 'lab-a100-h100', '--workload', '8b', '--policy', POLICIES.join(','), '--steps', String(STEPS), '--json', join(dir, 'run.json'), '--md', join(dir, 'run.md')], {}, 300_000);
+  run = hetbench(['run', '--quick', '--cluster', 'lab-a100-h100', '--workload', '8b', '--policy', POLICIES.join(','), '--steps', String(STEPS), '--jitter', 'measured', '--json', join(dir, 'run.json'), '--md', join(dir, 'run.md')], {}, 300_000);
   report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunReport;
 }, 300_000);
 
@@ -71,6 +71,14 @@ describe('hetbench run (measured on the local adapter)', () => {
     if (d) expect(d.generationMix + d.jitter + d.communication + d.memoryCaps).toBeCloseTo(d.total, 9);
   });
 
+  it('--jitter measured takes the tail from the local noise it measured', () => {
+    const j = (report as unknown as { measurement: { jitter: { source: string; cv: number; tailCv: number; samples: number } } }).measurement.jitter;
+    expect(j.source).toBe('measured');
+    expect(j.tailCv).toBe(j.cv);
+    expect(j.cv).toBeGreaterThan(0);
+    expect(j.samples).toBeGreaterThanOrEqual(POLICIES.length);
+  });
+
   it('writes a Markdown summary beside it', () => {
     expect(existsSync(join(dir, 'run.md'))).toBe(true);
     expect(readFileSync(join(dir, 'run.md'), 'utf8')).toMatch(/lockstep/);
@@ -91,6 +99,7 @@ describe('hetbench run failure paths', () => {
 
   it.each([
     [['--steps', '0'], /--steps: got "0"/],
+    [['--jitter', '2'], /--jitter: got "2"; must be a number from 0 to 1/],
     [['--policy', 'fastest'], /--policy: got "fastest"; is not a policy; use one of: lockstep/],
     [['--cluster', 'no-such-cluster'], /no-such-cluster/],
     [['--workload', '7b'], /7b/],
@@ -107,5 +116,7 @@ describe('hetbench run failure paths', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/hetbench run: mine x 8b \(24 GPUs: 16 h100-sxm \+ 8 b200/);
+    // auto on a software adapter: the tail uses the cluster jitter, not the host's noise.
+    expect(r.stdout).toMatch(/slowest-of-n tail at jitter CV 2\.00% \(cluster jitter/);
   });
 });

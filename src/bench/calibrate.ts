@@ -11,7 +11,8 @@ import type { UnitExecutor } from './unit-executor.js';
  *  - dilation (D): cluster-seconds per local second, measured: the reference amount of work
  *    (R * refS units) is timed on the GPU and D = refS / its median local time. A measured
  *    class time is then D * (its local GPU time).
- * R is chosen so that a lockstep step (every class in turn) takes about `stepBudgetS` locally.
+ * R is chosen so that a lockstep step (every class in turn) takes about `stepBudgetS` locally,
+ * within REF_UNITS.
  */
 export interface Calibration {
   readonly unitS: number;
@@ -25,18 +26,29 @@ export interface Calibration {
   readonly refSpread: number;
 }
 
-/** Fewest units the reference class runs, so the partial unit's rounding stays under ~1%. */
-export const MIN_REF_UNITS = 6;
+/**
+ * Bounds on the reference class's units. Work is rounded to whole units, so a class running
+ * u units is off by at most 0.5/u: 40 units on the reference class keep a class at 40% of its
+ * time within about 3%. The upper bound keeps a pass's dispatch count sane on fast GPUs.
+ */
+export const REF_UNITS = { min: 40, max: 4000 } as const;
 
-export async function calibrate(gpu: Gpu, executor: UnitExecutor, lockstepClassS: readonly number[], stepBudgetS: number, reps = 5): Promise<Calibration> {
-  const one = await executor.work(1);
+export async function calibrate(
+  gpu: Gpu,
+  executor: UnitExecutor,
+  lockstepClassS: readonly number[],
+  stepBudgetS: number,
+  minRefUnits: number = REF_UNITS.min,
+  reps = 5,
+): Promise<Calibration> {
+  const one = executor.work(1);
   await timePasses(gpu, [one, one]); // warm-up: first dispatches pay for lazy driver work
   const unitTimes = await timePasses(gpu, Array.from({ length: reps }, () => one));
   const unitS = median(unitTimes.seconds.filter(Number.isFinite));
   const refClusterS = Math.max(...lockstepClassS);
   const relative = lockstepClassS.reduce((s, t) => s + t / refClusterS, 0);
-  const refUnits = Math.max(MIN_REF_UNITS, stepBudgetS / (unitS * relative));
-  const ref = await executor.work(refUnits);
+  const refUnits = Math.min(REF_UNITS.max, Math.max(minRefUnits, Math.round(stepBudgetS / (unitS * relative))));
+  const ref = executor.work(refUnits);
   const refTimes = (await timePasses(gpu, Array.from({ length: reps }, () => ref))).seconds.filter(Number.isFinite);
   const refLocalS = median(refTimes);
   return {

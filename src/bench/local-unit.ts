@@ -25,14 +25,21 @@ export interface LocalGemm {
   readonly name: string;
   /** The shape at `tokens` token rows. */
   readonly shape: MatmulShape;
-  /** Which dimension carries the tokens (and shrinks for a partial unit). */
-  readonly tokenDim: 'm' | 'k';
 }
 
-/** Target width of the scaled hidden dimension: small on a software adapter, larger on a GPU. */
+/**
+ * Target width of the scaled hidden dimension: small on a software adapter (a unit then takes
+ * a few milliseconds, so a class's work can be many whole units), larger on a GPU.
+ */
 export function localHiddenTarget(software: boolean): number {
-  return software ? 128 : 1024;
+  return software ? 64 : 1024;
 }
+
+/**
+ * Token rows of a unit: at least 128, one block of the tuned kernels' tiles, so that a unit's
+ * GEMMs are not mostly padding; at most seqLen/scale or 4x hidden.
+ */
+export const MIN_UNIT_TOKENS = 128;
 
 export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
   // Power-of-two scale so hidden/scale lands at or just above the target.
@@ -41,7 +48,7 @@ export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
   const h = dim(w.hidden);
   const kv = dim((w.hidden / w.heads) * w.kvHeads);
   const f = dim(w.ffnHidden);
-  const tokens = Math.max(16, Math.min(dim(w.seqLen), 4 * h));
+  const tokens = Math.max(MIN_UNIT_TOKENS, Math.min(dim(w.seqLen), 4 * h));
   const forward: { name: string; n: number; k: number }[] = [
     { name: 'qkv-proj', n: h + 2 * kv, k: h },
     { name: 'out-proj', n: h, k: h },
@@ -51,31 +58,12 @@ export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
   const gemms: LocalGemm[] = [];
   const passes = w.recompute ? 2 : 1;
   for (let p = 0; p < passes; p++) {
-    for (const g of forward) gemms.push({ name: p === 0 ? g.name : `${g.name}.recompute`, shape: { m: tokens, n: g.n, k: g.k }, tokenDim: 'm' });
+    for (const g of forward) gemms.push({ name: p === 0 ? g.name : `${g.name}.recompute`, shape: { m: tokens, n: g.n, k: g.k } });
   }
   for (const g of forward) {
     // dA = dC B^T: (tokens x k x n); dB = A^T dC: (k x n x tokens).
-    gemms.push({ name: `${g.name}.dgrad`, shape: { m: tokens, n: g.k, k: g.n }, tokenDim: 'm' });
-    gemms.push({ name: `${g.name}.wgrad`, shape: { m: g.k, n: g.n, k: tokens }, tokenDim: 'k' });
+    gemms.push({ name: `${g.name}.dgrad`, shape: { m: tokens, n: g.k, k: g.n } });
+    gemms.push({ name: `${g.name}.wgrad`, shape: { m: g.k, n: g.n, k: tokens } });
   }
   return { scale, tokens, gemms, flops: gemms.reduce((s, g) => s + 2 * g.shape.m * g.shape.n * g.shape.k, 0) };
-}
-
-/** A GEMM of the unit at a reduced number of token rows (for the partial unit). */
-export function withTokens(g: LocalGemm, tokens: number): MatmulShape {
-  return g.tokenDim === 'm' ? { ...g.shape, m: tokens } : { ...g.shape, k: tokens };
-}
-
-/** Partial units are rounded to this many token rows, so few distinct shapes get compiled. */
-export const PARTIAL_QUANTUM = 16;
-
-/**
- * Splits an amount of work, in units, into whole units plus one partial unit of
- * `partialTokens` rows (a multiple of PARTIAL_QUANTUM, 0 if none).
- */
-export function splitUnits(units: number, tokens: number): { whole: number; partialTokens: number } {
-  const whole = Math.floor(units);
-  const partialTokens = Math.round(((units - whole) * tokens) / PARTIAL_QUANTUM) * PARTIAL_QUANTUM;
-  if (partialTokens >= tokens) return { whole: whole + 1, partialTokens: 0 };
-  return { whole, partialTokens };
 }

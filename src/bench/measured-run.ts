@@ -18,6 +18,10 @@ export interface MeasuredRunOptions {
   readonly seed: number;
   /** Local GPU seconds a lockstep step should take (all classes in turn). */
   readonly stepBudgetS: number;
+  /** Jitter of the slowest-of-n tail (default: the measured local noise). */
+  readonly jitter?: JitterSource;
+  /** Fewest units the slowest lockstep class runs (work granularity). */
+  readonly minRefUnits?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -30,12 +34,21 @@ export interface ProgressEvent {
   readonly steps?: number;
 }
 
-/** What the measured run found out about the local device's noise. */
+/**
+ * The jitter behind the slowest-of-n tail: the local device's measured step-to-step noise,
+ * or a cluster jitter CV given by the caller (see `--jitter` in src/cli/run.ts).
+ */
+export type JitterSource = 'measured' | { readonly cv: number };
+
+/** What the measured run found out about the local device's noise, and the tail it used. */
 export interface MeasuredJitter {
-  /** Robust CV (1.4826 * MAD / median) of every class's per-step local times, each series normalised to its median. */
+  /** Robust CV (1.4826 * MAD) of every class's per-step ratios, each series normalised to its median. */
   readonly cv: number;
   readonly samples: number;
-  /** The expected slowest-of-n factor per class at that CV (lognormal), applied to measured times. */
+  /** Where the tail's CV came from, and its value. */
+  readonly source: 'measured' | 'given';
+  readonly tailCv: number;
+  /** The expected slowest-of-n factor per class at tailCv (lognormal), applied to measured times. */
   readonly tailFactors: readonly number[];
 }
 
@@ -68,43 +81,60 @@ interface Measured {
  */
 export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: MeasuredRunOptions): Promise<MeasuredRunResult> {
   const { model, steps } = options;
+  const source = options.jitter ?? 'measured';
   const lockAlloc = lockstepAllocation(model);
   const lockClassS = model.classes.map((c, i) => classComputeS(c, lockAlloc[i] ?? 0));
   options.onProgress?.({ phase: 'calibrate' });
-  const cal = await calibrate(gpu, executor, lockClassS, options.stepBudgetS);
+  const cal = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
 
-  const measured: Measured[] = [];
+  // A pilot of lockstep steps: warms every shape up, and gives proportional-measured the
+  // measured speed of each class before any policy's timed steps.
+  const pilot = await runStep(gpu, executor, cal, model, lockAlloc, PILOT_STEPS);
+  const measuredRates = ratesFrom(model, lockAlloc, pilot, cal);
+  const pilotRun: Measured = { policy: 'lockstep', kind: 'static', allocations: pilot.map(() => lockAlloc), local: pilot };
+
+  const ordered = [...new Set(options.policies)];
+  const ctx: PolicyContext = { model, seed: options.seed, measuredSequencesPerS: measuredRates };
+  const states = ordered.map((name) => {
+    const policy = getPolicy(name);
+    const m: Measured & { allocations: Allocation[]; local: LocalSteps } = { policy: name, kind: policy.kind, allocations: [], local: [] };
+    return { m, controller: policy.kind === 'adaptive' ? createAdaptive(ctx) : null, allocation: policy.kind === 'adaptive' ? null : policy.allocate(ctx) };
+  });
+
+  // Rounds: step s of every policy, then step s + 1. Interleaving spreads any drift of the
+  // local device's speed (clock, other load) over all policies alike instead of biasing
+  // whichever ran last. A failure keeps every step that finished.
   let failure: DeviceError | null = null;
-  let measuredRates: number[] | undefined;
-  const ordered = orderPolicies(options.policies);
   try {
-    for (const [index, name] of ordered.entries()) {
-      const progress = (step: number): void => options.onProgress?.({ phase: 'policy', policy: name, policyIndex: index, policies: ordered.length, step, steps });
-      progress(0);
-      const policy = getPolicy(name);
-      const ctx: PolicyContext = { model, seed: options.seed, ...(measuredRates ? { measuredSequencesPerS: measuredRates } : {}) };
-      if (policy.kind === 'adaptive') {
-        measured.push(await runAdaptive(gpu, executor, cal, ctx, steps, measured, progress));
-      } else {
-        const allocation = policy.allocate(ctx);
-        const local = await runStatic(gpu, executor, cal, model, allocation, steps, progress);
-        measured.push({ policy: name, kind: policy.kind, allocations: Array.from({ length: steps }, () => allocation), local });
-        if (name === 'lockstep') measuredRates = ratesFrom(model, allocation, local, cal);
+    for (let s = 0; s < steps; s++) {
+      for (const [index, run] of states.entries()) {
+        options.onProgress?.({ phase: 'policy', policy: run.m.policy, policyIndex: index, policies: states.length, step: s, steps });
+        const allocation = run.controller ? run.controller.allocation : (run.allocation ?? lockAlloc);
+        const [times = []] = await runStep(gpu, executor, cal, model, allocation, 1);
+        run.m.allocations.push(allocation);
+        run.m.local.push(times);
+        if (run.controller) {
+          // The controller sees cluster times: dilated, with the slowest-of-n tail implied by
+          // the noise measured so far.
+          const tails = measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], cal, source).tailFactors;
+          run.controller.observe(times.map((t, i) => (t > 0 ? t * cal.dilation * (tails[i] ?? 1) : 0)));
+        }
       }
     }
   } catch (err) {
     if (!(err instanceof DeviceError)) throw err;
     failure = err;
   }
+  const measured = states.map((r) => r.m).filter((m) => m.local.length > 0);
 
-  const jitter = measuredJitter(model, measured);
+  const jitter = measuredJitter(model, measured, cal, source);
   const tails = jitter.tailFactors;
   const prediction = simulate(model, {
     policies: options.policies,
     steps: Math.max(steps, 20),
     seed: options.seed,
-    jitterCv: jitter.cv,
-    ...(measuredRates ? { measuredSequencesPerS: measuredRates } : {}),
+    jitterCv: jitter.tailCv,
+    measuredSequencesPerS: measuredRates,
   });
   const lockMeasured = measured.find((m) => m.policy === 'lockstep');
   const lockMeasuredS = lockMeasured ? composeAll(model, lockMeasured, cal, tails).meanStepS : Number.NaN;
@@ -131,69 +161,23 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   };
 }
 
-/** Lockstep first: proportional-measured uses its measured rates, and every speedup its step time. */
-function orderPolicies(policies: readonly PolicyName[]): PolicyName[] {
-  const unique = [...new Set(policies)];
-  return unique.includes('lockstep') ? ['lockstep', ...unique.filter((p) => p !== 'lockstep')] : unique;
-}
+/** Lockstep steps before the timed rounds (warm-up and proportional-measured's rates). */
+export const PILOT_STEPS = 3;
 
 function unitsFor(cal: Calibration, model: ClusterModel, allocation: Allocation): number[] {
   return model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS);
 }
 
-/** Executes `steps` steps of one fixed allocation: one timed pass per class per step, interleaved by step. */
-async function runStatic(
-  gpu: Gpu,
-  executor: UnitExecutor,
-  cal: Calibration,
-  model: ClusterModel,
-  allocation: Allocation,
-  steps: number,
-  progress: (step: number) => void,
-): Promise<LocalSteps> {
-  const units = unitsFor(cal, model, allocation);
-  const work: (PassEncoder | null)[] = [];
-  for (const u of units) work.push(u > 0 ? await executor.work(u) : null);
+/** Runs `steps` steps of one allocation: one timed pass per class with work, in class order. */
+async function runStep(gpu: Gpu, executor: UnitExecutor, cal: Calibration, model: ClusterModel, allocation: Allocation, steps: number): Promise<LocalSteps> {
+  const work = unitsFor(cal, model, allocation).map((u) => (u > 0 ? executor.work(u) : null));
+  const passes: PassEncoder[] = [];
+  for (let t = 0; t < steps; t++) for (const w of work) if (w) passes.push(w);
+  const times = await timePasses(gpu, passes);
   const local: LocalSteps = [];
-  // Submit a few steps at a time so progress can be shown and a device loss costs little.
-  const chunk = Math.max(1, Math.min(steps, 4));
-  for (let s = 0; s < steps; s += chunk) {
-    const n = Math.min(chunk, steps - s);
-    const passes: PassEncoder[] = [];
-    for (let t = 0; t < n; t++) for (const w of work) if (w) passes.push(w);
-    const times = await timePasses(gpu, passes);
-    let p = 0;
-    for (let t = 0; t < n; t++) local.push(work.map((w) => (w ? (times.seconds[p++] ?? Number.NaN) : 0)));
-    progress(s + n);
-  }
+  let p = 0;
+  for (let t = 0; t < steps; t++) local.push(work.map((w) => (w ? (times.seconds[p++] ?? Number.NaN) : 0)));
   return local;
-}
-
-async function runAdaptive(
-  gpu: Gpu,
-  executor: UnitExecutor,
-  cal: Calibration,
-  ctx: PolicyContext,
-  steps: number,
-  earlier: readonly Measured[],
-  progress: (step: number) => void,
-): Promise<Measured> {
-  const { model } = ctx;
-  const controller = createAdaptive(ctx);
-  const allocations: Allocation[] = [];
-  const local: LocalSteps = [];
-  // The tail the controller sees is the one the measurements so far imply (lockstep's at least).
-  const tails = measuredJitter(model, earlier).tailFactors;
-  for (let s = 0; s < steps; s++) {
-    const allocation = controller.allocation;
-    const step = await runStatic(gpu, executor, cal, model, allocation, 1, () => {});
-    const times = step[0] ?? [];
-    allocations.push(allocation);
-    local.push(times);
-    controller.observe(times.map((t, i) => (t > 0 ? t * cal.dilation * (tails[i] ?? 1) : 0)));
-    progress(s + 1);
-  }
-  return { policy: 'adaptive', kind: 'adaptive', allocations, local };
 }
 
 /** Sequences per second of one GPU of each class, from lockstep's measured times. */
@@ -205,20 +189,43 @@ function ratesFrom(model: ClusterModel, allocation: Allocation, local: LocalStep
   });
 }
 
-/** Pools every measured series (one per policy and class), each normalised to its median. */
-export function measuredJitter(model: ClusterModel, measured: readonly Measured[]): MeasuredJitter {
+/**
+ * Measured over modelled compute time of each class at each step: D * local / t_g(b) (NaN where
+ * the class had no work). Dimensionless, so it is comparable across steps whose allocation
+ * differs (adaptive), and its median per class is how fast the local kernels ran that class's
+ * work relative to the model.
+ */
+function ratios(model: ClusterModel, m: Measured, cal: Calibration): number[][] {
+  return m.local.map((step, s) =>
+    step.map((local, i) => {
+      const c = model.classes[i];
+      const modelS = c ? classComputeS(c, m.allocations[s]?.[i] ?? 0) : 0;
+      return local > 0 && modelS > 0 ? (local * cal.dilation) / modelS : Number.NaN;
+    }),
+  );
+}
+
+function classMedians(r: readonly (readonly number[])[], classes: number): number[] {
+  return Array.from({ length: classes }, (_, i) => median(r.map((step) => step[i] ?? Number.NaN).filter(Number.isFinite)));
+}
+
+/** Pools every class's per-step ratios (each series normalised to its median) into one noise estimate. */
+export function measuredJitter(model: ClusterModel, measured: readonly Measured[], cal: Calibration, source: JitterSource): MeasuredJitter {
   const pooled: number[] = [];
   for (const m of measured) {
+    const r = ratios(model, m, cal);
+    const mid = classMedians(r, model.classes.length);
     for (let i = 0; i < model.classes.length; i++) {
-      const series = m.local.map((step) => step[i] ?? 0).filter((x) => x > 0 && Number.isFinite(x));
-      if (series.length < 2) continue;
-      const mid = median(series);
-      for (const x of series) pooled.push(x / mid);
+      const series = r.map((step) => step[i] ?? Number.NaN).filter(Number.isFinite);
+      const c = mid[i] ?? Number.NaN;
+      if (series.length < 2 || !(c > 0)) continue;
+      for (const x of series) pooled.push(x / c);
     }
   }
-  const cv = pooled.length >= 4 ? (1.4826 * median(pooled.map((x) => Math.abs(x - 1)))) : 0;
-  const jitter = parametricJitter(cv);
-  return { cv, samples: pooled.length, tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)) };
+  const cv = pooled.length >= 4 ? 1.4826 * median(pooled.map((x) => Math.abs(x - 1))) : 0;
+  const tailCv = source === 'measured' ? cv : source.cv;
+  const jitter = parametricJitter(tailCv);
+  return { cv, samples: pooled.length, source: source === 'measured' ? 'measured' : 'given', tailCv, tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)) };
 }
 
 interface Composed {
@@ -228,56 +235,55 @@ interface Composed {
 }
 
 /**
- * Cluster steps from local times: class time = D * local * tail (the slowest of the class's
- * n GPUs at the measured jitter); the class's mean GPU computes D * local. Islands compose
- * per island with their own all-reduce.
+ * Cluster steps from local times. A class's slowest GPU computes ratio * t_g(b) * tail (the
+ * expected slowest of its n GPUs at the measured jitter), its mean GPU ratio * mean_g(b).
+ *
+ * Per-step samples use that step's ratio, so they carry the local noise that `compare` tests.
+ * The summary figures use each class's median ratio: in a cluster the slowest of n GPUs
+ * concentrates at its expectation (the tail), so one local draw's deviation must not be added
+ * on top of the tail, nor inflate the maximum over classes.
  */
 function composeAll(model: ClusterModel, m: Measured, cal: Calibration, tails: readonly number[]): Composed {
   const comm = exposedAllReduceS(model);
   const islandComm = m.kind === 'islands' ? islandAllReduceS(model) : null;
-  const samples: StepSample[] = [];
-  let totalS = 0;
-  let totalSeq = 0;
-  const meanSum = model.classes.map(() => 0);
-  m.local.forEach((step, s) => {
-    const allocation = m.allocations[s] ?? [];
-    const slowest = step.map((t, i) => t * cal.dilation * (tails[i] ?? 1));
-    const mean = step.map((t, i) => {
-      // The class's mean GPU: the measured time scaled by the model's mean/slowest ratio
-      // (s mod n GPUs carry one sequence more than the rest).
-      const c = model.classes[i];
-      const seq = allocation[i] ?? 0;
-      if (!c || t <= 0) return 0;
-      const ratio = classMeanComputeS(c, seq) / classComputeS(c, seq);
-      return t * cal.dilation * (Number.isFinite(ratio) ? ratio : 1);
+  const r = ratios(model, m, cal);
+  const typical = classMedians(r, model.classes.length);
+  const compose = (allocation: Allocation, ratio: readonly number[]) => {
+    const slowest = model.classes.map((c, i) => {
+      const x = ratio[i] ?? Number.NaN;
+      return Number.isFinite(x) ? x * classComputeS(c, allocation[i] ?? 0) * (tails[i] ?? 1) : 0;
     });
-    let stepS: number;
-    let perStep: { stragglerLoss: number; mfu: number };
+    const mean = model.classes.map((c, i) => {
+      const x = ratio[i] ?? Number.NaN;
+      return Number.isFinite(x) ? x * classMeanComputeS(c, allocation[i] ?? 0) : 0;
+    });
     if (islandComm) {
       const isl = composeIslands(model, allocation, slowest, islandComm, mean);
-      stepS = isl.stepS;
-      perStep = isl;
-    } else {
-      stepS = Math.max(0, ...slowest) + comm;
-      perStep = figuresAt(model, allocation, stepS, mean, Number.NaN);
+      return { stepS: isl.stepS, slowest, mean, stragglerLoss: isl.stragglerLoss, mfu: isl.mfu };
     }
-    samples.push({ stepS, classComputeS: slowest, allReduceS: islandComm ? 0 : comm, stragglerLoss: perStep.stragglerLoss, mfu: perStep.mfu });
-    totalS += stepS;
-    totalSeq += allocation.reduce((a, b) => a + b, 0);
-    mean.forEach((x, i) => (meanSum[i] = (meanSum[i] ?? 0) + x));
+    const stepS = Math.max(0, ...slowest) + comm;
+    const f = figuresAt(model, allocation, stepS, mean, Number.NaN);
+    return { stepS, slowest, mean, stragglerLoss: f.stragglerLoss, mfu: f.mfu };
+  };
+
+  const samples: StepSample[] = r.map((ratio, s) => {
+    const c = compose(m.allocations[s] ?? [], ratio);
+    return { stepS: c.stepS, classComputeS: c.slowest, allReduceS: islandComm ? 0 : comm, stragglerLoss: c.stragglerLoss, mfu: c.mfu };
   });
-  const n = Math.max(1, m.local.length);
-  const meanStepS = totalS / n;
+  const summary = m.allocations.map((allocation) => compose(allocation, typical));
+  const n = Math.max(1, summary.length);
+  const avg = (pick: (x: (typeof summary)[number]) => readonly number[]): number[] =>
+    model.classes.map((_, i) => summary.reduce((acc, x) => acc + (pick(x)[i] ?? 0), 0) / n);
   const lastAlloc = m.allocations[m.allocations.length - 1] ?? [];
-  const meanClass = meanSum.map((x) => x / n);
   if (islandComm) {
     // Islands have no common step: their figures come from each island's own mean step.
-    const meanSlowest = model.classes.map((_, i) => samples.reduce((acc, st) => acc + (st.classComputeS[i] ?? 0), 0) / n);
-    const isl = composeIslands(model, lastAlloc, meanSlowest, islandComm, meanClass);
+    const isl = composeIslands(model, lastAlloc, avg((x) => x.slowest), islandComm, avg((x) => x.mean));
     return { meanStepS: isl.stepS, figures: { stepS: isl.stepS, busy: isl.busy, stragglerLoss: isl.stragglerLoss, tokensPerS: isl.tokensPerS, mfu: isl.mfu, speedup: Number.NaN }, samples };
   }
   // Run totals (sequences over time, busy GPU-time over GPU-time), as the simulator reports.
-  const figures = figuresAt(model, lastAlloc, meanStepS, meanClass, Number.NaN);
-  const scale = totalSeq / n / Math.max(1, lastAlloc.reduce((a, b) => a + b, 0));
+  const meanStepS = summary.reduce((acc, x) => acc + x.stepS, 0) / n;
+  const figures = figuresAt(model, lastAlloc, meanStepS, avg((x) => x.mean), Number.NaN);
+  const meanSeq = m.allocations.reduce((acc, a) => acc + a.reduce((x, y) => x + y, 0), 0) / n;
+  const scale = meanSeq / Math.max(1, lastAlloc.reduce((a, b) => a + b, 0));
   return { meanStepS, figures: { ...figures, tokensPerS: figures.tokensPerS * scale, mfu: figures.mfu * scale }, samples };
 }

@@ -11,7 +11,7 @@ export interface CommandEntry {
 }
 
 export const commands: readonly CommandEntry[] = [
-  { name: 'start', summary: 'the default job that `npm start` runs', load: async () => (await import('./start.js')).startCommand },
+  { name: 'start', summary: 'the default job that `npm start` runs: doctor, a verified matmul, then run', load: async () => (await import('./start.js')).startCommand },
   { name: 'run', summary: 'the straggler benchmark: every policy measured on the local GPU beside the model', load: async () => (await import('./run.js')).runCommand },
   { name: 'doctor', summary: 'show the WebGPU adapter, backend, features and limits', load: async () => (await import('./doctor.js')).doctorCommand },
   { name: 'matmul', summary: 'run one verified matmul on the GPU and time it', load: async () => (await import('./matmul.js')).matmulCommand },

@@ -4,7 +4,8 @@ import { DeviceError, UsageError } from '../errors.js';
 import { closeGpu, openGpu, type Gpu } from '../gpu/open.js';
 import { environmentOf } from '../bench/environment.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
-import { measuredRun, type MeasuredRunResult, type ProgressEvent } from '../bench/measured-run.js';
+import { measuredRun, type JitterSource, type MeasuredRunResult, type ProgressEvent } from '../bench/measured-run.js';
+import { DEFAULT_JITTER_CV } from '../sim/simulate.js';
 import { buildRunReport } from '../bench/run-report.js';
 import { UnitExecutor, type KernelChooser } from '../bench/unit-executor.js';
 import { kernelChooser } from '../bench/kernel-choice.js';
@@ -17,16 +18,19 @@ import type { RunReport } from '../report/schema.js';
 import { loadWorkload } from '../workload/load.js';
 import { workloadPresetNames } from '../workload/presets.js';
 import type { Command } from './command.js';
-import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
+import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
 import { emitMarkdown } from './markdown-output.js';
 import { fmt, formatTable, paint, pct, writeFileAtomic } from './output.js';
 import { formatEta, Progress } from './progress.js';
 
-const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 10, quickSteps: 4, seed: 1 } as const;
+const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 4, seed: 1 } as const;
 
-/** Local GPU seconds per lockstep step: the knob that sets a run's length. */
-const STEP_BUDGET_S = { full: 0.12, quick: 0.04 } as const;
+/**
+ * The knobs that set a run's length: local GPU seconds per lockstep step, and the fewest
+ * whole units the slowest class runs (the granularity of the work).
+ */
+const LOCAL_SIZE = { full: { stepBudgetS: 0.16, minRefUnits: 32 }, quick: { stepBudgetS: 0.12, minRefUnits: 24 } } as const;
 
 /** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
 export const AGREEMENT_TOLERANCE = 0.1;
@@ -48,6 +52,11 @@ Options:
   --steps N             measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
   --seed S              seed for the model's jitter draws (default ${DEFAULTS.seed})
   --quick               CI-sized: fewer steps and a smaller local budget per step
+  --jitter auto|measured|CV
+                        jitter of the slowest-of-n tail: the local device's measured
+                        step-to-step noise, or a cluster CV such as 0.02. auto (default):
+                        measured on a GPU; ${DEFAULT_JITTER_CV} on a software adapter, whose noise
+                        is its host CPU's scheduling, not a GPU's
   --json FILE           write the full JSON report (schema version, environment, raw samples)
   --md FILE             write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
   --html FILE           write a self-contained HTML report with SVG charts
@@ -71,6 +80,7 @@ export const runCommand: Command = {
       steps: { type: 'string' },
       seed: { type: 'string' },
       quick: { type: 'boolean' },
+      jitter: { type: 'string' },
       json: { type: 'string' },
       md: { type: 'string' },
       html: { type: 'string' },
@@ -85,7 +95,11 @@ export const runCommand: Command = {
     const model = buildClusterModel(cluster, workload, { gpus });
     const outputs = { json: stringFlag(values, 'json'), md: stringFlag(values, 'md'), html: stringFlag(values, 'html') };
 
+    const jitterArg = parseJitter(stringFlag(values, 'jitter'));
     const gpu = await openGpu(gpuOptionsFrom(values));
+    // auto: a software adapter's step-to-step noise is its host CPU's scheduling, not a GPU's
+    // jitter, so the tail uses the model's cluster jitter there; on a GPU, the measured noise.
+    const jitter: JitterSource = jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
     let result: MeasuredRunResult | null = null;
     let failure: string | null = null;
     const progress = new Progress();
@@ -98,7 +112,8 @@ export const runCommand: Command = {
           policies,
           steps,
           seed,
-          stepBudgetS: quick ? STEP_BUDGET_S.quick : STEP_BUDGET_S.full,
+          jitter,
+          ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
           onProgress: (e) => {
             injectFault(gpu, e);
             progress.update(progressKey(e), progressText(e, t0));
@@ -150,6 +165,12 @@ function injectFault(gpu: Gpu, e: ProgressEvent): void {
   if (fault !== undefined && e.phase === 'policy' && e.step === 0 && fault === `lose-device:${e.policy ?? ''}`) gpu.device.destroy();
 }
 
+function parseJitter(raw: string | undefined): 'auto' | JitterSource {
+  if (raw === undefined || raw === 'auto') return 'auto';
+  if (raw === 'measured') return 'measured';
+  return { cv: numberFlag('--jitter', raw, 0, 0, 1) };
+}
+
 function parsePolicies(raw: string | undefined): PolicyName[] {
   if (raw === undefined || raw === 'all') return [...policyNames];
   const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
@@ -158,16 +179,18 @@ function parsePolicies(raw: string | undefined): PolicyName[] {
 }
 
 function progressKey(e: ProgressEvent): string {
-  return e.phase === 'calibrate' ? 'calibrate' : `policy:${e.policy ?? ''}`;
+  // Plain (non-TTY) output gets one line per round, not per policy step.
+  return e.phase === 'calibrate' ? 'calibrate' : `round:${e.step ?? 0}`;
 }
 
 function progressText(e: ProgressEvent, t0: number): string {
   if (e.phase === 'calibrate') return 'calibrating local kernels (time dilation)...';
-  const done = (e.policyIndex ?? 0) * (e.steps ?? 1) + (e.step ?? 0);
-  const total = (e.policies ?? 1) * (e.steps ?? 1);
+  const policies = e.policies ?? 1;
+  const steps = e.steps ?? 1;
+  const done = (e.step ?? 0) * policies + (e.policyIndex ?? 0);
   const elapsed = (performance.now() - t0) / 1000;
-  const eta = done > 0 ? (elapsed / done) * (total - done) : Number.NaN;
-  return `policy ${(e.policyIndex ?? 0) + 1}/${e.policies ?? 1} ${e.policy ?? ''}: step ${e.step ?? 0}/${e.steps ?? 0}, ETA ${formatEta(eta)}`;
+  const eta = done > 0 ? (elapsed / done) * (policies * steps - done) : Number.NaN;
+  return `step ${(e.step ?? 0) + 1}/${steps}, policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}, ETA ${formatEta(eta)}`;
 }
 
 /** Measured vs modelled lockstep straggler loss: the headline check of the benchmark. */
@@ -199,7 +222,8 @@ function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterM
   const lines = [
     `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} (${model.gpus.toLocaleString('en-US')} GPUs: ${model.classes.map((c) => `${c.count.toLocaleString('en-US')} ${c.gpu.id}`).join(' + ')}; ${model.globalBatch.toLocaleString('en-US')} sequences/step)`,
     `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${result.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)')}`,
-    `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; local jitter CV ${pct(result.jitter.cv, 2)} -> slowest-of-n tail x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
+    `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
+    `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${result.jitter.source === 'measured' ? 'measured' : 'cluster jitter, not the local noise: see --jitter'}): x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
     '',
     formatTable(header, rows),
     '',

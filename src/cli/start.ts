@@ -1,26 +1,36 @@
 import type { Command } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { matmulCommand } from './matmul.js';
+import { runCommand } from './run.js';
 
 const help = `
 Usage: hetbench start
 
-The default job behind 'npm start': shows the adapter (hetbench doctor), then runs a
-short verified matmul benchmark. Takes no options; run the commands themselves for more.
+The default job behind 'npm start': shows the adapter (hetbench doctor), checks one
+verified 1024^3 matmul on it (hetbench matmul), then runs the straggler benchmark on the
+built-in default, colossus-1 x 70b with every policy (hetbench run), writing its report to
+out/run.json and out/run.html. Takes no options; run the commands themselves for more.
 `;
 
 export const startCommand: Command = {
   name: 'start',
-  summary: 'the default job that `npm start` runs',
+  summary: 'the default job that `npm start` runs: doctor, a verified matmul, then run',
   help,
   async run(argv) {
     if (argv.length > 0) {
-      process.stderr.write(`hetbench start takes no options (got ${argv.join(' ')}); see 'hetbench --help'.\n`);
+      process.stderr.write(`hetbench start takes no options (got ${argv.join(' ')}); see 'hetbench start --help'.\n`);
       return 2;
     }
-    const code = await doctorCommand.run([]);
-    if (code !== 0) return code;
-    process.stdout.write('\n');
-    return matmulCommand.run(['--m', '1024', '--n', '1024', '--k', '1024', '--reps', '5']);
+    const jobs: readonly (readonly [string, () => Promise<number>])[] = [
+      ['doctor', () => doctorCommand.run([])],
+      ['matmul', () => matmulCommand.run(['--m', '1024', '--n', '1024', '--k', '1024', '--reps', '5'])],
+      ['run', () => runCommand.run(['--json', 'out/run.json', '--html', 'out/run.html'])],
+    ];
+    for (const [name, job] of jobs) {
+      process.stdout.write(`\n== hetbench ${name}\n`);
+      const code = await job();
+      if (code !== 0) return code;
+    }
+    return 0;
   },
 };
