@@ -18,8 +18,8 @@ describe('hetbench plan and gpus', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/h100-sxm\s+150,000\s+8/);
     expect(r.stdout).toMatch(/total\s+220,000/);
-    expect(r.stdout).toMatch(/equal split: 4 per GPU/);
-    expect(r.stdout).toMatch(/gb200\s+4\s+[\d.]+\s+\d+\.\d%/);
+    expect(r.stdout).toMatch(/equal split: 32 per GPU/);
+    expect(r.stdout).toMatch(/gb200\s+32\s+2\s+[\d.]+\s+\d+\.\d%/);
     expect(r.stdout).toMatch(/All-reduce \(hierarchical ring\): .* across 25,278 domains \(bounded by h100-sxm domains\)/);
   });
 

@@ -16,6 +16,8 @@ export async function withErrorScopes<T>(gpu: Gpu, label: string, work: () => T 
   let result: T;
   try {
     result = await work();
+  } catch (err) {
+    throw asDeviceError(gpu, err, label);
   } finally {
     // Pop all three even when the work threw, so scopes never leak onto later work.
     const errors = [await device.popErrorScope(), await device.popErrorScope(), await device.popErrorScope()];
@@ -29,4 +31,19 @@ export async function withErrorScopes<T>(gpu: Gpu, label: string, work: () => T 
 export function throwIfFailed(gpu: Gpu): void {
   if (gpu.failure) throw gpu.failure;
   if (gpu.closed) throw new DeviceError('GPU used after closeGpu()', 'lost');
+}
+
+/**
+ * A mapAsync or submission on a device that was lost or destroyed rejects with a bare
+ * DOMException (AbortError, OperationError) that may arrive before `device.lost` resolves.
+ * Turn those into the DeviceError they are, so callers can keep finished results and exit 3.
+ */
+export function asDeviceError(gpu: Gpu, err: unknown, label: string): unknown {
+  if (err instanceof DeviceError) return err;
+  const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
+  if (name === 'AbortError' || name === 'OperationError' || gpu.failure !== null) {
+    const message = err instanceof Error ? err.message : String(err);
+    return gpu.failure ?? new DeviceError(`${label}: GPU work aborted (${name}${message ? `: ${message}` : ''}); the device was lost`, 'lost');
+  }
+  return err;
 }

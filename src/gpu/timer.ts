@@ -1,4 +1,4 @@
-import { throwIfFailed } from './scope.js';
+import { asDeviceError, throwIfFailed } from './scope.js';
 import type { Gpu } from './open.js';
 
 export type TimingMethod = 'gpu-timestamp' | 'wall-clock';
@@ -24,12 +24,16 @@ const PASSES_PER_CHUNK = 512;
  */
 export async function timePasses(gpu: Gpu, passes: readonly PassEncoder[]): Promise<PassTimes> {
   throwIfFailed(gpu);
-  if (!gpu.features.timestampQuery) return { seconds: await wallClockPasses(gpu, passes), method: 'wall-clock' };
-  const seconds: number[] = [];
-  for (let start = 0; start < passes.length; start += PASSES_PER_CHUNK) {
-    seconds.push(...(await timestampChunk(gpu, passes.slice(start, start + PASSES_PER_CHUNK))));
+  try {
+    if (!gpu.features.timestampQuery) return { seconds: await wallClockPasses(gpu, passes), method: 'wall-clock' };
+    const seconds: number[] = [];
+    for (let start = 0; start < passes.length; start += PASSES_PER_CHUNK) {
+      seconds.push(...(await timestampChunk(gpu, passes.slice(start, start + PASSES_PER_CHUNK))));
+    }
+    return { seconds, method: 'gpu-timestamp' };
+  } catch (err) {
+    throw asDeviceError(gpu, err, 'timing GPU passes');
   }
-  return { seconds, method: 'gpu-timestamp' };
 }
 
 async function timestampChunk(gpu: Gpu, passes: readonly PassEncoder[]): Promise<number[]> {
