@@ -85,12 +85,12 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   const lockAlloc = lockstepAllocation(model);
   const lockClassS = model.classes.map((c, i) => classComputeS(c, lockAlloc[i] ?? 0));
   options.onProgress?.({ phase: 'calibrate' });
-  const cal = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
+  const calibration = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
 
   // A pilot of lockstep steps: warms every shape up, and gives proportional-measured the
   // measured speed of each class before any policy's timed steps.
-  const pilot = await runStep(gpu, executor, cal, model, lockAlloc, PILOT_STEPS);
-  const measuredRates = ratesFrom(model, lockAlloc, pilot, cal);
+  const pilot = await runStep(gpu, executor, calibration, model, lockAlloc, PILOT_STEPS);
+  const measuredRates = ratesFrom(model, lockAlloc, pilot, calibration);
   const pilotRun: Measured = { policy: 'lockstep', kind: 'static', allocations: pilot.map(() => lockAlloc), local: pilot };
 
   const ordered = [...new Set(options.policies)];
@@ -110,14 +110,14 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
       for (const [index, run] of states.entries()) {
         options.onProgress?.({ phase: 'policy', policy: run.m.policy, policyIndex: index, policies: states.length, step: s, steps });
         const allocation = run.controller ? run.controller.allocation : (run.allocation ?? lockAlloc);
-        const [times = []] = await runStep(gpu, executor, cal, model, allocation, 1);
+        const [times = []] = await runStep(gpu, executor, calibration, model, allocation, 1);
         run.m.allocations.push(allocation);
         run.m.local.push(times);
         if (run.controller) {
           // The controller sees cluster times: dilated, with the slowest-of-n tail implied by
           // the noise measured so far.
-          const tails = measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], cal, source).tailFactors;
-          run.controller.observe(times.map((t, i) => (t > 0 ? t * cal.dilation * (tails[i] ?? 1) : 0)));
+          const tails = measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], calibration, source).tailFactors;
+          run.controller.observe(times.map((t, i) => (t > 0 ? t * calibration.dilation * (tails[i] ?? 1) : 0)));
         }
       }
     }
@@ -126,12 +126,13 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
     failure = err;
   }
   const measured = states.map((r) => r.m).filter((m) => m.local.length > 0);
+  const cal = settleDilation(calibration, lockClassS, [pilotRun, ...measured.filter((m) => m.policy === 'lockstep')]);
 
   const jitter = measuredJitter(model, measured, cal, source);
   const tails = jitter.tailFactors;
   const prediction = simulate(model, {
     policies: options.policies,
-    steps: Math.max(steps, 20),
+    steps,
     seed: options.seed,
     jitterCv: jitter.tailCv,
     measuredSequencesPerS: measuredRates,
@@ -140,7 +141,10 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   const lockMeasuredS = lockMeasured ? composeAll(model, lockMeasured, cal, tails).meanStepS : Number.NaN;
   const runs = measured.map((m): PolicyRun => {
     const composed = composeAll(model, m, cal, tails);
-    const predicted = prediction.policies.find((p) => p.policy === m.policy)?.expected;
+    // Static splits: the expected-value model. Adaptive: the simulated run of the same number
+    // of steps, whose first steps (from lockstep, still converging) count as they do here.
+    const sim = prediction.policies.find((p) => p.policy === m.policy);
+    const predicted = m.kind === 'adaptive' ? sim?.figures : sim?.expected;
     return {
       policy: m.policy,
       allocation: m.allocations[m.allocations.length - 1] ?? [],
@@ -178,6 +182,20 @@ async function runStep(gpu: Gpu, executor: UnitExecutor, cal: Calibration, model
   let p = 0;
   for (let t = 0; t < steps; t++) local.push(work.map((w) => (w ? (times.seconds[p++] ?? Number.NaN) : 0)));
   return local;
+}
+
+/**
+ * The dilation that composes the run: the calibration's 5 timings of the reference work are
+ * one moment of a device whose speed drifts (clocks, host load), so once the run is done D is
+ * re-taken from every timing of that same work in it: lockstep's slowest class, in the pilot
+ * and in lockstep's interleaved steps. Step times then reflect the run, not its first second.
+ */
+function settleDilation(cal: Calibration, lockClassS: readonly number[], lockstepRuns: readonly Measured[]): Calibration {
+  const ref = lockClassS.indexOf(Math.max(...lockClassS));
+  const local = lockstepRuns.flatMap((m) => m.local.map((step) => step[ref] ?? 0)).filter((x) => x > 0 && Number.isFinite(x));
+  if (local.length === 0) return cal;
+  const refLocalS = median(local);
+  return { ...cal, refLocalS, dilation: cal.refClusterS / refLocalS };
 }
 
 /** Sequences per second of one GPU of each class, from lockstep's measured times. */
