@@ -137,8 +137,8 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
     jitterCv: jitter.tailCv,
     measuredSequencesPerS: measuredRates,
   });
-  const lockMeasured = measured.find((m) => m.policy === 'lockstep');
-  const lockMeasuredS = lockMeasured ? composeAll(model, lockMeasured, cal, tails).meanStepS : Number.NaN;
+  // Every speedup's numerator: lockstep's measured step (its pilot when lockstep was not asked for).
+  const lockMeasuredS = composeAll(model, measured.find((m) => m.policy === 'lockstep') ?? pilotRun, cal, tails).meanStepS;
   const runs = measured.map((m): PolicyRun => {
     const composed = composeAll(model, m, cal, tails);
     // Static splits: the expected-value model. Adaptive: the simulated run of the same number

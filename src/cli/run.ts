@@ -24,7 +24,7 @@ import { emitMarkdown } from './markdown-output.js';
 import { fmt, formatTable, paint, pct, writeFileAtomic } from './output.js';
 import { formatEta, Progress } from './progress.js';
 
-const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 4, seed: 1 } as const;
+const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;
 
 /**
  * The knobs that set a run's length: local GPU seconds per lockstep step, and the fewest
