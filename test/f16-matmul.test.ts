@@ -25,8 +25,8 @@ describe('f16 kernels (f16 inputs, f32 accumulation) within the f32 bound on f16
     expect(gpu.features.shaderF16).toBe(true);
   });
 
-  // The software list's first picks (with and without subgroups), plus the big-GPU double-buffered tile.
-  const picks = ['f16-w16x16-r8x8-v4-k2-sg', 'f16-w8x32-r8x4-v4-k2', 'f16-w16x16-r8x8-v4-s8x2'];
+  // The software list's first picks (B-shared, A-shared, no subgroups), plus the big-GPU double-buffered tile.
+  const picks = ['f16-w8x8-r4x28-v4-k4-sgb', 'f16-w16x16-r8x8-v4-k2-sg', 'f16-w8x32-r8x4-v4-k2', 'f16-w16x16-r8x8-v4-s8x2'];
   it.each(picks)('%s', async (name) => {
     const config = parseConfigName(name);
     expect(config).not.toBeNull();

@@ -25,7 +25,15 @@ afterAll(() => closeGpu(gpu));
 // w4x16 puts invocations of different rows into one subgroup (on any subgroup of 8 or more), so
 // its shader takes the plain path that guards subgroup sharing on unusual hardware.
 const fallback = parseConfigName('f32-w4x16-r8x4-v4-k2-sg');
-const configs = [...allCandidateConfigs('f32'), ...(fallback ? [fallback] : [])].map((c) => [configName(c), c] as const);
+// B-sharing (-sgb) layouts beyond the candidates: an odd column-group count (tn/4 = 3) on a 2D
+// workgroup, and scalar loads with an odd k step on a workgroup of one subgroup.
+const sgbExtras = ['f32-w4x4-r3x12-v4-k2-sgb', 'f32-w8x1-r1x8-v1-k3-sgb'].map(parseConfigName);
+const extras = [fallback, ...sgbExtras].filter((c): c is NonNullable<typeof c> => c !== null);
+const configs = [...allCandidateConfigs('f32'), ...extras].map((c) => [configName(c), c] as const);
+
+it('the extra layouts parse (a typo would silently drop them)', () => {
+  expect(extras).toHaveLength(3);
+});
 
 describe('every f32 config the autotuner may pick matches the CPU reference on edge shapes', () => {
   it.each(configs)('%s', async (_name, config) => {
@@ -38,6 +46,24 @@ describe('every f32 config the autotuner may pick matches the CPU reference on e
       const c = await matmul(gpu, a, b, shape, { kernel });
       const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
       expect(v.ok, `${kernel.name} at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
+    }
+  });
+});
+
+// The -sgb shaders fall back to a plain path on subgroups narrower than tn/4 (or with lanes
+// 0..tn/4-1 inactive); no common adapter takes it, so force it here.
+describe('the -sgb plain fallback path matches the CPU reference on edge shapes', () => {
+  it.each(['f32-w8x8-r4x28-v4-k4-sgb', 'f32-w4x4-r3x12-v4-k2-sgb'])('%s', async (name) => {
+    const config = parseConfigName(name);
+    expect(config).not.toBeNull();
+    if (!config || !gpu.features.subgroups) return;
+    const kernel = tiledKernel(config, { forcePlain: true });
+    for (const shape of shapes) {
+      const a = randomMatrix(shape.m * shape.k, 5);
+      const b = randomMatrix(shape.k * shape.n, 6);
+      const c = await matmul(gpu, a, b, shape, { kernel });
+      const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
+      expect(v.ok, `${name} (plain) at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
     }
   });
 });

@@ -37,15 +37,26 @@ export interface TiledConfig {
    * and otherwise takes the plain path, so it is correct for any subgroup layout.
    */
   readonly subgroups: boolean;
+  /**
+   * Share B instead of A through subgroup broadcasts (needs `subgroups`; name suffix `-sgb`).
+   * Layout: every invocation of a workgroup owns the same tn columns, and invocation t (of
+   * wgX*wgY) owns rows blockRow + t + i*wgX*wgY. Per k, lane l of a subgroup loads the vec4 of B
+   * at column group l % (tn/4) and every lane takes column group j from lane j, so each lane
+   * gathers one vec4 of B per k instead of tn/4. The broadcast source lanes 0..tn/4-1 always
+   * hold the right values when the subgroup has at least tn/4 lanes and lanes 0..tn/4-1 are
+   * active (checked at run time with a ballot, with the plain path otherwise), whatever the
+   * subgroup layout, since all lanes share the columns.
+   */
+  readonly shareB?: boolean;
 }
 
 /** Short stable name, e.g. `f32-w64x1-r8x8-v4-k8` or `f32-w16x16-r8x8-v4-s8x2`. */
 export function configName(c: TiledConfig): string {
   const mem = c.shared ? `s${c.kStep}x${c.buffers}` : `k${c.kStep}`;
-  return `${c.dtype}-w${c.wgX}x${c.wgY}-r${c.tm}x${c.tn}-${c.vec4 ? 'v4' : 'v1'}-${mem}${c.subgroups ? '-sg' : ''}`;
+  return `${c.dtype}-w${c.wgX}x${c.wgY}-r${c.tm}x${c.tn}-${c.vec4 ? 'v4' : 'v1'}-${mem}${c.subgroups ? (c.shareB ? '-sgb' : '-sg') : ''}`;
 }
 
-const NAME_RE = /^(f32|f16)-w(\d+)x(\d+)-r(\d+)x(\d+)-(v4|v1)-(?:k(\d+)|s(\d+)x([12]))(-sg)?$/;
+const NAME_RE = /^(f32|f16)-w(\d+)x(\d+)-r(\d+)x(\d+)-(v4|v1)-(?:k(\d+)|s(\d+)x([12]))(-sgb?)?$/;
 
 /** Inverse of configName; null for anything that is not a valid config name. */
 export function parseConfigName(name: string): TiledConfig | null {
@@ -63,6 +74,7 @@ export function parseConfigName(name: string): TiledConfig | null {
     kStep: Number(shared ? m[8] : m[7]),
     buffers: shared && m[9] === '2' ? 2 : 1,
     subgroups: m[10] !== undefined,
+    ...(m[10] === '-sgb' ? { shareB: true } : {}),
   };
   return configProblem(config) === null ? config : null;
 }
@@ -76,7 +88,9 @@ export function configProblem(c: TiledConfig): string | null {
   if (c.buffers !== 1 && c.buffers !== 2) return 'buffers must be 1 or 2';
   if (!c.shared && c.buffers !== 1) return 'double-buffering needs shared';
   if (c.subgroups && c.shared) return 'subgroup sharing replaces workgroup memory; use one or the other';
-  if (c.subgroups && c.tm > 8 && c.tm % 8 !== 0) return 'with subgroups, tm must be at most 8 or a multiple of 8';
+  if (c.shareB && !c.subgroups) return 'shareB needs subgroups';
+  if (c.shareB && c.tn > 32) return 'with shareB, tn must be at most 32 (one vec4 per lane of 8)';
+  if (c.subgroups && !c.shareB && c.tm > 8 && c.tm % 8 !== 0) return 'with subgroups, tm must be at most 8 or a multiple of 8';
   if (c.tm * c.tn > 128) return 'register tile larger than 128 accumulators';
   return null;
 }
@@ -107,7 +121,12 @@ export interface TiledKernel extends MatmulKernel {
   readonly config: TiledConfig;
 }
 
-export function tiledKernel(config: TiledConfig): TiledKernel {
+/** Test hook: generate the subgroup configs' plain (fallback) path only, to check it on any adapter. */
+export interface TiledTestOptions {
+  readonly forcePlain?: boolean;
+}
+
+export function tiledKernel(config: TiledConfig, test: TiledTestOptions = {}): TiledKernel {
   const problem = configProblem(config);
   if (problem) throw new UsageError('--kernel', configName(config), problem);
   return {
@@ -117,9 +136,11 @@ export function tiledKernel(config: TiledConfig): TiledKernel {
     plan(shape: MatmulShape, limits: GPUSupportedLimits): KernelPlan {
       const limit = limitProblem(config, limits);
       if (limit) throw new UsageError('--kernel', configName(config), `cannot run on this adapter: ${limit}.`);
-      const workgroups = [Math.ceil(shape.n / (config.wgX * config.tn)), Math.ceil(shape.m / (config.wgY * config.tm)), 1] as const;
+      const workgroups = config.shareB
+        ? ([Math.ceil(shape.n / config.tn), Math.ceil(shape.m / (invocations(config) * config.tm)), 1] as const)
+        : ([Math.ceil(shape.n / (config.wgX * config.tn)), Math.ceil(shape.m / (config.wgY * config.tm)), 1] as const);
       checkGrid(workgroups, limits, shape);
-      return { label: `${configName(config)} ${shape.m}x${shape.n}x${shape.k}`, code: generateTiledWgsl(config, shape), workgroups };
+      return { label: `${configName(config)} ${shape.m}x${shape.n}x${shape.k}`, code: generateTiledWgsl(config, shape, test), workgroups };
     },
   };
 }
@@ -134,7 +155,7 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
  * element), and only the final stores are guarded. K is baked in, so the k loop runs
  * floor(K / kStep) unrolled steps followed by a remainder unrolled at generation time.
  */
-export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape): string {
+export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, test: TiledTestOptions = {}): string {
   const f16 = c.dtype === 'f16';
   const el = f16 ? 'f16' : 'f32';
   // vec4 global access needs rows of B/C (N) and rows of A (K) to start on a vec4 boundary.
@@ -142,8 +163,12 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
   // The shared path's cooperative copies read A one element at a time: keep its binding scalar.
   const vecA = c.vec4 && !c.shared && K % 4 === 0;
   const tn4 = c.tn / 4;
-  const bm = c.wgY * c.tm;
-  const bn4 = c.wgX * tn4;
+  const sgb = c.shareB === true;
+  // Distance between an invocation's rows and between its vec4 column groups.
+  const rowStride = sgb ? c.wgX * c.wgY : c.wgY;
+  const colStride = sgb ? 1 : c.wgX;
+  const bm = rowStride * c.tm;
+  const bn4 = sgb ? tn4 : c.wgX * tn4;
   const N4 = Math.ceil(N / 4);
   const L: string[] = [];
   if (f16) L.push('enable f16;');
@@ -160,7 +185,7 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
   const cvt4 = (e: string): string => (f16 ? `vec4<f32>(${e})` : e);
 
   /** Expression for B[k][col4*4 .. +3] as vec4<f32>, with `col4` a clamped vec4 column index. */
-  const loadB = (kExpr: string, colVar: string, j: number): string => {
+  const loadB = (kExpr: string, colVar: string, j: number | string): string => {
     if (vecB) return cvt4(`b[(${kExpr}) * ${N4}u + ${colVar}]`);
     // Scalar fallback: each lane of the vec4 has its own clamped column (cb_j_l).
     return `vec4<f32>(${range(4).map((l) => cvt(`b[(${kExpr}) * ${N}u + cb_${j}_${l}]`)).join(', ')})`;
@@ -172,21 +197,33 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
   head.push(`@compute @workgroup_size(${c.wgX}, ${c.wgY}, 1)`);
   const sgArgs = c.subgroups ? ', @builtin(subgroup_invocation_id) sgid: u32, @builtin(subgroup_size) sgsize: u32' : '';
   head.push(`fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>${sgArgs}) {`);
-  head.push(`  let row0 = wid.y * ${bm}u + lid.y;`);
-  head.push(`  let col40 = wid.x * ${bn4}u + lid.x;`);
+  if (sgb) {
+    head.push(`  let row0 = wid.y * ${bm}u + lid.y * ${c.wgX}u + lid.x;`);
+    head.push(`  let col40 = wid.x * ${bn4}u;`);
+  } else {
+    head.push(`  let row0 = wid.y * ${bm}u + lid.y;`);
+    head.push(`  let col40 = wid.x * ${bn4}u + lid.x;`);
+  }
   const body: string[] = [];
   for (const i of range(c.tm)) for (const j of range(tn4)) body.push(`  var acc_${i}_${j} = vec4<f32>(0.0);`);
 
   if (!c.shared) {
     // Clamped row offsets into A (in elements, or vec4s when vecA) and clamped columns of B.
-    for (const i of range(c.tm)) body.push(`  let ar_${i} = min(row0 + ${i * c.wgY}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`);
+    for (const i of range(c.tm)) body.push(`  let ar_${i} = min(row0 + ${i * rowStride}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`);
     for (const j of range(tn4)) {
-      if (vecB) body.push(`  let cb_${j} = min(col40 + ${j * c.wgX}u, ${N4 - 1}u);`);
-      else for (const l of range(4)) body.push(`  let cb_${j}_${l} = min((col40 + ${j * c.wgX}u) * 4u + ${l}u, ${N - 1}u);`);
+      if (vecB) body.push(`  let cb_${j} = min(col40 + ${j * colStride}u, ${N4 - 1}u);`);
+      else for (const l of range(4)) body.push(`  let cb_${j}_${l} = min((col40 + ${j * colStride}u) * 4u + ${l}u, ${N - 1}u);`);
+    }
+    if (sgb) {
+      // This lane's share of B: column group sgid % tn4 of the workgroup's columns.
+      if (vecB) body.push(`  let cb_l = min(col40 + sgid % ${tn4}u, ${N4 - 1}u);`);
+      else for (const l of range(4)) body.push(`  let cb_l_${l} = min((col40 + sgid % ${tn4}u) * 4u + ${l}u, ${N - 1}u);`);
+      // Lanes 0..tn4-1 must exist and be active (all are: no invocation returns early).
+      body.push(test.forcePlain ? '  let share = sgsize == 0u;' : `  let share = sgsize >= ${tn4}u && (subgroupBallot(true).x & ${(1 << tn4) - 1}u) == ${(1 << tn4) - 1}u;`);
     }
     // Subgroup sharing assumes subgroups of at least G invocations (8 or tm): common widths are 8 to 128.
     const G = Math.min(c.tm, 8);
-    if (c.subgroups) {
+    if (c.subgroups && !sgb) {
       // This invocation's share of A: rows (sgid % G) + G*q of the rows its subgroup owns.
       for (const q of range(c.tm / G)) body.push(`  let arl_${q} = min(row0 + ((sgid % ${G}u) + ${G * q}u) * ${c.wgY}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`);
       body.push(`  let share = sgsize >= ${G}u && subgroupAll(lid.y == subgroupBroadcastFirst(lid.y));`);
@@ -194,7 +231,7 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
     /** One unrolled group of `w` consecutive k values starting at kExpr (+ offset). */
     const step = (kBase: string, offset: number, w: number, sg: boolean): void => {
       const kAt = (u: number): string => (kBase === '' ? `${offset + u}u` : `${kBase} + ${offset + u}u`);
-      if (sg) {
+      if (sg && !sgb) {
         // Load one row's values, then take row i's from invocation i of the subgroup.
         for (const q of range(c.tm / G)) {
           if (vecA && w === 4) {
@@ -210,19 +247,24 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
         }
       }
       // A: with vecA and 4 aligned k values, one vec4 load per row.
-      for (const i of range(sg ? 0 : c.tm)) {
+      for (const i of range(sg && !sgb ? 0 : c.tm)) {
         if (vecA && w === 4) {
           const idx = kBase === '' ? `${offset / 4}u` : `${kBase} / 4u + ${offset / 4}u`;
           body.push(`    let av_${i} = ${cvt4(`a[ar_${i} + ${idx}]`)};`);
         } else if (vecA) {
-          // Remainder steps of an aligned K never happen (K % 4 == 0 and kStep % 4 handled below).
+          // Only the -sgb fallback's one-k loop takes single k values from a vec4 A.
           for (const u of range(w)) body.push(`    let av_${i}_${u} = ${cvt(`a[ar_${i} + (${kAt(u)}) / 4u][(${kAt(u)}) % 4u]`)};`);
         } else {
           for (const u of range(w)) body.push(`    let av_${i}_${u} = ${loadA(`ar_${i}`, kAt(u))};`);
         }
       }
       for (const u of range(w)) {
-        for (const j of range(tn4)) body.push(`    let bv_${j}_${u} = ${loadB(kAt(u), vecB ? `cb_${j}` : '', j)};`);
+        if (sg && sgb) {
+          body.push(`    let bl_${u} = ${loadB(kAt(u), 'cb_l', 'l')};`);
+          for (const j of range(tn4)) body.push(`    let bv_${j}_${u} = subgroupBroadcast(bl_${u}, ${j}u);`);
+        } else {
+          for (const j of range(tn4)) body.push(`    let bv_${j}_${u} = ${loadB(kAt(u), vecB ? `cb_${j}` : '', j)};`);
+        }
         for (const i of range(c.tm)) {
           const av = vecA && w === 4 ? `av_${i}[${u}]` : `av_${i}_${u}`;
           for (const j of range(tn4)) body.push(`    acc_${i}_${j} = fma(vec4<f32>(${av}), bv_${j}_${u}, acc_${i}_${j});`);
@@ -260,7 +302,17 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
       body.push('  if (share) {');
       emitK(true);
       body.push('  } else {');
-      emitK(false);
+      if (sgb) {
+        // The -sgb fallback (subgroups narrower than tn/4) stays a rolled one-k loop: it only has
+        // to be correct, and a second unrolled copy of the body doubles the compile time.
+        body.push(`  for (var k = 0u; k < ${K}u; k = k + 1u) {`);
+        body.push('    {');
+        step('k', 0, 1, false);
+        body.push('    }');
+        body.push('  }');
+      } else {
+        emitK(false);
+      }
       body.push('  }');
     } else {
       emitK(false);
@@ -271,10 +323,10 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
 
   // Guarded stores: only here do out-of-range rows/columns matter.
   for (const i of range(c.tm)) {
-    body.push(`  let r_${i} = row0 + ${i * c.wgY}u;`);
+    body.push(`  let r_${i} = row0 + ${i * rowStride}u;`);
     body.push(`  if (r_${i} < ${M}u) {`);
     for (const j of range(tn4)) {
-      body.push(`    let cc_${i}_${j} = col40 + ${j * c.wgX}u;`);
+      body.push(`    let cc_${i}_${j} = col40 + ${j * colStride}u;`);
       if (vecB) {
         body.push(`    if (cc_${i}_${j} < ${N4}u) { c[r_${i} * ${N4}u + cc_${i}_${j}] = acc_${i}_${j}; }`);
       } else {
