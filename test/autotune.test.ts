@@ -25,14 +25,14 @@ const shape = { m: 100, n: 120, k: 90 };
 const candidates = () => candidateConfigs('f32', gpu).slice(0, 3);
 
 describe('autotune', () => {
-  it('picks the fastest verified candidate, stores it, and the next call reads the cache', async () => {
+  it('picks one of the two fastest verified candidates (after their play-off), stores it, and the next call reads the cache', async () => {
     const first = await autotune(gpu, shape, 'f32', { cacheDir: dir, candidates: candidates(), reps: 2 });
     expect(first.fromCache).toBe(false);
     expect(first.table.length).toBe(3);
     expect(first.table.every((r) => r.verified && r.gflops !== null && r.gflops > 0)).toBe(true);
-    const fastest = Math.max(...first.table.map((r) => r.gflops ?? 0));
-    expect(first.gflops).toBe(fastest);
-    expect(first.table.find((r) => r.gflops === fastest)?.config).toBe(first.kernel.name);
+    const ranked = [...first.table].sort((a, b) => (b.gflops ?? 0) - (a.gflops ?? 0));
+    expect(ranked.slice(0, 2).map((r) => r.config)).toContain(first.kernel.name);
+    expect(first.gflops).toBeGreaterThan(0);
     const again = await autotune(gpu, shape, 'f32', { cacheDir: dir, candidates: candidates() });
     expect(again.fromCache).toBe(true);
     expect(again.kernel.name).toBe(first.kernel.name);
