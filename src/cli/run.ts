@@ -30,7 +30,7 @@ const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps
  * The knobs that set a run's length: local GPU seconds per lockstep step, and the fewest
  * whole units the slowest class runs (the granularity of the work).
  */
-const LOCAL_SIZE = { full: { stepBudgetS: 0.16, minRefUnits: 32 }, quick: { stepBudgetS: 0.12, minRefUnits: 24 } } as const;
+const LOCAL_SIZE = { full: { stepBudgetS: 0.16, minRefUnits: 32 }, quick: { stepBudgetS: 0.08, minRefUnits: 20 } } as const;
 
 /** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
 export const AGREEMENT_TOLERANCE = 0.1;
