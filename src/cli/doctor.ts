@@ -13,8 +13,8 @@ description), the backend, whether it is a software/fallback adapter, its featur
 features hetbench enabled, how kernels will be timed, and the limits that bound kernels.
 
 Options:
-  --json             print the description as JSON
-  --quiet            print nothing; exit 0 when an adapter opens, 3 when none does
+  --json                 print the description as JSON
+  --quiet                print nothing; exit 0 when an adapter opens, 3 when none does
 ${gpuFlagHelp}
   -h, --help
 

@@ -7,8 +7,8 @@ export const gpuFlagOptions = {
   adapter: { type: 'string' },
 } as const;
 
-export const gpuFlagHelp = `  --backend NAME     Dawn backend (${BACKENDS.join(', ')}); default: the platform's
-  --adapter TEXT     use the adapter whose name contains TEXT`;
+export const gpuFlagHelp = `  --backend NAME         Dawn backend (${BACKENDS.join(', ')}); default: the platform's
+  --adapter TEXT         use the adapter whose name contains TEXT`;
 
 export function gpuOptionsFrom(values: ParsedArgs['values']): GpuOptions {
   const backend = stringFlag(values, 'backend');

@@ -24,15 +24,15 @@ checks the product against a CPU reference within the documented f32 error bound
 then times R dispatches and reports the median time and GFLOP/s.
 
 Options:
-  --m, --n, --k N    matrix sizes, any integers >= 1 (default 1024 each)
-  --reps R           timed repetitions (default 10)
-  --seed S           seed of the random inputs (default 1)
-  --kernel K         naive (the plain reference kernel), tuned (default: the autotuned kernel
-                     for the shape's class, cached on disk), or an f32 config name such as
-                     f32-w16x16-r8x8-v4-k1-sg (docs/kernels.md)
-  --peak             also measure the device's FMA peak (hetbench probe) and report the
-                     rate as a fraction of it
-  --json             print the result as JSON
+  --m, --n, --k N        matrix sizes, any integers >= 1 (default 1024 each)
+  --reps R               timed repetitions (default 10)
+  --seed S               seed of the random inputs (default 1)
+  --kernel K             naive (the plain reference kernel), tuned (default: the autotuned kernel
+                         for the shape's class, cached on disk), or an f32 config name such as
+                         f32-w16x16-r8x8-v4-k1-sg (docs/kernels.md)
+  --peak                 also measure the device's FMA peak (hetbench probe) and report the
+                         rate as a fraction of it
+  --json                 print the result as JSON
 ${gpuFlagHelp}
   -h, --help
 

@@ -1,12 +1,7 @@
 import type { Command } from './command.js';
-import { UsageError } from '../errors.js';
-import { loadCluster } from '../cluster/load.js';
-import { clusterPresetNames } from '../cluster/presets.js';
-import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
 import { summarizePlan, type PlanSummary } from '../model/plan.js';
-import { loadWorkload } from '../workload/load.js';
-import { workloadPresetNames } from '../workload/presets.js';
-import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
+import { boolFlag, parseCommandArgs } from './args.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags } from './model-flags.js';
 import { fmt, formatTable, pct, printJson } from './output.js';
 
 const help = `
@@ -18,10 +13,7 @@ is split equally, the memory-limited batch per GPU, and the gradient all-reduce 
 No GPU is used.
 
 Options:
-  --cluster NAME|FILE    cluster preset (${clusterPresetNames.join(', ')}) or a JSON spec file
-  --workload NAME|FILE   workload preset (${workloadPresetNames.join(', ')}) or a JSON spec file
-  --global-batch N       sequences per step (default: the workload's global batch)
-  --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP})
+${modelFlagHelp}
   --json                 print the plan as JSON
   -h, --help
 
@@ -34,23 +26,8 @@ export const planCommand: Command = {
   summary: 'model a workload on a mixed cluster: step time per generation, memory caps, all-reduce',
   help,
   run(argv) {
-    const { values } = parseCommandArgs('plan', argv, {
-      cluster: { type: 'string' },
-      workload: { type: 'string' },
-      'global-batch': { type: 'string' },
-      overlap: { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    const clusterArg = stringFlag(values, 'cluster');
-    const workloadArg = stringFlag(values, 'workload');
-    if (clusterArg === undefined) throw new UsageError('--cluster', undefined, `is required: a preset (${clusterPresetNames.join(', ')}) or a cluster JSON file.`);
-    if (workloadArg === undefined) throw new UsageError('--workload', undefined, `is required: a preset (${workloadPresetNames.join(', ')}) or a workload JSON file.`);
-    const rawBatch = stringFlag(values, 'global-batch');
-    const overlap = numberFlag('--overlap', stringFlag(values, 'overlap'), DEFAULT_OVERLAP, 0, 1);
-    const { cluster, gpus } = loadCluster(clusterArg);
-    const workload = loadWorkload(workloadArg);
-    const options = rawBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) };
-    const plan = summarizePlan(buildClusterModel(cluster, workload, options));
+    const { values } = parseCommandArgs('plan', argv, { ...modelFlagOptions, json: { type: 'boolean' } });
+    const plan = summarizePlan(modelFromFlags(values));
     if (boolFlag(values, 'json')) printJson({ plan });
     else process.stdout.write(`${renderPlan(plan)}\n`);
     return Promise.resolve(0);

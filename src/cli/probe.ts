@@ -15,9 +15,9 @@ Measures the local device's roofline with dedicated WGSL micro-kernels (docs/ker
 Matmul figures elsewhere are reported as a fraction of the measured FMA peak.
 
 Options:
-  --json             print the roofline as JSON
-  --reps R           timed repetitions per micro-kernel, median reported (default 5)
-  --quick            at most 2 repetitions (a fast, noisier figure)
+  --json                 print the roofline as JSON
+  --reps R               timed repetitions per micro-kernel, median reported (default 5)
+  --quick                at most 2 repetitions (a fast, noisier figure)
 ${gpuFlagHelp}
   -h, --help
 

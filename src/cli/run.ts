@@ -1,6 +1,4 @@
-import { loadCluster } from '../cluster/load.js';
-import { clusterPresetNames } from '../cluster/presets.js';
-import { DeviceError, UsageError } from '../errors.js';
+import { DeviceError } from '../errors.js';
 import { closeGpu, openGpu, type Gpu } from '../gpu/open.js';
 import { environmentOf } from '../bench/environment.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
@@ -9,18 +7,16 @@ import { DEFAULT_JITTER_CV } from '../sim/simulate.js';
 import { buildRunReport } from '../bench/run-report.js';
 import { UnitExecutor, type KernelChooser } from '../bench/unit-executor.js';
 import { kernelChooser } from '../bench/kernel-choice.js';
-import { buildClusterModel } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
-import { getPolicy, policyNames, type PolicyName } from '../policy/index.js';
+import { policyNames } from '../policy/index.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { RunReport } from '../report/schema.js';
-import { loadWorkload } from '../workload/load.js';
-import { workloadPresetNames } from '../workload/presets.js';
 import type { Command } from './command.js';
 import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
 import { emitMarkdown } from './markdown-output.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
 import { fmt, formatTable, paint, pct, writeFileAtomic } from './output.js';
 import { formatEta, Progress } from './progress.js';
 
@@ -42,29 +38,29 @@ The straggler benchmark. For each partitioning policy and each step, every GPU g
 of the cluster runs its share of the batch as real WGSL GEMMs on the local GPU, with its
 work sized so that local time is proportional to the modelled time on that generation
 (time dilation, docs/measured.md), timed with GPU timestamps. Steps are composed as the
-slowest generation (with the tail of its n GPUs at the measured jitter) plus the exposed
-all-reduce, and every measured figure is shown beside the analytic model's prediction.
+slowest generation (with the tail of its n GPUs at the jitter --jitter selects) plus the
+exposed all-reduce, and every measured figure is shown beside the analytic model's prediction.
 
 Options:
-  --cluster NAME|FILE   cluster preset (${clusterPresetNames.join(', ')}) or JSON spec (default ${DEFAULTS.cluster})
-  --workload NAME|FILE  workload preset (${workloadPresetNames.join(', ')}) or JSON spec (default ${DEFAULTS.workload})
-  --policy P[,P...]     policies to run, or all (default all: ${policyNames.join(', ')})
-  --steps N             measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
-  --seed S              seed for the model's jitter draws (default ${DEFAULTS.seed})
-  --quick               CI-sized: fewer steps and a smaller local budget per step
+${modelFlagHelp}
+                         (defaults: --cluster ${DEFAULTS.cluster} --workload ${DEFAULTS.workload})
+  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')})
+  --steps N              measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
+  --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
+  --quick                CI-sized: fewer steps and a smaller local budget per step
   --jitter auto|measured|CV
-                        jitter of the slowest-of-n tail: the local device's measured
-                        step-to-step noise, or a cluster CV such as 0.02. auto (default):
-                        measured on a GPU; ${DEFAULT_JITTER_CV} on a software adapter, whose noise
-                        is its host CPU's scheduling, not a GPU's
-  --json FILE           write the full JSON report (schema version, environment, raw samples)
-  --md FILE             write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
-  --html FILE           write a self-contained HTML report with SVG charts
+                         jitter of the slowest-of-n tail: the local device's measured
+                         step-to-step noise, or a cluster CV such as 0.02. auto (default):
+                         measured on a GPU; ${DEFAULT_JITTER_CV} on a software adapter, whose noise
+                         is its host CPU's scheduling, not a GPU's
+  --json FILE            write the full JSON report (schema version, environment, raw samples)
+  --md FILE              write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
+  --html FILE            write a self-contained HTML report with SVG charts
 ${gpuFlagHelp}
   -h, --help
 
-Exit codes: 0 ok, 2 bad input, 3 no adapter or a GPU failure mid-run (the policies that
-finished are still written to --json/--md/--html, marked partial).
+Exit codes: 0 ok, 2 bad input, 3 no adapter or a GPU failure mid-run (every step that
+finished is still written to --json/--md/--html, marked partial).
 `;
 
 export const runCommand: Command = {
@@ -74,8 +70,7 @@ export const runCommand: Command = {
   async run(argv) {
     const started = performance.now();
     const { values } = parseCommandArgs('run', argv, {
-      cluster: { type: 'string' },
-      workload: { type: 'string' },
+      ...modelFlagOptions,
       policy: { type: 'string' },
       steps: { type: 'string' },
       seed: { type: 'string' },
@@ -90,9 +85,8 @@ export const runCommand: Command = {
     const steps = intFlag('--steps', stringFlag(values, 'steps'), quick ? DEFAULTS.quickSteps : DEFAULTS.steps, 1, 1000);
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
     const policies = parsePolicies(stringFlag(values, 'policy'));
-    const { cluster, gpus } = loadCluster(stringFlag(values, 'cluster') ?? DEFAULTS.cluster);
-    const workload = loadWorkload(stringFlag(values, 'workload') ?? DEFAULTS.workload);
-    const model = buildClusterModel(cluster, workload, { gpus });
+    const model = modelFromFlags(values, DEFAULTS);
+    const { cluster, workload } = model;
     const outputs = { json: stringFlag(values, 'json'), md: stringFlag(values, 'md'), html: stringFlag(values, 'html') };
 
     const jitterArg = parseJitter(stringFlag(values, 'jitter'));
@@ -171,12 +165,6 @@ function parseJitter(raw: string | undefined): 'auto' | JitterSource {
   return { cv: numberFlag('--jitter', raw, 0, 0, 1) };
 }
 
-function parsePolicies(raw: string | undefined): PolicyName[] {
-  if (raw === undefined || raw === 'all') return [...policyNames];
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
-  return names.map((n) => getPolicy(n).name);
-}
 
 function progressKey(e: ProgressEvent): string {
   // Plain (non-TTY) output gets one line per round, not per policy step.

@@ -1,12 +1,7 @@
-import { loadCluster } from '../cluster/load.js';
-import { clusterPresetNames } from '../cluster/presets.js';
-import { UsageError } from '../errors.js';
-import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
-import { getPolicy, policyNames, type PolicyName } from '../policy/index.js';
+import { policyNames } from '../policy/index.js';
 import { DEFAULT_JITTER_CV, simulate, type SimulationResult } from '../sim/simulate.js';
-import { loadWorkload } from '../workload/load.js';
-import { workloadPresetNames } from '../workload/presets.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
 import type { Command } from './command.js';
 import { fmt, formatTable, pct, printJson } from './output.js';
 
@@ -22,17 +17,14 @@ lockstep and each generation's busy fraction; then lockstep's loss split by caus
 adaptive policy's convergence. Pure model: no GPU is used.
 
 Options:
-  --cluster C        preset (${clusterPresetNames.join(', ')}) or a cluster JSON file
-  --workload W       preset (${workloadPresetNames.join(', ')}) or a workload JSON file
-  --policy P         ${policyNames.join(', ')}, a comma-separated list, or all (default all)
-  --steps N          simulated steps, 1 to ${MAX_STEPS.toLocaleString('en-US')} (default 1000)
-  --seed S           seed of the jitter draws (default 1)
-  --jitter CV        per-GPU per-step compute-time coefficient of variation, 0..1 (default ${DEFAULT_JITTER_CV})
-  --jitter-dist D    lognormal | normal (default lognormal)
-  --global-batch N   sequences per step (default: the workload's global batch)
-  --overlap F        fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP})
-  --json             print the full result as JSON (per-policy figures, decomposition, traces)
-  -h, --help         show this help
+${modelFlagHelp}
+  --policy P             ${policyNames.join(', ')}, a comma-separated list, or all (default all)
+  --steps N              simulated steps, 1 to ${MAX_STEPS.toLocaleString('en-US')} (default 1000)
+  --seed S               seed of the jitter draws (default 1)
+  --jitter CV            per-GPU per-step compute-time coefficient of variation, 0..1 (default ${DEFAULT_JITTER_CV})
+  --jitter-dist D        lognormal | normal (default lognormal)
+  --json                 print the full result as JSON (per-policy figures, decomposition, traces)
+  -h, --help             show this help
 
 Definitions (docs/simulator.md): step = slowest generation's compute (its slowest GPU, the
 expected maximum of n jittered workers) + exposed all-reduce; straggler loss = 1 - busy
@@ -49,35 +41,20 @@ export const simulateCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseCommandArgs('simulate', argv, {
-      cluster: { type: 'string' },
-      workload: { type: 'string' },
+      ...modelFlagOptions,
       policy: { type: 'string' },
       steps: { type: 'string' },
       seed: { type: 'string' },
       jitter: { type: 'string' },
       'jitter-dist': { type: 'string' },
-      'global-batch': { type: 'string' },
-      overlap: { type: 'string' },
       json: { type: 'boolean' },
     });
-    const clusterArg = stringFlag(values, 'cluster');
-    const workloadArg = stringFlag(values, 'workload');
-    if (clusterArg === undefined) throw new UsageError('--cluster', undefined, `is required: a preset (${clusterPresetNames.join(', ')}) or a cluster JSON file.`);
-    if (workloadArg === undefined) throw new UsageError('--workload', undefined, `is required: a preset (${workloadPresetNames.join(', ')}) or a workload JSON file.`);
     const policies = parsePolicies(stringFlag(values, 'policy'));
     const steps = intFlag('--steps', stringFlag(values, 'steps'), 1000, 1, MAX_STEPS);
     const seed = intFlag('--seed', stringFlag(values, 'seed'), 1, 0, 2 ** 32 - 1);
     const jitterCv = numberFlag('--jitter', stringFlag(values, 'jitter'), DEFAULT_JITTER_CV, 0, 1);
     const jitterKind = choiceFlag('--jitter-dist', stringFlag(values, 'jitter-dist'), 'lognormal', ['lognormal', 'normal'] as const);
-    const overlap = numberFlag('--overlap', stringFlag(values, 'overlap'), DEFAULT_OVERLAP, 0, 1);
-    const rawBatch = stringFlag(values, 'global-batch');
-    const { cluster, gpus } = loadCluster(clusterArg);
-    const workload = loadWorkload(workloadArg);
-    const model = buildClusterModel(
-      cluster,
-      workload,
-      rawBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) },
-    );
+    const model = modelFromFlags(values);
     const result = simulate(model, { policies, steps, seed, jitterCv, jitterKind });
     if (boolFlag(values, 'json')) printJson(result);
     else process.stdout.write(`${renderSimulation(result, model.classes.map((c) => c.gpu.id))}\n`);
@@ -85,11 +62,6 @@ export const simulateCommand: Command = {
   },
 };
 
-function parsePolicies(raw: string | undefined): PolicyName[] {
-  if (raw === undefined || raw === 'all') return [...policyNames];
-  const names = raw.split(',').map((s) => s.trim());
-  return [...new Set(names.map((n) => getPolicy(n).name))];
-}
 
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
 export function renderSimulation(r: SimulationResult, classIds: readonly string[]): string {

@@ -1,0 +1,50 @@
+import { loadCluster } from '../cluster/load.js';
+import { clusterPresetNames } from '../cluster/presets.js';
+import { UsageError } from '../errors.js';
+import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
+import type { ClusterModel } from '../model/types.js';
+import { getPolicy, policyNames, type PolicyName } from '../policy/index.js';
+import { loadWorkload } from '../workload/load.js';
+import { workloadPresetNames } from '../workload/presets.js';
+import { intFlag, numberFlag, stringFlag, type ParsedArgs } from './args.js';
+
+/** The flags that pick and shape the modelled cluster: shared by plan, simulate and run. */
+export const modelFlagOptions = {
+  cluster: { type: 'string' },
+  workload: { type: 'string' },
+  'global-batch': { type: 'string' },
+  overlap: { type: 'string' },
+} as const;
+
+export const modelFlagHelp = `  --cluster NAME|FILE    cluster preset (${clusterPresetNames.join(', ')}) or a JSON spec file
+  --workload NAME|FILE   workload preset (${workloadPresetNames.join(', ')}) or a JSON spec file
+  --global-batch N       sequences per step (default: the workload's global batch)
+  --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP})`;
+
+/**
+ * Loads the cluster and workload the flags name (or the given defaults; without one the flag
+ * is required) and builds their model.
+ */
+export function modelFromFlags(values: ParsedArgs['values'], defaults: { readonly cluster?: string; readonly workload?: string } = {}): ClusterModel {
+  const clusterArg = stringFlag(values, 'cluster') ?? defaults.cluster;
+  const workloadArg = stringFlag(values, 'workload') ?? defaults.workload;
+  if (clusterArg === undefined) throw new UsageError('--cluster', undefined, `is required: a preset (${clusterPresetNames.join(', ')}) or a cluster JSON file.`);
+  if (workloadArg === undefined) throw new UsageError('--workload', undefined, `is required: a preset (${workloadPresetNames.join(', ')}) or a workload JSON file.`);
+  const overlap = numberFlag('--overlap', stringFlag(values, 'overlap'), DEFAULT_OVERLAP, 0, 1);
+  const rawBatch = stringFlag(values, 'global-batch');
+  const { cluster, gpus } = loadCluster(clusterArg);
+  const workload = loadWorkload(workloadArg);
+  return buildClusterModel(
+    cluster,
+    workload,
+    rawBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) },
+  );
+}
+
+/** `--policy P[,P...]|all`: names checked against the registry, duplicates dropped. */
+export function parsePolicies(raw: string | undefined): PolicyName[] {
+  if (raw === undefined || raw === 'all') return [...policyNames];
+  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
+  return [...new Set(names.map((n) => getPolicy(n).name))];
+}
