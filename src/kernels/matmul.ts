@@ -4,7 +4,7 @@ import { timePasses, type TimingMethod } from '../gpu/timer.js';
 import type { Gpu } from '../gpu/open.js';
 import { toF16Array } from './f16.js';
 import { flopsOf, type MatmulKernel, type MatmulShape } from './kernel.js';
-import { median } from './median.js';
+import { median } from '../stats.js';
 import { getPipeline } from './pipeline.js';
 import { kernelFor } from './select.js';
 

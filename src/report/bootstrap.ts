@@ -1,5 +1,5 @@
 import { hashSeed, mulberry32, type Rng } from './rng.js';
-import { quantileSorted, sorted } from './quantile.js';
+import { quantileSorted, sorted } from '../stats.js';
 
 /**
  * Percentile bootstrap confidence intervals. Compare reports the ratio of medians

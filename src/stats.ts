@@ -1,4 +1,7 @@
-/** Order statistics used by compare and the exports. Inputs are never mutated. */
+/**
+ * Order statistics shared by the kernels' timings, the measured run and compare: one median
+ * for the whole project. Inputs are never mutated.
+ */
 
 export function sorted(xs: readonly number[]): number[] {
   return [...xs].sort((a, b) => a - b);
@@ -15,6 +18,7 @@ export function quantileSorted(s: readonly number[], q: number): number {
   return a + (b - a) * (pos - lo);
 }
 
+/** Median of a sample (NaN for an empty one): the summary every timing in hetbench reports. */
 export function median(xs: readonly number[]): number {
   return quantileSorted(sorted(xs), 0.5);
 }
