@@ -3,14 +3,16 @@ import type { Policy, PolicyContext } from './policy.js';
 import { assertFits } from './apportion.js';
 import { lockstepAllocation } from './lockstep.js';
 import { minmaxSplit } from './minmax.js';
+import { median } from '../stats.js';
 
 /**
  * Online rebalancing (Cannikin-style re-estimation): start from lockstep, and after every step
  * correct each class's cost curve by the ratio of its observed time to the curve's prediction,
  * then re-solve the min-max split on the corrected curves. The model supplies only the shape of
  * t(b) (how time grows with batch); the scale, including the slowest-of-n tail, any model error
- * and any drift, comes from observations. Observations are noisy, so the ratio is an exponential
- * moving average; the first observation of a class replaces the prior outright.
+ * and any drift, comes from observations. Observations are noisy, and a real device's noise
+ * comes in bursts, so the correction is the median of the class's last few ratios: one slow
+ * outlier cannot throw the split off (an average would carry it for many steps).
  */
 export interface AdaptiveController {
   /** The allocation for the next step. */
@@ -24,16 +26,17 @@ export interface AdaptiveController {
 }
 
 export interface AdaptiveOptions {
-  /** Weight of a new observation in the moving average, in (0, 1]. */
-  readonly smoothing?: number;
+  /** How many recent observations per class the correction's median takes (default 5). */
+  readonly window?: number;
 }
 
 export function createAdaptive(ctx: PolicyContext, options: AdaptiveOptions = {}): AdaptiveController {
   const { model } = ctx;
-  const alpha = options.smoothing ?? 0.3;
-  if (!(alpha > 0 && alpha <= 1)) throw new RangeError(`smoothing must be in (0, 1], got ${alpha}`);
+  const window = options.window ?? 5;
+  if (!(Number.isInteger(window) && window >= 1)) throw new RangeError(`window must be an integer >= 1, got ${window}`);
   assertFits(model, 'adaptive');
   let allocation: Allocation = lockstepAllocation(model);
+  const history: number[][] = model.classes.map(() => []);
   const rho: (number | null)[] = model.classes.map(() => null);
   let steps = 0;
   const current = (): number[] => {
@@ -60,9 +63,10 @@ export function createAdaptive(ctx: PolicyContext, options: AdaptiveOptions = {}
         if (s <= 0 || !(observed > 0) || !Number.isFinite(observed)) return;
         const predicted = c.timeS(Math.ceil(s / c.count));
         if (!(predicted > 0)) return;
-        const ratio = observed / predicted;
-        const prev = rho[i] ?? null;
-        rho[i] = prev === null ? ratio : (1 - alpha) * prev + alpha * ratio;
+        const recent = history[i] ?? [];
+        recent.push(observed / predicted);
+        if (recent.length > window) recent.shift();
+        rho[i] = median(recent);
       });
       steps++;
       const f = current();
