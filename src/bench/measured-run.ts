@@ -166,7 +166,7 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
 }
 
 /** Lockstep steps before the timed rounds (warm-up and proportional-measured's rates). */
-export const PILOT_STEPS = 3;
+export const PILOT_STEPS = 5;
 
 function unitsFor(cal: Calibration, model: ClusterModel, allocation: Allocation): number[] {
   return model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS);

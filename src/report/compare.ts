@@ -13,7 +13,7 @@ import type { Metric, Report } from './schema.js';
 export type Verdict = 'regression' | 'improvement' | 'unchanged';
 
 export interface CompareOptions {
-  /** Smallest relative change that counts, as a fraction (0.05 = 5%). */
+  /** Smallest change that counts, as a fraction (0.05 = 5%; for metrics in unit 'fraction', 5 points). */
   readonly threshold: number;
   /** Significance level of the U test; the CI is the (1 - alpha) interval. */
   readonly alpha: number;
@@ -82,7 +82,10 @@ export function compareMetric(base: Metric, head: Metric, options: CompareOption
   const ratio = mh / mb;
   const test = mannWhitneyU(hs, bs);
   const significant = test.p < options.alpha;
-  const change = ratio - 1;
+  // A metric that is itself a fraction (straggler loss, MFU) changes by points, not by a
+  // share of itself: a loss going 0.10 -> 0.12 is 2 points, not a 20% regression. Relative
+  // change on small fractions cried wolf between two runs of one commit.
+  const change = head.unit === 'fraction' ? mh - mb : ratio - 1;
   // The head's direction wins if the two disagree: it is the definition CI runs against now.
   const better = head.better;
   const worse = better === 'lower' ? change > options.threshold : change < -options.threshold;
