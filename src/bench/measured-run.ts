@@ -1,6 +1,6 @@
 import { DeviceError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
-import { timePasses, type PassEncoder, type TimingMethod } from '../gpu/timer.js';
+import { timePasses, type PassEncoder } from '../gpu/timer.js';
 import { median } from '../kernels/matmul.js';
 import type { Allocation, ClusterModel } from '../model/types.js';
 import { createAdaptive, getPolicy, islandAllReduceS, lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
@@ -53,8 +53,8 @@ export interface MeasuredJitter {
 }
 
 export interface MeasuredRunResult {
+  /** The run's time dilation, settled on the whole run; `timing` says how durations were taken. */
   readonly calibration: Calibration;
-  readonly timing: TimingMethod;
   readonly policies: readonly PolicyRun[];
   readonly jitter: MeasuredJitter;
   readonly prediction: SimulationResult;
@@ -104,6 +104,7 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   // Rounds: step s of every policy, then step s + 1. Interleaving spreads any drift of the
   // local device's speed (clock, other load) over all policies alike instead of biasing
   // whichever ran last. A failure keeps every step that finished.
+  const givenTails = source === 'measured' ? null : measuredJitter(model, [], calibration, source).tailFactors;
   let failure: DeviceError | null = null;
   try {
     for (let s = 0; s < steps; s++) {
@@ -114,9 +115,9 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
         run.m.allocations.push(allocation);
         run.m.local.push(times);
         if (run.controller) {
-          // The controller sees cluster times: dilated, with the slowest-of-n tail implied by
-          // the noise measured so far.
-          const tails = measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], calibration, source).tailFactors;
+          // The controller sees cluster times: dilated, with the slowest-of-n tail (at a given
+          // jitter, fixed; at the measured one, implied by the noise measured so far).
+          const tails = givenTails ?? measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], calibration, source).tailFactors;
           run.controller.observe(times.map((t, i) => (t > 0 ? t * calibration.dilation * (tails[i] ?? 1) : 0)));
         }
       }
@@ -156,7 +157,6 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   const adaptive = runs.find((r) => r.policy === 'adaptive');
   return {
     calibration: cal,
-    timing: cal.timing,
     policies: runs,
     jitter,
     prediction,

@@ -5,7 +5,7 @@ import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
 import { measuredRun, type JitterSource, type MeasuredRunResult, type ProgressEvent } from '../bench/measured-run.js';
 import { DEFAULT_JITTER_CV } from '../sim/simulate.js';
 import { buildRunReport } from '../bench/run-report.js';
-import { UnitExecutor, type KernelChooser } from '../bench/unit-executor.js';
+import { UnitExecutor } from '../bench/unit-executor.js';
 import { kernelChooser } from '../bench/kernel-choice.js';
 import type { ClusterModel } from '../model/types.js';
 import { policyNames } from '../policy/index.js';
@@ -209,7 +209,7 @@ function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterM
   const env = report.environment;
   const lines = [
     `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} (${model.gpus.toLocaleString('en-US')} GPUs: ${model.classes.map((c) => `${c.count.toLocaleString('en-US')} ${c.gpu.id}`).join(' + ')}; ${model.globalBatch.toLocaleString('en-US')} sequences/step)`,
-    `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${result.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)')}`,
+    `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${result.calibration.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)')}`,
     `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
     `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${result.jitter.source === 'measured' ? 'measured' : 'cluster jitter, not the local noise: see --jitter'}): x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
     '',
@@ -230,8 +230,8 @@ function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterM
     );
     if (!ok) {
       lines.push(
-        '  why: measured class times come from local kernels whose time is not exactly proportional to the work given them (per-dispatch',
-        '  overhead, size-dependent efficiency of the partial unit) and from local noise; see docs/measured.md. More steps or a larger budget help.',
+        '  why: measured class times come from local kernels whose time is not exactly proportional to the work given them (rounding to',
+        '  whole units, fixed costs per pass, the host\'s clocks and load) and from local noise; see docs/measured.md. More steps help.',
       );
     }
   }
