@@ -1,14 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { hetbench } from './helpers/spawn-cli.js';
 
-const MAIN = 'dist/src/cli/main.js';
-const run = (...args: string[]): { status: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (...args: string[]) => hetbench(args);
 const dir = mkdtempSync(join(tmpdir(), 'hetbench-cli-'));
 
 

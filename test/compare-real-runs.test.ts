@@ -1,31 +1,28 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareReports } from '../src/report/compare.js';
 import { loadReport } from '../src/report/load.js';
+import { hetbench } from './helpers/spawn-cli.js';
 
-/**
+/*
  * Two real `hetbench run --quick` reports from the same machine must compare as unchanged,
  * and `hetbench compare` on them must print the table and exit 0. Needs the built CLI with
  * the `run` command (issue 6) and a WebGPU adapter; slow on the software adapter.
  */
-const CLI = join(process.cwd(), 'dist/src/cli/main.js');
 /** docs/ci.md: the threshold for a GPU-less runner (software adapter on shared CPUs). */
 const SOFTWARE_THRESHOLD = 0.15;
 
-function hetbench(args: readonly string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 600_000, env: { ...process.env, NO_COLOR: '1', GITHUB_STEP_SUMMARY: '' } });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+// The real job summary must not receive these runs' Markdown under GitHub Actions.
+const run = (args: readonly string[]) => hetbench(args, { GITHUB_STEP_SUMMARY: '' }, 600_000);
 
 describe('two real quick runs on one machine', () => {
   it('compare as unchanged: no regression, exit 0', { timeout: 1_500_000 }, () => {
     const dir = mkdtempSync(join(tmpdir(), 'hetbench-real-'));
     const paths = [join(dir, 'a.json'), join(dir, 'b.json')];
     for (const p of paths) {
-      const r = hetbench(['run', '--quick', '--json', p]);
+      const r = run(['run', '--quick', '--json', p]);
       expect(r.status, r.stderr).toBe(0);
     }
     const [a, b] = paths.map((p) => loadReport(p));
@@ -35,7 +32,7 @@ describe('two real quick runs on one machine', () => {
     expect(cmp.metrics.length).toBeGreaterThan(0);
     expect(cmp.metrics.filter((m) => m.verdict === 'regression').map((m) => m.name)).toEqual([]);
 
-    const c = hetbench(['compare', paths[0]!, paths[1]!, '--threshold', String(SOFTWARE_THRESHOLD * 100)]);
+    const c = run(['compare', paths[0]!, paths[1]!, '--threshold', String(SOFTWARE_THRESHOLD * 100)]);
     expect(c.stdout).toMatch(/metric\s+base\s+head\s+change/);
     expect(c.status, c.stdout + c.stderr).toBe(0);
   });
