@@ -18,6 +18,16 @@ describe('hetbench doctor', () => {
     expect(d['timing']).toBe('gpu-timestamp');
     expect(d['limits'].maxStorageBufferBindingSize).toBeGreaterThanOrEqual(128 * 1024 * 1024);
     expect(d['dawnFlags']).toContain('disable-dawn-features=timestamp_quantization');
+    expect(d['polling']).toBe(d['software'] ? 'timer' : 'busy');
+  });
+
+  it('--polling chooses how the host waits, and a mode that does not exist exits 2 listing the allowed ones', () => {
+    const busy = hetbench(['doctor', '--json', '--polling', 'busy']);
+    expect(busy.status).toBe(0);
+    expect((JSON.parse(busy.stdout) as { polling: string }).polling).toBe('busy');
+    const bad = hetbench(['doctor', '--polling', 'lazy']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--polling: got "lazy"; must be one of: auto, busy, timer/);
   });
 
   it('prints a readable report with the adapter and limits, without colour when NO_COLOR is set', () => {

@@ -25,5 +25,6 @@ export function environmentOf(gpu: Gpu | null): Environment {
     dawnToggles: gpu?.dawnFlags ?? [],
     adapter: gpu?.info ?? null,
     timing: gpu?.features.timestampQuery === false ? 'wall-clock' : 'gpu-timestamp',
+    ...(gpu ? { hostPolling: gpu.polling } : {}),
   };
 }

@@ -55,6 +55,7 @@ export function renderDoctor(d: GpuDescription): string {
     ...Object.entries(d.limits).map(([k, v]) => `  ${k.padEnd(35)} ${v.toLocaleString('en-US')}`),
     `${paint('bold', 'features')}     ${d.features.join(', ')}`,
     `${paint('bold', 'dawn flags')}   ${d.dawnFlags.join(' ')}`,
+    `${paint('bold', 'host polling')} ${d.polling === 'timer' ? 'timer (the host sleeps between polls, leaving the CPU to the adapter)' : 'busy (one host core spins while waiting)'}`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -13,6 +13,8 @@ export interface GpuDescription {
   readonly timing: 'gpu-timestamp' | 'wall-clock';
   readonly limits: Readonly<Record<(typeof KEY_LIMITS)[number], number>>;
   readonly dawnFlags: readonly string[];
+  /** How the host waits for the device (src/gpu/polling.ts). */
+  readonly polling: Gpu['polling'];
 }
 
 export function describeGpu(gpu: Gpu): GpuDescription {
@@ -26,5 +28,6 @@ export function describeGpu(gpu: Gpu): GpuDescription {
     timing: gpu.features.timestampQuery ? 'gpu-timestamp' : 'wall-clock',
     limits,
     dawnFlags: gpu.dawnFlags,
+    polling: gpu.polling,
   };
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { create, globals } from 'webgpu';
 import { DeviceError, GpuUnavailableError, UsageError } from '../errors.js';
 import type { AdapterInfo } from '../report/schema.js';
+import { HOST_POLLING_OPTIONS, holdTimerPolling, type HostPolling, type HostPollingOption } from './polling.js';
 
 /** Backends Dawn's node bindings know; on Linux only `vulkan` finds a real adapter here. */
 export const BACKENDS = ['vulkan', 'd3d12', 'd3d11', 'metal', 'opengl', 'opengles', 'null'] as const;
@@ -29,6 +30,11 @@ export interface GpuOptions {
   readonly dawnFlags?: readonly string[];
   /** Where degradations are reported (default: stderr). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * How the host thread waits for the GPU (src/gpu/polling.ts). `auto` (default): `timer` on a
+   * software adapter, whose work runs on the very cores a busy wait would take, `busy` on a GPU.
+   */
+  readonly polling?: HostPollingOption;
 }
 
 export interface GpuFeatures {
@@ -51,6 +57,8 @@ export interface Gpu {
   readonly limits: GPUSupportedLimits;
   /** The Dawn instance flags used (toggles included), for reports. */
   readonly dawnFlags: readonly string[];
+  /** How the host waits for this device now: `timer` leaves the CPU to a software adapter's work. */
+  polling: HostPolling;
   /** Set once the device is lost or reports an uncaptured error; GPU calls then throw it. */
   failure: DeviceError | null;
   /** Resolves when the device is lost (also on closeGpu, with reason 'destroyed'). */
@@ -63,6 +71,9 @@ const NO_ADAPTER_HINT =
   'or install your GPU\'s Vulkan driver and libvulkan1; check with `vulkaninfo --summary`.';
 
 let globalsInstalled = false;
+
+/** The timer-polling hold of each open Gpu that took one, released by closeGpu(). */
+const releasePolling = new WeakMap<Gpu, () => void>();
 
 /** Limits worth raising to the adapter's maximum: big buffers and big workgroups make fast kernels. */
 export const RAISED_LIMITS = [
@@ -81,6 +92,9 @@ export const RAISED_LIMITS = [
 export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   if (options.backend !== undefined && !(BACKENDS as readonly string[]).includes(options.backend)) {
     throw new UsageError('--backend', options.backend, `must be one of: ${BACKENDS.join(', ')}.`);
+  }
+  if (options.polling !== undefined && !HOST_POLLING_OPTIONS.includes(options.polling)) {
+    throw new UsageError('polling', options.polling, `must be one of: ${HOST_POLLING_OPTIONS.join(', ')}.`);
   }
   // Mesa writes a warning for every process when XDG_RUNTIME_DIR is unset; it is harmless.
   process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
@@ -133,11 +147,14 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
     throw new GpuUnavailableError(`requestDevice failed: ${err instanceof Error ? err.message : String(err)}`, NO_ADAPTER_HINT);
   }
 
+  const info = adapterInfo(adapter, options.backend);
+  const requested = options.polling ?? 'auto';
+  const polling: HostPolling = requested === 'auto' ? (info.isFallbackAdapter ? 'timer' : 'busy') : requested;
   const gpu: Gpu = {
     instance,
     device,
     adapter,
-    info: adapterInfo(adapter, options.backend),
+    info,
     features: {
       timestampQuery: device.features.has('timestamp-query'),
       shaderF16: device.features.has('shader-f16'),
@@ -145,10 +162,12 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
     },
     limits: device.limits,
     dawnFlags,
+    polling,
     failure: null,
     lost: device.lost,
     closed: false,
   };
+  if (polling === 'timer') releasePolling.set(gpu, holdTimerPolling());
   void device.lost.then((info) => {
     // 'destroyed' by anything but closeGpu() (a driver reset, another owner) is a loss too.
     if (!gpu.closed) gpu.failure ??= new DeviceError(`GPU device lost (${info.reason}): ${info.message || 'no message'}`, 'lost');
@@ -165,6 +184,20 @@ export function closeGpu(gpu: Gpu): void {
   if (gpu.closed) return;
   gpu.closed = true;
   gpu.device.destroy();
+  releasePolling.get(gpu)?.();
+  releasePolling.delete(gpu);
+}
+
+/** Switches how the host waits for an open device (see src/gpu/polling.ts). */
+export function setHostPolling(gpu: Gpu, polling: HostPolling): void {
+  if (gpu.closed || gpu.polling === polling) return;
+  if (polling === 'timer') {
+    releasePolling.set(gpu, holdTimerPolling());
+  } else {
+    releasePolling.get(gpu)?.();
+    releasePolling.delete(gpu);
+  }
+  gpu.polling = polling;
 }
 
 /** Runs `fn` with an open GPU and always closes it. */

@@ -132,6 +132,7 @@ function environmentSection(r: Report): string {
     ['Node', e.node],
     ['webgpu', e.webgpu],
     ['Dawn toggles', e.dawnToggles.join(', ') || 'none'],
+    ['host polling', e.hostPolling ?? 'not recorded'],
     ['commit', e.gitSha ?? 'unknown'],
   ];
   return section('Environment', `<dl>${rows.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${esc(v)}</dd>`).join('')}</dl>`);
