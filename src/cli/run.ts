@@ -1,5 +1,5 @@
 import { DeviceError } from '../errors.js';
-import { closeGpu, openGpu, setHostPolling, type Gpu } from '../gpu/open.js';
+import { closeGpu, openGpu, type Gpu } from '../gpu/open.js';
 import { environmentOf } from '../bench/environment.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
 import { measuredRun, type JitterSource, type MeasuredRunResult, type ProgressEvent } from '../bench/measured-run.js';
@@ -57,11 +57,6 @@ ${modelFlagHelp}
   --md FILE              write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
   --html FILE            write a self-contained HTML report with SVG charts
 ${gpuFlagHelp}
-                         In a run, auto compiles and tunes with timer polling and measures with
-                         busy polling: on a software adapter the busy wait then holds one core
-                         and the unit's small GEMMs run on the other, with 4-5% step-to-step
-                         noise instead of 8-13% when lavapipe spreads them over both
-                         (docs/measured.md)
   -h, --help
 
 Exit codes: 0 ok, 2 bad input, 3 no adapter or a GPU failure mid-run (every step that
@@ -104,7 +99,6 @@ export const runCommand: Command = {
     const progress = new Progress();
     try {
       const executor = await UnitExecutor.create(gpu, localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)), kernelChooser());
-      if ((stringFlag(values, 'polling') ?? 'auto') === 'auto') setHostPolling(gpu, 'busy');
       try {
         const t0 = performance.now();
         result = await measuredRun(gpu, executor, {
