@@ -3,12 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
-import { defaultConfig } from '../src/kernels/candidates.js';
+import { defaultConfig, smallProductConfig } from '../src/kernels/candidates.js';
 import { matmul } from '../src/kernels/matmul.js';
 import { randomMatrix } from '../src/kernels/random.js';
 import { referenceMatmul, verifyMatmul } from '../src/kernels/reference.js';
 import { kernelFor } from '../src/kernels/select.js';
-import { configName } from '../src/kernels/tiled.js';
+import { configName, invocations } from '../src/kernels/tiled.js';
 import { lookupTune, tuneKey } from '../src/kernels/tune-cache.js';
 
 let gpu: Gpu;
@@ -23,10 +23,23 @@ afterAll(() => {
 });
 
 describe('kernelFor: the kernel matmul() uses when none is given', () => {
-  it('uses the static default, untuned, for products too small to be worth tuning', async () => {
+  it('uses the small-product config, untuned, for products too small to be worth tuning', async () => {
     const kernel = await kernelFor(gpu, { m: 7, n: 13, k: 29 }, 'f32', { cacheDir: dir });
-    expect(kernel.name).toBe(configName(defaultConfig('f32', gpu)));
+    expect(kernel.name).toBe(configName(smallProductConfig('f32', gpu)));
     expect(lookupTune(tuneKey(gpu, 'f32', 'm8-n16-k32'), { cacheDir: dir })).toBeUndefined();
+  });
+
+  it('on a software adapter, gives small products a smaller block than the default', () => {
+    const small = smallProductConfig('f32', gpu);
+    const big = defaultConfig('f32', gpu);
+    // Elements of C per workgroup: every invocation computes a tm x tn tile.
+    const block = (c: typeof small) => invocations(c) * c.tm * c.tn;
+    if (gpu.info.isFallbackAdapter) {
+      expect(configName(small)).not.toBe(configName(big));
+      expect(block(small)).toBeLessThan(block(big));
+    } else {
+      expect(configName(small)).toBe(configName(big));
+    }
   });
 
   it('tunes nothing once the process budget is spent, and falls back to the default', async () => {

@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import { autotune, cachedChoice, type AutotuneOptions } from './autotune.js';
-import { defaultConfig } from './candidates.js';
+import { defaultConfig, smallProductConfig } from './candidates.js';
 import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape } from './kernel.js';
 import { representativeShape, shapeClass } from './shape-class.js';
 import { tiledKernel } from './tiled.js';
@@ -9,7 +9,8 @@ import { tiledKernel } from './tiled.js';
 export interface SelectOptions extends AutotuneOptions {
   /**
    * Tune on a cache miss (default: true unless HETBENCH_AUTOTUNE=off). Without tuning the
-   * static default config is used; tiny products are never tuned (launch cost dominates).
+   * static default config is used; products under MIN_TUNED_FLOPS are never tuned (launch cost
+   * dominates) and get the small-product config (candidates.ts).
    */
   readonly autotune?: boolean;
   /**
@@ -38,8 +39,9 @@ export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f3
   }
   const software = gpu.info.isFallbackAdapter;
   const rep = representativeShape(shape, options.cap ?? (software ? 1024 : 4096));
-  const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && flopsOf(rep) >= MIN_TUNED_FLOPS;
-  const key = `${dtype}:${tune ? shapeClass(rep) : 'default'}`;
+  const small = flopsOf(rep) < MIN_TUNED_FLOPS;
+  const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && !small;
+  const key = `${dtype}:${tune ? shapeClass(rep) : small ? 'small' : 'default'}`;
   let perDevice = chosen.get(gpu.device);
   if (!perDevice) {
     perDevice = new Map();
@@ -48,7 +50,7 @@ export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f3
   let kernel = perDevice.get(key);
   if (!kernel) {
     const left = (options.processBudgetS ?? (software ? 30 : 120)) - tuningSpentS;
-    const fallback = tiledKernel(defaultConfig(dtype, gpu));
+    const fallback = tiledKernel(small ? smallProductConfig(dtype, gpu) : defaultConfig(dtype, gpu));
     if (!tune) kernel = Promise.resolve(fallback);
     // With the process budget spent, a cached choice is still used, but nothing new is tuned.
     else if (left <= 0) kernel = Promise.resolve(cachedChoice(gpu, shape, dtype, options)?.kernel ?? fallback);
