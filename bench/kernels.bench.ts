@@ -1,5 +1,5 @@
 import { Bench } from 'tinybench';
-import type { Gpu } from '../src/gpu/open.js';
+import { setHostPolling, type Gpu } from '../src/gpu/open.js';
 import { timePasses, type TimingMethod } from '../src/gpu/timer.js';
 import { autotune } from '../src/kernels/autotune.js';
 import { flopsOf, shapeKey, type KernelDtype, type MatmulKernel, type MatmulShape } from '../src/kernels/kernel.js';
@@ -31,8 +31,12 @@ export interface KernelBenchOptions extends TuneCacheOptions {
 }
 
 export interface KernelBenchRow {
-  /** 'naive' (the reference kernel), 'tuned' (f32) or 'tuned-f16'. */
-  readonly role: 'naive' | 'tuned' | 'tuned-f16';
+  /**
+   * 'naive' (the reference kernel), 'tuned' (f32), 'tuned-f16', or 'tuned-busy-polling': the
+   * tuned f32 kernel at 1024^3 again, with the host spinning while it waits (src/gpu/polling.ts),
+   * on adapters whose default is timer polling, to show in the same run what that costs.
+   */
+  readonly role: 'naive' | 'tuned' | 'tuned-f16' | 'tuned-busy-polling';
   readonly kernel: string;
   readonly shape: MatmulShape;
   readonly dtype: KernelDtype;
@@ -103,10 +107,13 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
     cases.push({ role: 'tuned', kernel: await kernelFor(gpu, shape, 'f32', cacheOptions), shape });
   }
   if (f16Shape && gpu.features.shaderF16) cases.push({ role: 'tuned-f16', kernel: await kernelFor(gpu, f16Shape, 'f16', cacheOptions), shape: f16Shape });
+  if (f16Shape && gpu.polling === 'timer') cases.push({ role: 'tuned-busy-polling', kernel: await kernelFor(gpu, f16Shape, 'f32', cacheOptions), shape: f16Shape });
 
   const rows: KernelBenchRow[] = [];
   for (const c of cases) {
     const prepared = await prepareMatmul(gpu, c.kernel, c.shape);
+    const polling = gpu.polling;
+    if (c.role === 'tuned-busy-polling') setHostPolling(gpu, 'busy');
     try {
       const gpuSeconds: number[] = [];
       let method: TimingMethod = 'gpu-timestamp';
@@ -132,6 +139,7 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
       rows.push({ role: c.role, kernel: c.kernel.name, shape: c.shape, dtype: c.kernel.dtype, gflops, samples, medianMs: median(ms), fractionOfPeak: peak ? gflops / peak : null, method });
       log(`${c.role.padEnd(9)} ${shapeKey(c.shape).padEnd(15)} ${c.kernel.name.padEnd(26)} ${gflops.toFixed(2)} GFLOP/s`);
     } finally {
+      setHostPolling(gpu, polling);
       prepared.destroy();
     }
   }
