@@ -57,6 +57,18 @@ describe('hetbench run (measured on the local adapter)', () => {
     expect(stepMetric?.better).toBe('lower');
   });
 
+  it("tracks each policy's speedup over lockstep round by round (lockstep's step / the policy's, same round)", () => {
+    const lock = report.policies.find((p) => p.policy === 'lockstep');
+    expect(report.metrics.find((m) => m.name === 'run.lockstep.speedup')).toBeUndefined();
+    for (const name of POLICIES.filter((p) => p !== 'lockstep')) {
+      const p = report.policies.find((x) => x.policy === name);
+      const metric = report.metrics.find((m) => m.name === `run.${name}.speedup`);
+      expect(metric?.better).toBe('higher');
+      expect(metric?.value).toBe(p?.measured.speedup);
+      expect(metric?.samples).toEqual(p?.steps.map((s, t) => (lock?.steps[t]?.stepS ?? Number.NaN) / s.stepS));
+    }
+  });
+
   it('measures lockstep as the slowest synchronous split on a mixed lab (speedup of minmax > 1)', () => {
     const lock = report.policies.find((p) => p.policy === 'lockstep');
     const minmax = report.policies.find((p) => p.policy === 'minmax');

@@ -30,6 +30,41 @@ describe('hetbench compare', () => {
     for (const s of steps) expect(s).toMatchObject({ verdict: 'regression' });
   });
 
+  it('a slowdown of the whole device (host drift) moves every step time but no per-round speedup', async () => {
+    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json']);
+    const metrics = (JSON.parse(r.stdout) as { metrics: { name: string; verdict: string }[] }).metrics;
+    const speedups = metrics.filter((m) => m.name.endsWith('.speedup'));
+    expect(speedups).toHaveLength(4);
+    for (const m of speedups) expect(m.verdict).not.toBe('regression');
+  });
+
+  it('a slower policy regresses its per-round speedup over lockstep', async () => {
+    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, policySlowdown: { policy: 'minmax', by: 0.15 } }) });
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json', '--metrics', 'run.*.speedup']);
+    expect(r.code).toBe(1);
+    const metrics = (JSON.parse(r.stdout) as { metrics: { name: string; verdict: string }[] }).metrics;
+    expect(metrics.filter((m) => m.verdict === 'regression').map((m) => m.name)).toEqual(['run.minmax.speedup']);
+  });
+
+  it('--metrics gives verdicts only on the metrics it matches', async () => {
+    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json', '--metrics', 'run.minmax.*, run.*.tokensPerS']);
+    expect(r.code).toBe(1);
+    const names = (JSON.parse(r.stdout) as { metrics: { name: string }[] }).metrics.map((m) => m.name);
+    expect(names).toContain('run.minmax.stepTime');
+    expect(names).toContain('run.lockstep.tokensPerS');
+    expect(names).not.toContain('run.lockstep.stepTime');
+    expect(names.every((n) => n.startsWith('run.minmax.') || n.endsWith('.tokensPerS'))).toBe(true);
+  });
+
+  it('--metrics that matches nothing exits 2 naming the flag and the pattern', async () => {
+    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2 }) });
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--metrics', 'kernel.*']);
+    expect(r.code).toBe(2);
+    expect((r.error as Error | undefined)?.message ?? r.stderr).toMatch(/--metrics.*kernel\.\*.*matches no metric/s);
+  });
+
   it('different adapters: says so first and shows the hardware table, exit 0', async () => {
     const f = writeJsonFiles({ 'lavapipe.json': makeRunReport({ seed: 1 }), 'h100.json': makeRunReport({ seed: 2, slowdown: -0.5, adapter: 'h100' }) });
     const r = await runCli(compareCommand, [f['lavapipe.json']!, f['h100.json']!]);

@@ -22,7 +22,7 @@ function assertGabShape(data: unknown): asserts data is { name: string; unit: st
 
 describe('hetbench export --format gab', () => {
   it.each([
-    { kind: 'run', report: makeRunReport({ steps: 8 }), smaller: /stepTime|stragglerLoss/, bigger: /tokensPerS/ },
+    { kind: 'run', report: makeRunReport({ steps: 8 }), smaller: /stepTime|stragglerLoss/, bigger: /tokensPerS|speedup/ },
     { kind: 'bench', report: makeBenchReport(), smaller: null, bigger: /gflops$/ },
   ])('--out-dir splits a $kind report by metric direction', async ({ report, smaller, bigger }) => {
     const f = writeJsonFiles({ 'r.json': report });

@@ -12,9 +12,25 @@ export interface RunInputs {
   readonly quick: boolean;
 }
 
+/**
+ * Each round's speedup of `p` over lockstep: lockstep's step over p's step in the same round.
+ * Rounds interleave the policies step by step, so the two steps of a pair ran moments apart and
+ * a change of the local device's speed between runs (host load, clocks) cancels out.
+ */
+function perRoundSpeedups(lockstep: PolicyRun, p: PolicyRun): number[] {
+  const out: number[] = [];
+  for (let t = 0; t < Math.min(lockstep.steps.length, p.steps.length); t++) {
+    const l = lockstep.steps[t]?.stepS ?? 0;
+    const s = p.steps[t]?.stepS ?? 0;
+    if (l > 0 && s > 0) out.push(l / s);
+  }
+  return out;
+}
+
 /** The tracked figures of a run, with per-step samples so `compare` can test them. */
 export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel): Metric[] {
   const metrics: Metric[] = [];
+  const lockstep = policies.find((p) => p.policy === 'lockstep');
   for (const p of policies) {
     const stepS = p.steps.map((s) => s.stepS);
     const sequences = p.allocation.reduce((a, b) => a + b, 0);
@@ -24,6 +40,9 @@ export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel):
       { name: `run.${p.policy}.stragglerLoss`, unit: 'fraction', better: 'lower', value: p.measured.stragglerLoss, samples: p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite) },
       { name: `run.${p.policy}.mfu`, unit: 'fraction', better: 'higher', value: p.measured.mfu, samples: p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite) },
     );
+    if (lockstep && p !== lockstep) {
+      metrics.push({ name: `run.${p.policy}.speedup`, unit: 'x', better: 'higher', value: p.measured.speedup, samples: perRoundSpeedups(lockstep, p) });
+    }
   }
   return metrics;
 }

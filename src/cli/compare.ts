@@ -31,6 +31,9 @@ Options:
   --alpha A         significance level; the CI is the (1 - A) interval (default ${DEFAULT_COMPARE_OPTIONS.alpha})
   --format F        text | md | json (default text)
   --force           give verdicts even when the adapters differ
+  --metrics P[,P]   give verdicts only on metrics whose names match one of the patterns
+                    (* matches any run of characters), e.g. 'run.*.speedup' for the per-round
+                    speedups over lockstep, which host drift between runs cannot move
   --md FILE         also write the Markdown summary to FILE
   -h, --help        show this help
 
@@ -55,6 +58,7 @@ export const compareCommand: Command = {
         alpha: { type: 'string' },
         format: { type: 'string' },
         force: { type: 'boolean' },
+        metrics: { type: 'string' },
         md: { type: 'string' },
       },
       true,
@@ -67,10 +71,26 @@ export const compareCommand: Command = {
     };
     const format = choiceFlag<Format>('--format', stringFlag(values, 'format'), 'text', ['text', 'md', 'json']);
     const mdFile = stringFlag(values, 'md');
-    const inputs = positionals.map((path) => ({ path, label: basename(path), report: loadReport(path) }));
+    const metricsFlag = stringFlag(values, 'metrics');
+    const keep = metricsFlag === undefined ? null : metricFilter(metricsFlag);
+    const inputs = positionals.map((path) => {
+      const report = loadReport(path);
+      return { path, label: basename(path), report: keep ? { ...report, metrics: report.metrics.filter((m) => keep(m.name)) } : report };
+    });
+    if (metricsFlag !== undefined && inputs.every((i) => i.report.metrics.length === 0)) {
+      throw new UsageError('--metrics', metricsFlag, "matches no metric of these reports; names look like 'run.minmax.speedup' or 'kernel.tuned.1024x1024x1024.gflops' (see the report's metrics).");
+    }
     return runCompare(inputs, options, format, boolFlag(values, 'force'), mdFile);
   },
 };
+
+/** A predicate over metric names from comma-separated patterns in which `*` matches anything. */
+export function metricFilter(patterns: string): (name: string) => boolean {
+  const parts = patterns.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
+  if (parts.length === 0) throw new UsageError('--metrics', patterns, "give one or more metric name patterns, e.g. 'run.*.speedup'.");
+  const res = parts.map((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+  return (name) => res.some((re) => re.test(name));
+}
 
 interface Input {
   readonly path: string;
