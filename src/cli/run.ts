@@ -47,7 +47,8 @@ ${modelFlagHelp}
   --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')})
   --steps N              measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
   --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
-  --quick                CI-sized: fewer steps and a smaller local budget per step
+  --quick                a short smoke run: fewer steps and a smaller local budget per step
+                         (to gate CI on a shared CPU runner, use the default run: docs/ci.md)
   --jitter auto|measured|CV
                          jitter of the slowest-of-n tail: the local device's measured
                          step-to-step noise, or a cluster CV such as 0.02. auto (default):
