@@ -9,10 +9,17 @@ describe('hetbench matmul', () => {
     expect([out['m'], out['n'], out['k']]).toEqual([67, 45, 33]);
     expect(out['flops']).toBe(2 * 67 * 45 * 33);
     expect(out['timing']).toBe('gpu-timestamp');
+    expect(out['hostPolling']).toBe(out['adapter'].isFallbackAdapter ? 'timer' : 'busy');
     expect(out['samplesS']).toHaveLength(3);
     expect(out['gflops']).toBeGreaterThan(0);
     expect(out['verified'].coverage).toBe('full');
     expect(out['verified'].worstRatioToBound).toBeLessThanOrEqual(1);
+  });
+
+  it('--polling busy is what the figures were taken with, and says so', () => {
+    const r = hetbench(['matmul', '--m', '32', '--n', '32', '--k', '32', '--reps', '2', '--polling', 'busy', '--json']);
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { hostPolling: string }).hostPolling).toBe('busy');
   });
 
   it('prints the shape, verification and rate as text', () => {

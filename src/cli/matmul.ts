@@ -81,7 +81,7 @@ export const matmulCommand: Command = {
       }
       const timing = await timeMatmul(gpu, kernel, shape, reps, 1, { a, b });
       const peak = boolFlag(values, 'peak') ? (await probeRoofline(gpu)).fmaF32Gflops : null;
-      return { adapter: gpu.info, kernel: kernel.name, shape, reps, timing, verification, peak };
+      return { adapter: gpu.info, hostPolling: gpu.polling, kernel: kernel.name, shape, reps, timing, verification, peak };
     });
 
     const { timing, verification } = result;
@@ -94,6 +94,7 @@ export const matmulCommand: Command = {
         dtype: 'f32',
         flops: flopsOf(shape),
         timing: timing.method,
+        hostPolling: result.hostPolling,
         medianS: timing.medianS,
         gflops: timing.gflops,
         fmaPeakGflops: result.peak,
@@ -110,7 +111,7 @@ export const matmulCommand: Command = {
         `matmul ${shape.m}x${shape.n}x${shape.k} f32 on ${result.adapter.description || result.adapter.device}`,
         `  kernel    ${result.kernel}`,
         `  verified  ${paint('green', 'ok')}: ${coverage} within the f32 bound (worst ${fmt(verification.worstRatio, 2)}x of bound, max |err| ${fmt(verification.maxAbsError, 2)})`,
-        `  time      ${fmt(timing.medianS * 1e3)} ms median of ${timing.seconds.length} (${label})`,
+        `  time      ${fmt(timing.medianS * 1e3)} ms median of ${timing.seconds.length} (${label}; host polling ${result.hostPolling})`,
         `  rate      ${paint('bold', `${fmt(timing.gflops)} GFLOP/s`)}${fractionOfPeak === null ? '' : `, ${pct(fractionOfPeak)} of the measured f32 FMA peak (${fmt(result.peak ?? 0)} GFLOP/s)`}`,
       ].join('\n') + '\n',
     );

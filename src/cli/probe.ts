@@ -30,16 +30,21 @@ export const probeCommand: Command = {
   help,
   async run(argv) {
     const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' }, reps: { type: 'string' }, quick: { type: 'boolean' }, ...gpuFlagOptions });
-    const reps = intFlag('--reps', stringFlag(values, 'reps'), 5, 1, 1000);
-    const { adapter, roofline } = await withGpu(gpuOptionsFrom(values), async (gpu) => ({ adapter: gpu.info, roofline: await probeRoofline(gpu, { reps: boolFlag(values, 'quick') ? Math.min(reps, 2) : reps }) }));
+    const requested = intFlag('--reps', stringFlag(values, 'reps'), 5, 1, 1000);
+    const reps = boolFlag(values, 'quick') ? Math.min(requested, 2) : requested;
+    const { adapter, hostPolling, roofline } = await withGpu(gpuOptionsFrom(values), async (gpu) => ({
+      adapter: gpu.info,
+      hostPolling: gpu.polling,
+      roofline: await probeRoofline(gpu, { reps }),
+    }));
     if (boolFlag(values, 'json')) {
-      printJson({ adapter, ...roofline });
+      printJson({ adapter, hostPolling, ...roofline });
       return 0;
     }
     const timing = roofline.method === 'gpu-timestamp' ? 'GPU timestamps' : 'wall clock (no timestamp-query)';
     process.stdout.write(
       [
-        `roofline of ${adapter.description || adapter.device} (${adapter.backend}${adapter.isFallbackAdapter ? ', software' : ''}), median of ${reps}, ${timing}`,
+        `roofline of ${adapter.description || adapter.device} (${adapter.backend}${adapter.isFallbackAdapter ? ', software' : ''}), median of ${reps}, ${timing}, host polling ${hostPolling}`,
         `  FMA peak f32   ${fmt(roofline.fmaF32Gflops)} GFLOP/s`,
         `  FMA peak f16   ${roofline.fmaF16Gflops === null ? 'n/a (no shader-f16)' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}`,
         `  bandwidth      ${fmt(roofline.bandwidthGBs)} GB/s (read + write)`,
