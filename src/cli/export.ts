@@ -5,7 +5,7 @@ import { GAB_TOOL, toGab, type GabDirection } from '../report/gab.js';
 import { loadReport } from '../report/load.js';
 import { choiceFlag, parseCommandArgs, stringFlag } from './args.js';
 import type { Command } from './command.js';
-import { writeFileAtomic } from './output.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 const help = `
 Usage: hetbench export REPORT.json --format gab|bmf [options]

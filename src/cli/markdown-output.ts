@@ -1,5 +1,5 @@
 import { writeStepSummary } from '../report/step-summary.js';
-import { writeFileAtomic } from './output.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 /**
  * Where a command's Markdown summary goes: `--md FILE` when given, and always the job summary

@@ -1,6 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, basename } from 'node:path';
 import { styleText } from 'node:util';
 
 type Style = Parameters<typeof styleText>[0];
@@ -53,23 +50,6 @@ export function fmt(x: number, digits = 3): string {
 
 export function pct(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
-}
-
-/**
- * Writes a file so that no reader ever sees half of it: write a temp file beside the target,
- * then rename over it (atomic on one filesystem).
- */
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
-  const dir = dirname(path);
-  mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
 }
 
 export function printJson(value: unknown): void {

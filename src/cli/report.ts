@@ -5,7 +5,7 @@ import { renderMarkdown } from '../report/markdown.js';
 import { parseCommandArgs, stringFlag } from './args.js';
 import type { Command } from './command.js';
 import { emitMarkdown } from './markdown-output.js';
-import { writeFileAtomic } from './output.js';
+import { writeFileAtomic } from '../write-atomic.js';
 
 const help = `
 Usage: hetbench report REPORT.json [--html FILE] [--md FILE]

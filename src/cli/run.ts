@@ -17,7 +17,8 @@ import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './a
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
 import { emitMarkdown } from './markdown-output.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
-import { fmt, formatTable, paint, pct, writeFileAtomic } from './output.js';
+import { fmt, formatTable, paint, pct } from './output.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { formatEta, Progress } from './progress.js';
 
 const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { webgpuVersion, type Gpu } from '../gpu/open.js';
 import { VERSION } from '../version.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import type { KernelDtype } from './kernel.js';
 
 /**
@@ -115,23 +115,9 @@ export function storeTune(key: string, entry: TuneEntry, options: TuneCacheOptio
   if (dir === null) return;
   const file: CacheFile = { format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, entries: { ...readTuneCache({ ...options, onWarning: () => {} }), [key]: entry } };
   try {
-    writeAtomic(dir, CACHE_FILE, `${JSON.stringify(file, null, 2)}\n`);
+    writeFileAtomic(join(dir, CACHE_FILE), `${JSON.stringify(file, null, 2)}\n`);
   } catch (err) {
     // A read-only home must not fail a benchmark: the choice is simply not remembered.
     warnWith(options)(`cannot write the tuning cache in ${dir}: ${(err as Error).message}`);
-  }
-}
-
-// Same technique as writeFileAtomic in src/cli/output.ts, kept here because kernels must not import the CLI layer.
-function writeAtomic(dir: string, name: string, data: string): void {
-  mkdirSync(dir, { recursive: true });
-  const target = join(dir, name);
-  const tmp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, target);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
   }
 }
