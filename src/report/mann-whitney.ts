@@ -1,3 +1,5 @@
+import { normalUpperTail } from '../sim/normal.js';
+
 /**
  * Two-sided Mann-Whitney U test. Chosen for compare because benchmark samples are few
  * (5-30 steps), skewed (a slow step is far slower, a fast one barely faster) and sometimes
@@ -44,7 +46,7 @@ export function mannWhitneyU(a: readonly number[], b: readonly number[]): MannWh
   const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
   if (variance <= 0) return { u, p: 1, method: 'normal' };
   const z = Math.max(0, Math.abs(u - mean) - 0.5) / Math.sqrt(variance);
-  return { u, p: Math.min(1, 2 * normalSf(z)), method: 'normal' };
+  return { u, p: Math.min(1, 2 * normalUpperTail(z)), method: 'normal' };
 }
 
 /** Two-sided exact p: 2 * P(U <= min(u, n1n2 - u)) under H0, from the count of rank arrangements. */
@@ -81,19 +83,4 @@ function exactP(u: number, n1: number, n2: number): number {
   let tail = 0;
   for (let k = 0; k <= Math.floor(lo + 1e-9); k++) tail += counts[k]!;
   return Math.min(1, (2 * tail) / total);
-}
-
-/** Upper tail of the standard normal, via the complementary error function (Numerical Recipes erfc). */
-export function normalSf(z: number): number {
-  const x = z / Math.SQRT2;
-  const t = 1 / (1 + 0.5 * Math.abs(x));
-  const y =
-    t *
-    Math.exp(
-      -x * x -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  const erfc = x >= 0 ? y : 2 - y;
-  return erfc / 2;
 }
