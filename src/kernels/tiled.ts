@@ -369,44 +369,40 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
   body.push(`  let blockRow = wid.y * ${bm}u;`);
   body.push(`  let blockCol4 = wid.x * ${bn4}u;`);
 
+  // The invocations copy a tile of `size` elements in a strided loop: element e = tid + s*threads.
+  // Copy loops stay loops: unrolling them only lengthens the compile (lavapipe: seconds).
+  const emitStridedCopy = (size: number, element: readonly string[]): void => {
+    const count = Math.ceil(size / threads);
+    const guard = count * threads > size;
+    body.push(`    for (var s = 0u; s < ${count}u; s = s + 1u) {`);
+    body.push(`      let e = tid + s * ${threads}u;`);
+    if (guard) body.push(`      if (e < ${size}u) {`);
+    body.push(...element);
+    if (guard) body.push('      }');
+    body.push('    }');
+  };
   const emitLoad = (tileExpr: string, bufExpr: string): void => {
     // A block: element e = kk * bm + r  (k-major); global A[blockRow + r][t*KT + kk].
-    // Copy loops stay loops: unrolling them only lengthens the compile (lavapipe: seconds).
-    {
-      const count = Math.ceil(aTile / threads);
-      const guard = count * threads > aTile;
-      body.push(`    for (var s = 0u; s < ${count}u; s = s + 1u) {`);
-      body.push(`      let e = tid + s * ${threads}u;`);
-      if (guard) body.push(`      if (e < ${aTile}u) {`);
-      body.push(`      let kk = e / ${bm}u;`);
-      body.push(`      let r = min(blockRow + e % ${bm}u, ${M - 1}u);`);
-      body.push(`      let gk = ${tileExpr} * ${KT}u + kk;`);
-      const aIdx = `a[r * ${K}u + min(gk, ${K - 1}u)]`;
-      body.push(`      sa[${bufExpr} * ${aTile}u + e] = select(0.0, ${x.cvt(aIdx)}, gk < ${K}u);`);
-      if (guard) body.push('      }');
-      body.push('    }');
-    }
+    const aIdx = `a[r * ${K}u + min(gk, ${K - 1}u)]`;
+    emitStridedCopy(aTile, [
+      `      let kk = e / ${bm}u;`,
+      `      let r = min(blockRow + e % ${bm}u, ${M - 1}u);`,
+      `      let gk = ${tileExpr} * ${KT}u + kk;`,
+      `      sa[${bufExpr} * ${aTile}u + e] = select(0.0, ${x.cvt(aIdx)}, gk < ${K}u);`,
+    ]);
     // B block: element e = kk * bn4 + c4; global B[t*KT + kk][blockCol4 + c4] as vec4.
-    {
-      const count = Math.ceil(bTile / threads);
-      const guard = count * threads > bTile;
-      body.push(`    for (var s = 0u; s < ${count}u; s = s + 1u) {`);
-      body.push(`      let e = tid + s * ${threads}u;`);
-      if (guard) body.push(`      if (e < ${bTile}u) {`);
-      body.push(`      let kk = e / ${bn4}u;`);
-      body.push(`      let gk = ${tileExpr} * ${KT}u + kk;`);
-      body.push(`      let kc = min(gk, ${K - 1}u);`);
-      if (x.vecB) {
-        body.push(`      let c4 = min(blockCol4 + e % ${bn4}u, ${N4 - 1}u);`);
-        body.push(`      let v = ${x.cvt4(`b[kc * ${N4}u + c4]`)};`);
-      } else {
-        body.push(`      let c0 = (blockCol4 + e % ${bn4}u) * 4u;`);
-        body.push(`      let v = vec4<f32>(${range(4).map((l) => x.cvt(`b[kc * ${N}u + min(c0 + ${l}u, ${N - 1}u)]`)).join(', ')});`);
-      }
-      body.push(`      sb[${bufExpr} * ${bTile}u + e] = select(vec4<f32>(0.0), v, gk < ${K}u);`);
-      if (guard) body.push('      }');
-      body.push('    }');
-    }
+    emitStridedCopy(bTile, [
+      `      let kk = e / ${bn4}u;`,
+      `      let gk = ${tileExpr} * ${KT}u + kk;`,
+      `      let kc = min(gk, ${K - 1}u);`,
+      ...(x.vecB
+        ? [`      let c4 = min(blockCol4 + e % ${bn4}u, ${N4 - 1}u);`, `      let v = ${x.cvt4(`b[kc * ${N4}u + c4]`)};`]
+        : [
+            `      let c0 = (blockCol4 + e % ${bn4}u) * 4u;`,
+            `      let v = vec4<f32>(${range(4).map((l) => x.cvt(`b[kc * ${N}u + min(c0 + ${l}u, ${N - 1}u)]`)).join(', ')});`,
+          ]),
+      `      sb[${bufExpr} * ${bTile}u + e] = select(vec4<f32>(0.0), v, gk < ${K}u);`,
+    ]);
   };
   const emitCompute = (bufExpr: string): void => {
     for (const kk of range(KT)) {
