@@ -43,6 +43,17 @@ export function path(a: Attrs): string {
   return `<path${attrs(a)}/>`;
 }
 
+/**
+ * The plot area of the 960-wide bar and line charts: `left` is the room for the y labels; the
+ * legend sits in the 40 above, the x labels in the 50 below, 20 spare on the right.
+ */
+export function plotFrame(height: number, left: number): { W: number; H: number; left: number; top: number; plotW: number; plotH: number } {
+  const W = 960;
+  const top = 40;
+  const bottom = 50;
+  return { W, H: height, left, top, plotW: W - left - 20, plotH: height - top - bottom };
+}
+
 /** An accessible SVG figure: role="img" with a <title> and a <desc> that screen readers announce. */
 export function figure(id: string, width: number, height: number, title: string, desc: string, body: readonly string[]): string {
   return [

@@ -1,6 +1,6 @@
 import { seconds } from '../format.js';
 import type { RunReport } from '../schema.js';
-import { color, figure, legend, line, path, text, ticks } from '../svg.js';
+import { color, figure, legend, line, path, text, ticks, plotFrame } from '../svg.js';
 
 /**
  * The adaptive policy's step time per step, against lockstep and the best static split:
@@ -9,13 +9,7 @@ import { color, figure, legend, line, path, text, ticks } from '../svg.js';
 export function convergenceChart(report: RunReport): string | null {
   const trace = report.adaptiveTrace;
   if (trace === null || trace.length === 0) return null;
-  const W = 960;
-  const H = 300;
-  const left = 80;
-  const top = 40;
-  const bottom = 50;
-  const plotW = W - left - 20;
-  const plotH = H - top - bottom;
+  const { W, H, left, top, plotW, plotH } = plotFrame(300, 80);
   // Colours follow the policy's position in the report, as in the other charts.
   const refs = report.policies
     .map((p, i) => ({ label: p.policy, stepS: p.measured.stepS, fill: color(i) }))

@@ -1,16 +1,10 @@
 import { sig } from '../format.js';
 import type { BenchReport } from '../schema.js';
-import { color, figure, legend, line, rect, text, ticks } from '../svg.js';
+import { color, figure, legend, line, rect, text, ticks, plotFrame } from '../svg.js';
 
 /** Kernel GFLOP/s per shape (one bar per kernel and dtype), with the measured FMA peaks as lines. */
 export function kernelChart(report: BenchReport): string {
-  const W = 960;
-  const H = 320;
-  const left = 70;
-  const top = 40;
-  const bottom = 50;
-  const plotW = W - left - 20;
-  const plotH = H - top - bottom;
+  const { W, H, left, top, plotW, plotH } = plotFrame(320, 70);
   const shapes = [...new Set(report.kernels.map((k) => `${k.m}×${k.n}×${k.k}`))];
   const series = [...new Set(report.kernels.map((k) => `${k.kernel} ${k.dtype}`))];
   const peaks = report.roofline === null ? [] : [report.roofline.fmaF32Gflops, report.roofline.fmaF16Gflops ?? 0].filter((p) => p > 0);

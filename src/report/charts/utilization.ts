@@ -1,16 +1,10 @@
 import { percent } from '../format.js';
 import type { RunReport } from '../schema.js';
-import { color, figure, legend, line, rect, text } from '../svg.js';
+import { color, figure, legend, line, rect, text, plotFrame } from '../svg.js';
 
 /** Measured busy fraction per generation, one bar per policy: where each policy leaves GPUs waiting. */
 export function utilizationChart(report: RunReport): string {
-  const W = 960;
-  const H = 300;
-  const left = 60;
-  const top = 40;
-  const bottom = 50;
-  const plotW = W - left - 20;
-  const plotH = H - top - bottom;
+  const { W, H, left, top, plotW, plotH } = plotFrame(300, 60);
   const groups = report.classes;
   const policies = report.policies;
   const groupW = plotW / Math.max(1, groups.length);
