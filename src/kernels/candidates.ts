@@ -55,10 +55,14 @@ export type AdapterTraits = Pick<Gpu, 'limits' | 'features' | 'info'>;
 
 /** Candidate configs for an adapter and dtype, filtered by its limits and features, best first. */
 export function candidateConfigs(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig[] {
-  const order = gpu.info.isFallbackAdapter ? [...SOFTWARE, ...GPU] : [...GPU, ...SOFTWARE];
+  return fitting(dtype, gpu.info.isFallbackAdapter ? [...SOFTWARE, ...GPU] : [...GPU, ...SOFTWARE], gpu);
+}
+
+/** The configs named by `tails` (in order, once each) that the adapter's features and limits allow. */
+function fitting(dtype: KernelDtype, tails: readonly string[], gpu: AdapterTraits): TiledConfig[] {
   const seen = new Set<string>();
   const out: TiledConfig[] = [];
-  for (const tail of order) {
+  for (const tail of tails) {
     const config = parseConfigName(`${dtype}-${tail}`);
     if (!config || seen.has(configName(config))) continue;
     seen.add(configName(config));
@@ -83,14 +87,7 @@ export function allCandidateConfigs(dtype: KernelDtype): TiledConfig[] {
  * config that fits; on a GPU (not measured yet: no GPU machine was available) the default.
  */
 export function smallProductConfig(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig {
-  if (gpu.info.isFallbackAdapter) {
-    for (const tail of SMALL_SOFTWARE) {
-      const config = parseConfigName(`${dtype}-${tail}`);
-      if (!config || (config.subgroups && !gpu.features.subgroups)) continue;
-      if (limitProblem(config, gpu.limits) === null) return config;
-    }
-  }
-  return defaultConfig(dtype, gpu);
+  return (gpu.info.isFallbackAdapter ? fitting(dtype, SMALL_SOFTWARE, gpu)[0] : undefined) ?? defaultConfig(dtype, gpu);
 }
 
 /** The config used without tuning: the first candidate that fits. */
