@@ -162,12 +162,12 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
     },
     limits: device.limits,
     dawnFlags,
-    polling,
+    polling: 'busy', // Dawn's own way; setHostPolling below switches when asked
     failure: null,
     lost: device.lost,
     closed: false,
   };
-  if (polling === 'timer') releasePolling.set(gpu, holdTimerPolling());
+  setHostPolling(gpu, polling);
   void device.lost.then((info) => {
     // 'destroyed' by anything but closeGpu() (a driver reset, another owner) is a loss too.
     if (!gpu.closed) gpu.failure ??= new DeviceError(`GPU device lost (${info.reason}): ${info.message || 'no message'}`, 'lost');
@@ -184,20 +184,20 @@ export function closeGpu(gpu: Gpu): void {
   if (gpu.closed) return;
   gpu.closed = true;
   gpu.device.destroy();
-  releasePolling.get(gpu)?.();
-  releasePolling.delete(gpu);
+  releaseTimerHold(gpu);
 }
 
 /** Switches how the host waits for an open device (see src/gpu/polling.ts). */
 export function setHostPolling(gpu: Gpu, polling: HostPolling): void {
   if (gpu.closed || gpu.polling === polling) return;
-  if (polling === 'timer') {
-    releasePolling.set(gpu, holdTimerPolling());
-  } else {
-    releasePolling.get(gpu)?.();
-    releasePolling.delete(gpu);
-  }
+  if (polling === 'timer') releasePolling.set(gpu, holdTimerPolling());
+  else releaseTimerHold(gpu);
   gpu.polling = polling;
+}
+
+function releaseTimerHold(gpu: Gpu): void {
+  releasePolling.get(gpu)?.();
+  releasePolling.delete(gpu);
 }
 
 /** Runs `fn` with an open GPU and always closes it. */
