@@ -68,12 +68,17 @@ export function composeStep(
   classComputeS: readonly number[],
   classMeanS: readonly number[] = classComputeS,
 ): StepComposition {
+  const comm = exposedAllReduceS(model);
+  const { speedup: _unused, ...f } = figuresAt(model, allocation, slowestClassS(model, allocation, classComputeS) + comm, classMeanS, NaN);
+  return { ...f, exposedAllReduceS: comm };
+}
+
+/** The synchronous barrier: the slowest class's compute, once the shapes are checked. */
+function slowestClassS(model: ClusterModel, allocation: Allocation, classComputeS: readonly number[]): number {
   checkShape(model, allocation, classComputeS);
   let slowest = 0;
   for (const t of classComputeS) slowest = Math.max(slowest, t);
-  const comm = exposedAllReduceS(model);
-  const { speedup: _unused, ...f } = figuresAt(model, allocation, slowest + comm, classMeanS, NaN);
-  return { ...f, exposedAllReduceS: comm };
+  return slowest;
 }
 
 /**
@@ -113,10 +118,7 @@ export function figuresFor(
   lockstepStepS: number,
   classMeanS: readonly number[] = classComputeS,
 ): PolicyFigures {
-  checkShape(model, allocation, classComputeS);
-  let slowest = 0;
-  for (const t of classComputeS) slowest = Math.max(slowest, t);
-  return figuresAt(model, allocation, slowest + exposedAllReduceS(model), classMeanS, lockstepStepS);
+  return figuresAt(model, allocation, slowestClassS(model, allocation, classComputeS) + exposedAllReduceS(model), classMeanS, lockstepStepS);
 }
 
 /**
