@@ -17,7 +17,7 @@ export interface RunInputs {
  * Rounds interleave the policies step by step, so the two steps of a pair ran moments apart and
  * a change of the local device's speed between runs (host load, clocks) cancels out.
  */
-function perRoundSpeedups(lockstep: PolicyRun, p: PolicyRun): number[] {
+export function perRoundSpeedups(lockstep: PolicyRun, p: PolicyRun): number[] {
   const out: number[] = [];
   for (let t = 0; t < Math.min(lockstep.steps.length, p.steps.length); t++) {
     const l = lockstep.steps[t]?.stepS ?? 0;
