@@ -68,17 +68,12 @@ export function composeStep(
   classComputeS: readonly number[],
   classMeanS: readonly number[] = classComputeS,
 ): StepComposition {
-  const comm = exposedAllReduceS(model);
-  const { speedup: _unused, ...f } = figuresAt(model, allocation, slowestClassS(model, allocation, classComputeS) + comm, classMeanS, NaN);
-  return { ...f, exposedAllReduceS: comm };
-}
-
-/** The synchronous barrier: the slowest class's compute, once the shapes are checked. */
-function slowestClassS(model: ClusterModel, allocation: Allocation, classComputeS: readonly number[]): number {
   checkShape(model, allocation, classComputeS);
   let slowest = 0;
   for (const t of classComputeS) slowest = Math.max(slowest, t);
-  return slowest;
+  const comm = exposedAllReduceS(model);
+  const { speedup: _unused, ...f } = figuresAt(model, allocation, slowest + comm, classMeanS, NaN);
+  return { ...f, exposedAllReduceS: comm };
 }
 
 /**
@@ -108,17 +103,6 @@ export function figuresAt(
     mfu: stepS > 0 && peak > 0 ? (sequences * model.flopsPerSequence) / stepS / peak : 0,
     speedup: stepS > 0 ? lockstepStepS / stepS : 0,
   };
-}
-
-/** PolicyFigures for one composed step (or a run's aggregate), with speedup over lockstep. */
-export function figuresFor(
-  model: ClusterModel,
-  allocation: Allocation,
-  classComputeS: readonly number[],
-  lockstepStepS: number,
-  classMeanS: readonly number[] = classComputeS,
-): PolicyFigures {
-  return figuresAt(model, allocation, slowestClassS(model, allocation, classComputeS) + exposedAllReduceS(model), classMeanS, lockstepStepS);
 }
 
 /**

@@ -28,10 +28,6 @@ export function logNormalCdf(x: number): number {
   return x < 0 ? Math.log(normalUpperTail(-x)) : Math.log1p(-normalUpperTail(x));
 }
 
-export function normalPdf(x: number): number {
-  return Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
-}
-
 /**
  * The z with P(Z > z) = q, for q in (0, 1). Acklam's rational approximation (relative error
  * ~1e-9) evaluated on the smaller of q and 1 - q, so tiny tail probabilities stay exact.
