@@ -15,9 +15,3 @@ export function hashSeed(text: string): number {
   }
   return h >>> 0;
 }
-
-/** Standard normal draw (Box-Muller), for synthetic noise in fixtures and tests. */
-export function normal(rng: Rng): number {
-  const u = Math.max(rng(), Number.MIN_VALUE);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng());
-}
