@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
 import { allCandidateConfigs } from '../src/kernels/candidates.js';
+import type { MatmulKernel } from '../src/kernels/kernel.js';
 import { matmul } from '../src/kernels/matmul.js';
 import { randomMatrix } from '../src/kernels/random.js';
 import { referenceMatmul, verifyMatmul } from '../src/kernels/reference.js';
@@ -35,18 +36,23 @@ it('the extra layouts parse (a typo would silently drop them)', () => {
   expect(extras).toHaveLength(3);
 });
 
+/** Multiplies random inputs (seeds `seed`, `seed + 1`) at every edge shape and checks the f32 bound. */
+async function expectMatchesReference(kernel: MatmulKernel, label: string, seed: number): Promise<void> {
+  for (const shape of shapes) {
+    const a = randomMatrix(shape.m * shape.k, seed);
+    const b = randomMatrix(shape.k * shape.n, seed + 1);
+    const c = await matmul(gpu, a, b, shape, { kernel });
+    const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
+    expect(v.ok, `${label} at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
+  }
+}
+
 describe('every f32 config the autotuner may pick matches the CPU reference on edge shapes', () => {
   it.each(configs)('%s', async (_name, config) => {
     // A config past this adapter's limits can never be picked here; the tuner filters it out.
     if (limitProblem(config, gpu.limits) !== null || (config.subgroups && !gpu.features.subgroups)) return;
     const kernel = tiledKernel(config);
-    for (const shape of shapes) {
-      const a = randomMatrix(shape.m * shape.k, 3);
-      const b = randomMatrix(shape.k * shape.n, 4);
-      const c = await matmul(gpu, a, b, shape, { kernel });
-      const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
-      expect(v.ok, `${kernel.name} at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
-    }
+    await expectMatchesReference(kernel, kernel.name, 3);
   });
 });
 
@@ -57,13 +63,6 @@ describe('the -sgb plain fallback path matches the CPU reference on edge shapes'
     const config = parseConfigName(name);
     expect(config).not.toBeNull();
     if (!config || !gpu.features.subgroups) return;
-    const kernel = tiledKernel(config, { forcePlain: true });
-    for (const shape of shapes) {
-      const a = randomMatrix(shape.m * shape.k, 5);
-      const b = randomMatrix(shape.k * shape.n, 6);
-      const c = await matmul(gpu, a, b, shape, { kernel });
-      const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
-      expect(v.ok, `${name} (plain) at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
-    }
+    await expectMatchesReference(tiledKernel(config, { forcePlain: true }), `${name} (plain)`, 5);
   });
 });
