@@ -58,13 +58,19 @@ export function runBlasBench(shapes: readonly MatmulShape[], reps = 5): BlasRun 
   const r = spawnSync('python3', ['-c', SCRIPT, arg, String(reps)], { env, encoding: 'utf8', timeout: 300_000 });
   if (r.error || r.status !== 0) return null;
   try {
-    const parsed = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as { library: string; results: { m: number; n: number; k: number; samples: number[] }[] };
+    const parsed = JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as {
+      library: string;
+      results: { m: number; n: number; k: number; samples: number[] }[];
+    };
     return {
       library: parsed.library,
-      results: parsed.results.map((x) => ({ shape: { m: x.m, n: x.n, k: x.k }, samples: x.samples, gflops: median(x.samples) })),
+      results: parsed.results.map((x) => ({
+        shape: { m: x.m, n: x.n, k: x.k },
+        samples: x.samples,
+        gflops: median(x.samples),
+      })),
     };
   } catch {
     return null;
   }
 }
-

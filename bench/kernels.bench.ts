@@ -76,10 +76,17 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
   const software = gpu.info.isFallbackAdapter;
   // On a GPU, 4096^3 is where the tuned kernel is held to 40% of the measured FMA peak.
   const big: MatmulShape[] = software || quick ? [] : [{ m: 4096, n: 4096, k: 4096 }];
-  const shapes = options.shapes ?? (quick ? [{ m: 256, n: 256, k: 256 }, { m: 1024, n: 1024, k: 1024 }, SKINNY_SHAPES[0] as MatmulShape] : [...SQUARE_SHAPES, ...big, ...SKINNY_SHAPES]);
+  const shapes =
+    options.shapes ??
+    (quick
+      ? [{ m: 256, n: 256, k: 256 }, { m: 1024, n: 1024, k: 1024 }, SKINNY_SHAPES[0] as MatmulShape]
+      : [...SQUARE_SHAPES, ...big, ...SKINNY_SHAPES]);
   const reps = options.reps ?? (quick ? 3 : 5);
   const f16Shape = shapes.find((s) => s.m === 1024 && s.n === 1024 && s.k === 1024);
-  const cacheOptions: TuneCacheOptions = { ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}), ...(options.onWarning ? { onWarning: options.onWarning } : {}) };
+  const cacheOptions: TuneCacheOptions = {
+    ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  };
 
   // Tune first (or read the cache), with the budget split over the classes.
   const jobs: { dtype: KernelDtype; shape: MatmulShape }[] = shapes.map((shape) => ({ dtype: 'f32' as const, shape }));
@@ -91,12 +98,25 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
   const seen = new Set<string>();
   for (const job of jobs) {
     const left = budget - (performance.now() - tuneStart) / 1000;
-    const r = await autotune(gpu, job.shape, job.dtype, { ...cacheOptions, budgetS: Math.max(0, Math.min(left, budget / jobs.length)) });
+    const r = await autotune(gpu, job.shape, job.dtype, {
+      ...cacheOptions,
+      budgetS: Math.max(0, Math.min(left, budget / jobs.length)),
+    });
     const key = `${job.dtype}:${r.shapeClass}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    tuning.push({ dtype: job.dtype, shapeClass: r.shapeClass, config: r.kernel.name, gflops: r.gflops, fromCache: r.fromCache, elapsedS: r.elapsedS, tried: r.table.filter((t) => t.gflops !== null).length });
-    log(`tuned ${job.dtype} ${r.shapeClass}: ${r.kernel.name}${r.fromCache ? ' (cache)' : ` (${r.table.filter((t) => t.gflops !== null).length} candidates, ${r.elapsedS.toFixed(1)} s)`}`);
+    tuning.push({
+      dtype: job.dtype,
+      shapeClass: r.shapeClass,
+      config: r.kernel.name,
+      gflops: r.gflops,
+      fromCache: r.fromCache,
+      elapsedS: r.elapsedS,
+      tried: r.table.filter((t) => t.gflops !== null).length,
+    });
+    log(
+      `tuned ${job.dtype} ${r.shapeClass}: ${r.kernel.name}${r.fromCache ? ' (cache)' : ` (${r.table.filter((t) => t.gflops !== null).length} candidates, ${r.elapsedS.toFixed(1)} s)`}`,
+    );
   }
   const tuneS = (performance.now() - tuneStart) / 1000;
 
@@ -106,8 +126,14 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
     if (!software || flopsOf(shape) <= 2 * 1024 ** 3) cases.push({ role: 'naive', kernel: naiveKernel, shape });
     cases.push({ role: 'tuned', kernel: await kernelFor(gpu, shape, 'f32', cacheOptions), shape });
   }
-  if (f16Shape && gpu.features.shaderF16) cases.push({ role: 'tuned-f16', kernel: await kernelFor(gpu, f16Shape, 'f16', cacheOptions), shape: f16Shape });
-  if (f16Shape && gpu.polling === 'timer') cases.push({ role: 'tuned-busy-polling', kernel: await kernelFor(gpu, f16Shape, 'f32', cacheOptions), shape: f16Shape });
+  if (f16Shape && gpu.features.shaderF16)
+    cases.push({ role: 'tuned-f16', kernel: await kernelFor(gpu, f16Shape, 'f16', cacheOptions), shape: f16Shape });
+  if (f16Shape && gpu.polling === 'timer')
+    cases.push({
+      role: 'tuned-busy-polling',
+      kernel: await kernelFor(gpu, f16Shape, 'f32', cacheOptions),
+      shape: f16Shape,
+    });
 
   const rows: KernelBenchRow[] = [];
   for (const c of cases) {
@@ -117,7 +143,14 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
     try {
       const gpuSeconds: number[] = [];
       let method: TimingMethod = 'gpu-timestamp';
-      const bench = new Bench({ name: `${c.role} ${shapeKey(c.shape)}`, time: 0, iterations: reps, warmupTime: 0, warmupIterations: 1, retainSamples: true });
+      const bench = new Bench({
+        name: `${c.role} ${shapeKey(c.shape)}`,
+        time: 0,
+        iterations: reps,
+        warmupTime: 0,
+        warmupIterations: 1,
+        retainSamples: true,
+      });
       bench.add(`${c.kernel.name} ${shapeKey(c.shape)}`, async () => {
         const t = await timePasses(gpu, [(pass) => prepared.dispatch(pass)]);
         method = t.method;
@@ -129,15 +162,28 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
       await bench.run();
       const task = bench.tasks[0];
       const result = task?.result;
-      if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics')) throw new Error(`bench task ${task?.name ?? c.kernel.name} did not complete (${result?.state ?? 'missing'})`);
+      if (!result || (result.state !== 'completed' && result.state !== 'aborted-with-statistics'))
+        throw new Error(`bench task ${task?.name ?? c.kernel.name} did not complete (${result?.state ?? 'missing'})`);
       // The samples tinybench kept (warm-up excluded) are the GPU durations, in ms.
       const ms = result.latency.samples ? [...result.latency.samples] : gpuSeconds.slice(-reps).map((s) => s * 1e3);
       const samples = ms.map((x) => flopsOf(c.shape) / (x * 1e-3) / 1e9);
       const gflops = median(samples);
       // f16 kernels store f16 but multiply and accumulate in f32: their ceiling is the f32 FMA peak.
       const peak = options.roofline?.fmaF32Gflops;
-      rows.push({ role: c.role, kernel: c.kernel.name, shape: c.shape, dtype: c.kernel.dtype, gflops, samples, medianMs: median(ms), fractionOfPeak: peak ? gflops / peak : null, method });
-      log(`${c.role.padEnd(9)} ${shapeKey(c.shape).padEnd(15)} ${c.kernel.name.padEnd(26)} ${gflops.toFixed(2)} GFLOP/s`);
+      rows.push({
+        role: c.role,
+        kernel: c.kernel.name,
+        shape: c.shape,
+        dtype: c.kernel.dtype,
+        gflops,
+        samples,
+        medianMs: median(ms),
+        fractionOfPeak: peak ? gflops / peak : null,
+        method,
+      });
+      log(
+        `${c.role.padEnd(9)} ${shapeKey(c.shape).padEnd(15)} ${c.kernel.name.padEnd(26)} ${gflops.toFixed(2)} GFLOP/s`,
+      );
     } finally {
       setHostPolling(gpu, polling);
       prepared.destroy();

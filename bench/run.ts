@@ -40,13 +40,17 @@ try {
   environment = environmentOf(gpu);
   log(`adapter ${gpu.info.description || gpu.info.device}`);
   roofline = await probeRoofline(gpu, { reps: quick ? 3 : 5 });
-  log(`roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`);
+  log(
+    `roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`,
+  );
   kernels = await runKernelBench(gpu, { quick, roofline, log });
 } finally {
   closeGpu(gpu);
 }
 
-const squares = kernels.rows.filter((r) => r.role === 'tuned' && r.shape.m === r.shape.n && r.shape.n === r.shape.k).map((r) => r.shape);
+const squares = kernels.rows
+  .filter((r) => r.role === 'tuned' && r.shape.m === r.shape.n && r.shape.n === r.shape.k)
+  .map((r) => r.shape);
 let blas: BlasRun | null = null;
 if (!values['no-blas']) {
   log('timing numpy BLAS sgemm on the same CPU');
@@ -63,17 +67,65 @@ if (!values['no-simulate']) {
 const metrics: Metric[] = [];
 const results: KernelResult[] = [];
 for (const r of kernels.rows) {
-  metrics.push({ name: `kernel.${r.role}.${shapeKey(r.shape)}.gflops`, unit: 'GFLOP/s', better: 'higher', value: r.gflops, samples: r.samples });
+  metrics.push({
+    name: `kernel.${r.role}.${shapeKey(r.shape)}.gflops`,
+    unit: 'GFLOP/s',
+    better: 'higher',
+    value: r.gflops,
+    samples: r.samples,
+  });
   // The busy-polling row is the same kernel under a handicap: a metric, not a kernel result.
-  if (r.role !== 'tuned-busy-polling') results.push({ kernel: r.kernel, m: r.shape.m, n: r.shape.n, k: r.shape.k, dtype: r.dtype, gflops: r.gflops, samples: r.samples, fractionOfPeak: r.fractionOfPeak });
+  if (r.role !== 'tuned-busy-polling')
+    results.push({
+      kernel: r.kernel,
+      m: r.shape.m,
+      n: r.shape.n,
+      k: r.shape.k,
+      dtype: r.dtype,
+      gflops: r.gflops,
+      samples: r.samples,
+      fractionOfPeak: r.fractionOfPeak,
+    });
 }
-metrics.push({ name: 'probe.fma.f32.gflops', unit: 'GFLOP/s', better: 'higher', value: roofline.fmaF32Gflops, samples: roofline.samples.fmaF32 });
+metrics.push({
+  name: 'probe.fma.f32.gflops',
+  unit: 'GFLOP/s',
+  better: 'higher',
+  value: roofline.fmaF32Gflops,
+  samples: roofline.samples.fmaF32,
+});
 if (roofline.fmaF16Gflops !== null && roofline.samples.fmaF16) {
-  metrics.push({ name: 'probe.fma.f16.gflops', unit: 'GFLOP/s', better: 'higher', value: roofline.fmaF16Gflops, samples: roofline.samples.fmaF16 });
+  metrics.push({
+    name: 'probe.fma.f16.gflops',
+    unit: 'GFLOP/s',
+    better: 'higher',
+    value: roofline.fmaF16Gflops,
+    samples: roofline.samples.fmaF16,
+  });
 }
-metrics.push({ name: 'probe.bandwidth.gbs', unit: 'GB/s', better: 'higher', value: roofline.bandwidthGBs, samples: roofline.samples.bandwidth });
-for (const b of blas?.results ?? []) metrics.push({ name: `blas.numpy.${shapeKey(b.shape)}.gflops`, unit: 'GFLOP/s', better: 'higher', value: b.gflops, samples: b.samples });
-for (const s of simulate) metrics.push({ name: `simulate.${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.meanMs`, unit: 'ms', better: 'lower', value: s.meanMs, samples: [s.meanMs] });
+metrics.push({
+  name: 'probe.bandwidth.gbs',
+  unit: 'GB/s',
+  better: 'higher',
+  value: roofline.bandwidthGBs,
+  samples: roofline.samples.bandwidth,
+});
+for (const b of blas?.results ?? [])
+  metrics.push({
+    name: `blas.numpy.${shapeKey(b.shape)}.gflops`,
+    unit: 'GFLOP/s',
+    better: 'higher',
+    value: b.gflops,
+    samples: b.samples,
+  });
+for (const s of simulate)
+  metrics.push({
+    name: `simulate.${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.meanMs`,
+    unit: 'ms',
+    better: 'lower',
+    value: s.meanMs,
+    samples: [s.meanMs],
+  });
 metrics.push({ name: 'autotune.seconds', unit: 's', better: 'lower', value: kernels.tuneS, samples: [kernels.tuneS] });
 
 const report: BenchReport = {
@@ -84,20 +136,36 @@ const report: BenchReport = {
   environment,
   metrics,
   kernels: results,
-  roofline: { fmaF32Gflops: roofline.fmaF32Gflops, fmaF16Gflops: roofline.fmaF16Gflops, bandwidthGBs: roofline.bandwidthGBs },
+  roofline: {
+    fmaF32Gflops: roofline.fmaF32Gflops,
+    fmaF16Gflops: roofline.fmaF16Gflops,
+    bandwidthGBs: roofline.bandwidthGBs,
+  },
   blas: blas ? blas.results.map((b) => ({ ...b.shape, gflops: b.gflops })) : null,
 };
 writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
 
 // ---- tables ----
 const out: string[] = [];
-out.push(`adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; CPU ${environment.cpu}, ${environment.cores} cores`);
-out.push(`roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`);
+out.push(
+  `adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; CPU ${environment.cpu}, ${environment.cores} cores`,
+);
+out.push(
+  `roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`,
+);
 out.push('');
 out.push(
   formatTable(
     ['kernel', 'shape', 'dtype', 'config', 'GFLOP/s', 'ms (median)', 'of FMA peak'],
-    kernels.rows.map((r) => [r.role, shapeKey(r.shape), r.dtype, r.kernel, fmt(r.gflops), fmt(r.medianMs), r.fractionOfPeak === null ? '-' : pct(r.fractionOfPeak)]),
+    kernels.rows.map((r) => [
+      r.role,
+      shapeKey(r.shape),
+      r.dtype,
+      r.kernel,
+      fmt(r.gflops),
+      fmt(r.medianMs),
+      r.fractionOfPeak === null ? '-' : pct(r.fractionOfPeak),
+    ]),
     ['left', 'left', 'left', 'left', 'right', 'right', 'right'],
   ),
 );
@@ -118,19 +186,51 @@ const headline = squares.map((shape) => {
     pct(tuned / roofline.fmaF32Gflops),
   ];
 });
-out.push(formatTable(['f32 square', 'reference GFLOP/s', 'tuned GFLOP/s', 'BLAS GFLOP/s', 'tuned / reference', 'tuned / BLAS', 'tuned / FMA peak'], headline));
+out.push(
+  formatTable(
+    [
+      'f32 square',
+      'reference GFLOP/s',
+      'tuned GFLOP/s',
+      'BLAS GFLOP/s',
+      'tuned / reference',
+      'tuned / BLAS',
+      'tuned / FMA peak',
+    ],
+    headline,
+  ),
+);
 if (blas) out.push(`BLAS: ${blas.library} (OPENBLAS_CORETYPE/L2_SIZE unset for this subprocess)`);
 const busy = kernels.rows.find((r) => r.role === 'tuned-busy-polling');
 const timer = busy && kernels.rows.find((r) => r.role === 'tuned' && shapeKey(r.shape) === shapeKey(busy.shape));
 if (busy && timer) {
-  out.push(`host polling, tuned ${shapeKey(busy.shape)}: ${fmt(timer.gflops)} GFLOP/s with the host sleeping between polls (timer, the default here), ${fmt(busy.gflops)} with it spinning a core (busy): ${fmt(timer.gflops / busy.gflops)}x`);
+  out.push(
+    `host polling, tuned ${shapeKey(busy.shape)}: ${fmt(timer.gflops)} GFLOP/s with the host sleeping between polls (timer, the default here), ${fmt(busy.gflops)} with it spinning a core (busy): ${fmt(timer.gflops / busy.gflops)}x`,
+  );
 }
 out.push('');
-out.push(formatTable(['tuned class', 'dtype', 'config', 'GFLOP/s when tuned', 'source'], kernels.tuning.map((t) => [t.shapeClass, t.dtype, t.config, fmt(t.gflops), t.fromCache ? 'cache' : `tuned: ${t.tried} timed, ${t.elapsedS.toFixed(1)} s`]), ['left', 'left', 'left', 'right', 'left']));
+out.push(
+  formatTable(
+    ['tuned class', 'dtype', 'config', 'GFLOP/s when tuned', 'source'],
+    kernels.tuning.map((t) => [
+      t.shapeClass,
+      t.dtype,
+      t.config,
+      fmt(t.gflops),
+      t.fromCache ? 'cache' : `tuned: ${t.tried} timed, ${t.elapsedS.toFixed(1)} s`,
+    ]),
+    ['left', 'left', 'left', 'right', 'left'],
+  ),
+);
 out.push(`autotuning (all classes): ${kernels.tuneS.toFixed(1)} s`);
 if (simulate.length > 0) {
   out.push('');
-  out.push(formatTable(['simulate', 'GPUs', 'mean ms / call', 'p99 ms', 'us / step'], simulate.map((s) => [s.name, s.gpus.toLocaleString('en-US'), fmt(s.meanMs), fmt(s.p99Ms), fmt(s.usPerStep)])));
+  out.push(
+    formatTable(
+      ['simulate', 'GPUs', 'mean ms / call', 'p99 ms', 'us / step'],
+      simulate.map((s) => [s.name, s.gpus.toLocaleString('en-US'), fmt(s.meanMs), fmt(s.p99Ms), fmt(s.usPerStep)]),
+    ),
+  );
 }
 out.push('');
 out.push(`report: ${values.out}`);

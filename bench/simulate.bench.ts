@@ -49,7 +49,10 @@ export async function runSimulateBench(options: { readonly timeMs?: number } = {
   const { cluster, gpus: catalog } = loadCluster('colossus-1');
   const cases: { name: string; model: ClusterModel }[] = [
     { name: 'colossus-1/70b all policies', model: modelFor(cluster, catalog) },
-    ...[1e3, 1e4, 1e5, 1e6].map((n) => ({ name: `colossus mix ${n.toLocaleString('en-US')} GPUs`, model: modelFor(scaledColossus(n), catalog) })),
+    ...[1e3, 1e4, 1e5, 1e6].map((n) => ({
+      name: `colossus mix ${n.toLocaleString('en-US')} GPUs`,
+      model: modelFor(scaledColossus(n), catalog),
+    })),
   ];
   let seed = 1;
   for (const c of cases) {
@@ -62,7 +65,8 @@ export async function runSimulateBench(options: { readonly timeMs?: number } = {
   return bench.tasks.map((task, i) => {
     const r = task.result;
     const c = cases[i];
-    if (!c || (r.state !== 'completed' && r.state !== 'aborted-with-statistics')) throw new Error(`bench task ${task.name} did not complete (${r.state})`);
+    if (!c || (r.state !== 'completed' && r.state !== 'aborted-with-statistics'))
+      throw new Error(`bench task ${task.name} did not complete (${r.state})`);
     return {
       name: task.name,
       gpus: c.model.gpus,
@@ -78,9 +82,17 @@ export async function runSimulateBench(options: { readonly timeMs?: number } = {
 
 function table(rows: readonly SimulateBenchResult[]): string {
   const head = ['case', 'GPUs', 'steps x policies', 'mean ms / call', 'p99 ms', 'us / step (all policies)'];
-  const body = rows.map((r) => [r.name, r.gpus.toLocaleString('en-US'), `${r.steps} x ${r.policies}`, r.meanMs.toFixed(1), r.p99Ms.toFixed(1), r.usPerStep.toFixed(1)]);
+  const body = rows.map((r) => [
+    r.name,
+    r.gpus.toLocaleString('en-US'),
+    `${r.steps} x ${r.policies}`,
+    r.meanMs.toFixed(1),
+    r.p99Ms.toFixed(1),
+    r.usPerStep.toFixed(1),
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+  const line = (cells: readonly string[]): string =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

@@ -34,7 +34,10 @@ export class SpecError extends UsageError {
 export class GpuUnavailableError extends HetbenchError {
   readonly exitCode = 3 as const;
   override readonly name: string = 'GpuUnavailableError';
-  constructor(message: string, readonly hint: string) {
+  constructor(
+    message: string,
+    readonly hint: string,
+  ) {
     super(`${message}\n  fix: ${hint}`);
   }
 }
@@ -43,7 +46,10 @@ export class GpuUnavailableError extends HetbenchError {
 export class DeviceError extends HetbenchError {
   readonly exitCode = 3 as const;
   override readonly name: string = 'DeviceError';
-  constructor(message: string, readonly reason: 'lost' | 'validation' | 'out-of-memory' | 'internal' | 'mismatch') {
+  constructor(
+    message: string,
+    readonly reason: 'lost' | 'validation' | 'out-of-memory' | 'internal' | 'mismatch',
+  ) {
     super(message);
   }
 }
@@ -53,7 +59,7 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'missing;';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }

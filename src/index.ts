@@ -2,7 +2,16 @@
  * hetbench as a library. The GPU entry points are named as the project promises:
  * openGpu(options?), matmul(gpu, a, b, { m, n, k }) -> Float32Array, closeGpu(gpu).
  */
-export { openGpu, closeGpu, withGpu, setHostPolling, type Gpu, type GpuOptions, type GpuFeatures, type Backend } from './gpu/open.js';
+export {
+  openGpu,
+  closeGpu,
+  withGpu,
+  setHostPolling,
+  type Gpu,
+  type GpuOptions,
+  type GpuFeatures,
+  type Backend,
+} from './gpu/open.js';
 export type { HostPolling, HostPollingOption } from './gpu/polling.js';
 export { timePasses, type PassTimes, type TimingMethod } from './gpu/timer.js';
 export { withErrorScopes } from './gpu/scope.js';

@@ -3,7 +3,20 @@ import type { WorkloadSpec } from '../src/model/types.js';
 import { activationBytesPerSequence, layerActivationElementsPerToken } from '../src/workload/activations.js';
 import { findWorkload } from './helpers/presets.js';
 
-const tiny: WorkloadSpec = { name: 'tiny', params: 1352, layers: 2, hidden: 8, ffnHidden: 16, heads: 2, kvHeads: 1, vocab: 10, seqLen: 4, globalBatch: { sequences: 1 }, dtype: 'bf16', recompute: false };
+const tiny: WorkloadSpec = {
+  name: 'tiny',
+  params: 1352,
+  layers: 2,
+  hidden: 8,
+  ffnHidden: 16,
+  heads: 2,
+  kvHeads: 1,
+  vocab: 10,
+  seqLen: 4,
+  globalBatch: { sequences: 1 },
+  dtype: 'bf16',
+  recompute: false,
+};
 
 describe('activation memory per sequence', () => {
   it('counts 6h + 2kv + 3f elements per token and layer', () => {

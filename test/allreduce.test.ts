@@ -57,7 +57,11 @@ describe('hierarchical ring all-reduce', () => {
   });
 
   it('counts a partial domain as one domain of the GPUs present', () => {
-    const r = hierarchicalAllReduce(M, [{ count: 100, scaleUpDomain: 72, scaleUpGBs: 900, scaleOutGBs: 50 }], noLatency);
+    const r = hierarchicalAllReduce(
+      M,
+      [{ count: 100, scaleUpDomain: 72, scaleUpGBs: 900, scaleOutGBs: 50 }],
+      noLatency,
+    );
     expect(r.domains).toBe(2);
   });
 });

@@ -47,11 +47,19 @@ describe('autotune', () => {
 
   it('does not trust a cached config outside the verified candidate space: it tunes again', async () => {
     const key = tuneKey(gpu, 'f32', shapeClass(shape));
-    const forged = { config: 'f32-w1x1-r1x4-v1-k1', gflops: 1e9, shape: { m: 128, n: 128, k: 128 }, tunedAt: new Date().toISOString() };
+    const forged = {
+      config: 'f32-w1x1-r1x4-v1-k1',
+      gflops: 1e9,
+      shape: { m: 128, n: 128, k: 128 },
+      tunedAt: new Date().toISOString(),
+    };
     const forgedDir = join(dir, 'forged');
     rmSync(forgedDir, { recursive: true, force: true });
     mkdirSync(forgedDir);
-    writeFileSync(join(forgedDir, CACHE_FILE), JSON.stringify({ format: 'hetbench-tune-cache', version: 1, entries: { [key]: forged } }));
+    writeFileSync(
+      join(forgedDir, CACHE_FILE),
+      JSON.stringify({ format: 'hetbench-tune-cache', version: 1, entries: { [key]: forged } }),
+    );
     const r = await autotune(gpu, shape, 'f32', { cacheDir: forgedDir, candidates: candidates(), budgetS: 0, reps: 1 });
     expect(r.fromCache).toBe(false);
     expect(r.kernel.name).not.toBe(forged.config);

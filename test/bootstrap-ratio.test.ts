@@ -12,7 +12,12 @@ describe('bootstrap CI of the ratio of medians', () => {
     const rng = mulberry32(Math.round(ratio * 1000) + n);
     let covered = 0;
     for (let i = 0; i < 20; i++) {
-      const ci = bootstrapRatioOfMedians(noisySamples(rng, n, 2, 0.05), noisySamples(rng, n, 2 * ratio, 0.05), 0.95, `m${i}`);
+      const ci = bootstrapRatioOfMedians(
+        noisySamples(rng, n, 2, 0.05),
+        noisySamples(rng, n, 2 * ratio, 0.05),
+        0.95,
+        `m${i}`,
+      );
       if (ci !== null && ci.lower <= ratio && ratio <= ci.upper) covered++;
     }
     expect(covered).toBeGreaterThanOrEqual(17);

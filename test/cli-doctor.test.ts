@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { hetbench } from './helpers/spawn-cli.js';
 
 // Point the Vulkan loader at no driver at all: the machine then has no WebGPU adapter.
-const NO_DRIVER = { VK_DRIVER_FILES: '/nonexistent/hetbench-no-driver.json', VK_ICD_FILENAMES: '/nonexistent/hetbench-no-driver.json' };
+const NO_DRIVER = {
+  VK_DRIVER_FILES: '/nonexistent/hetbench-no-driver.json',
+  VK_ICD_FILENAMES: '/nonexistent/hetbench-no-driver.json',
+};
 
 describe('hetbench doctor', () => {
   it('--json describes the adapter, backend, software flag, features and limits', () => {

@@ -62,6 +62,19 @@ describe('hetbench matmul', () => {
   it('hetbench --help lists every command', () => {
     const r = hetbench(['--help']);
     expect(r.status).toBe(0);
-    for (const c of ['start', 'run', 'doctor', 'matmul', 'probe', 'gpus', 'plan', 'simulate', 'compare', 'export', 'report']) expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
+    for (const c of [
+      'start',
+      'run',
+      'doctor',
+      'matmul',
+      'probe',
+      'gpus',
+      'plan',
+      'simulate',
+      'compare',
+      'export',
+      'report',
+    ])
+      expect(r.stdout).toMatch(new RegExp(`^  ${c}\\b`, 'm'));
   });
 });

@@ -7,7 +7,6 @@ import { hetbench } from './helpers/spawn-cli.js';
 const run = (...args: string[]) => hetbench(args);
 const dir = mkdtempSync(join(tmpdir(), 'hetbench-cli-'));
 
-
 describe('hetbench plan and gpus', () => {
   it('plan --cluster colossus-1 --workload 70b prints the cluster, per-generation step times and the all-reduce', () => {
     const r = run('plan', '--cluster', 'colossus-1', '--workload', '70b');
@@ -16,13 +15,33 @@ describe('hetbench plan and gpus', () => {
     expect(r.stdout).toMatch(/total\s+220,000/);
     expect(r.stdout).toMatch(/equal split: 32 per GPU/);
     expect(r.stdout).toMatch(/gb200\s+32\s+2\s+[\d.]+\s+\d+\.\d%/);
-    expect(r.stdout).toMatch(/All-reduce \(hierarchical ring\): .* across 25,278 domains \(bounded by h100-sxm domains\)/);
+    expect(r.stdout).toMatch(
+      /All-reduce \(hierarchical ring\): .* across 25,278 domains \(bounded by h100-sxm domains\)/,
+    );
   });
 
   it('plan --json gives the same plan as data', () => {
-    const r = run('plan', '--cluster', 'lab-v100-a100-h100', '--workload', '8b', '--json', '--overlap', '0', '--global-batch', '24');
+    const r = run(
+      'plan',
+      '--cluster',
+      'lab-v100-a100-h100',
+      '--workload',
+      '8b',
+      '--json',
+      '--overlap',
+      '0',
+      '--global-batch',
+      '24',
+    );
     expect(r.status).toBe(0);
-    const { plan } = JSON.parse(r.stdout) as { plan: { gpus: number; globalBatchSequences: number; classes: { gpu: string; computeS: number }[]; allReduce: { totalS: number; exposedS: number } } };
+    const { plan } = JSON.parse(r.stdout) as {
+      plan: {
+        gpus: number;
+        globalBatchSequences: number;
+        classes: { gpu: string; computeS: number }[];
+        allReduce: { totalS: number; exposedS: number };
+      };
+    };
     expect([plan.gpus, plan.globalBatchSequences]).toEqual([12, 24]);
     expect(plan.classes.map((c) => c.gpu)).toEqual(['v100-sxm2-32gb', 'a100-sxm-80gb', 'h100-sxm']);
     expect(plan.allReduce.exposedS).toBe(plan.allReduce.totalS);
@@ -43,16 +62,39 @@ describe('hetbench plan and gpus', () => {
   });
 
   it.each([
-    ['an unknown preset', ['plan', '--cluster', 'colossus-9', '--workload', '70b'], /colossus-9.*neither a cluster preset/],
+    [
+      'an unknown preset',
+      ['plan', '--cluster', 'colossus-9', '--workload', '70b'],
+      /colossus-9.*neither a cluster preset/,
+    ],
     ['a missing --workload', ['plan', '--cluster', 'colossus-1'], /--workload: missing; is required/],
     ['an unknown flag', ['plan', '--cluster', 'colossus-1', '--workload', '70b', '--bogus'], /--bogus/],
-    ['an overlap out of range', ['plan', '--cluster', 'colossus-1', '--workload', '70b', '--overlap', '2'], /--overlap: got "2"; must be a number from 0 to 1/],
-    ['a fractional global batch', ['plan', '--cluster', 'colossus-1', '--workload', '70b', '--global-batch', '1.5'], /--global-batch/],
-    ['malformed JSON', ['plan', '--cluster', join(dir, 'broken.json'), '--workload', '8b'], /broken\.json: got .*is not valid JSON/],
-    ['an unknown GPU in a file', ['plan', '--cluster', join(dir, 'unknown-gpu.json'), '--workload', '8b'], /\$\.groups\[0\]\.gpu: got "h10"; is not a known GPU; nearest: h100-sxm/],
+    [
+      'an overlap out of range',
+      ['plan', '--cluster', 'colossus-1', '--workload', '70b', '--overlap', '2'],
+      /--overlap: got "2"; must be a number from 0 to 1/,
+    ],
+    [
+      'a fractional global batch',
+      ['plan', '--cluster', 'colossus-1', '--workload', '70b', '--global-batch', '1.5'],
+      /--global-batch/,
+    ],
+    [
+      'malformed JSON',
+      ['plan', '--cluster', join(dir, 'broken.json'), '--workload', '8b'],
+      /broken\.json: got .*is not valid JSON/,
+    ],
+    [
+      'an unknown GPU in a file',
+      ['plan', '--cluster', join(dir, 'unknown-gpu.json'), '--workload', '8b'],
+      /\$\.groups\[0\]\.gpu: got "h10"; is not a known GPU; nearest: h100-sxm/,
+    ],
   ])('exits 2 with one clear message for %s', (_label, args, message) => {
     writeFileSync(join(dir, 'broken.json'), '{"name": ');
-    writeFileSync(join(dir, 'unknown-gpu.json'), JSON.stringify({ name: 'x', groups: [{ gpu: 'h10', count: 8, scaleUpDomain: 8, scaleOutGBs: 50 }] }));
+    writeFileSync(
+      join(dir, 'unknown-gpu.json'),
+      JSON.stringify({ name: 'x', groups: [{ gpu: 'h10', count: 8, scaleUpDomain: 8, scaleOutGBs: 50 }] }),
+    );
     const r = run(...args);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);

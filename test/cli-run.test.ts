@@ -12,7 +12,28 @@ let run: SpawnResult;
 let report: RunReport;
 
 beforeAll(() => {
-  run = hetbench(['run', '--quick', '--cluster', 'lab-a100-h100', '--workload', '8b', '--policy', POLICIES.join(','), '--steps', String(STEPS), '--jitter', 'measured', '--json', join(dir, 'run.json'), '--md', join(dir, 'run.md')], {}, 300_000);
+  run = hetbench(
+    [
+      'run',
+      '--quick',
+      '--cluster',
+      'lab-a100-h100',
+      '--workload',
+      '8b',
+      '--policy',
+      POLICIES.join(','),
+      '--steps',
+      String(STEPS),
+      '--jitter',
+      'measured',
+      '--json',
+      join(dir, 'run.json'),
+      '--md',
+      join(dir, 'run.md'),
+    ],
+    {},
+    300_000,
+  );
   report = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as RunReport;
 }, 300_000);
 
@@ -86,7 +107,9 @@ describe('hetbench run (measured on the local adapter)', () => {
   });
 
   it('--jitter measured takes the tail from the local noise it measured', () => {
-    const j = (report as unknown as { measurement: { jitter: { source: string; cv: number; tailCv: number; samples: number } } }).measurement.jitter;
+    const j = (
+      report as unknown as { measurement: { jitter: { source: string; cv: number; tailCv: number; samples: number } } }
+    ).measurement.jitter;
     expect(j.source).toBe('measured');
     expect(j.tailCv).toBe(j.cv);
     expect(j.cv).toBeGreaterThan(0);
@@ -102,7 +125,24 @@ describe('hetbench run (measured on the local adapter)', () => {
 describe('hetbench run failure paths', () => {
   it('a device lost mid-run exits 3 and still writes the finished policies, marked partial', () => {
     const out = join(dir, 'partial.json');
-    const r = hetbench(['run', '--quick', '--cluster', 'lab-a100-h100', '--workload', '8b', '--policy', 'lockstep,minmax', '--steps', '2', '--json', out], { HETBENCH_FAULT: 'lose-device:minmax' }, 300_000);
+    const r = hetbench(
+      [
+        'run',
+        '--quick',
+        '--cluster',
+        'lab-a100-h100',
+        '--workload',
+        '8b',
+        '--policy',
+        'lockstep,minmax',
+        '--steps',
+        '2',
+        '--json',
+        out,
+      ],
+      { HETBENCH_FAULT: 'lose-device:minmax' },
+      300_000,
+    );
     expect(r.status).toBe(3);
     expect(r.stderr).toMatch(/GPU failure during the run: GPU device lost/);
     const partial = JSON.parse(readFileSync(out, 'utf8')) as RunReport;
@@ -125,8 +165,21 @@ describe('hetbench run failure paths', () => {
 
   it("runs a user's cluster spec file", () => {
     const spec = join(dir, 'mine.json');
-    writeFileSync(spec, JSON.stringify({ name: 'mine', groups: [{ gpu: 'h100-sxm', count: 16, scaleUpDomain: 8, scaleOutGBs: 50 }, { gpu: 'b200', count: 8, scaleUpDomain: 8, scaleOutGBs: 50 }] }));
-    const r = hetbench(['run', '--quick', '--cluster', spec, '--workload', '8b', '--policy', 'lockstep', '--steps', '1'], {}, 300_000);
+    writeFileSync(
+      spec,
+      JSON.stringify({
+        name: 'mine',
+        groups: [
+          { gpu: 'h100-sxm', count: 16, scaleUpDomain: 8, scaleOutGBs: 50 },
+          { gpu: 'b200', count: 8, scaleUpDomain: 8, scaleOutGBs: 50 },
+        ],
+      }),
+    );
+    const r = hetbench(
+      ['run', '--quick', '--cluster', spec, '--workload', '8b', '--policy', 'lockstep', '--steps', '1'],
+      {},
+      300_000,
+    );
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/hetbench run: mine x 8b \(24 GPUs: 16 h100-sxm \+ 8 b200/);

@@ -23,7 +23,19 @@ describe('hetbench simulate', () => {
       return true;
     });
     try {
-      expect(await simulateCommand.run(['--cluster', 'lab-a100-h100', '--workload', '8b', '--policy', 'lockstep,minmax', '--steps', '20', '--json'])).toBe(0);
+      expect(
+        await simulateCommand.run([
+          '--cluster',
+          'lab-a100-h100',
+          '--workload',
+          '8b',
+          '--policy',
+          'lockstep,minmax',
+          '--steps',
+          '20',
+          '--json',
+        ]),
+      ).toBe(0);
     } finally {
       spy.mockRestore();
     }

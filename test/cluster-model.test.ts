@@ -41,14 +41,17 @@ describe('buildClusterModel', () => {
     expect(model.allReduceS).toBeLessThan(2);
   });
 
-  it.each(clusterPresets.flatMap((c) => workloadPresets.map((w) => [c.name, w.name, c, w] as const)))('%s / %s builds with positive fits and an exact global batch', (_c, _w, c, w) => {
-    const m = buildClusterModel(c, w);
-    expect(Number.isSafeInteger(m.globalBatch)).toBe(true);
-    for (const k of m.classes) {
-      expect(k.perSequenceS).toBeGreaterThan(0);
-      expect(k.fixedS).toBeGreaterThan(0);
-    }
-  });
+  it.each(clusterPresets.flatMap((c) => workloadPresets.map((w) => [c.name, w.name, c, w] as const)))(
+    '%s / %s builds with positive fits and an exact global batch',
+    (_c, _w, c, w) => {
+      const m = buildClusterModel(c, w);
+      expect(Number.isSafeInteger(m.globalBatch)).toBe(true);
+      for (const k of m.classes) {
+        expect(k.perSequenceS).toBeGreaterThan(0);
+        expect(k.fixedS).toBeGreaterThan(0);
+      }
+    },
+  );
 
   it('takes the global batch and overlap from the options', () => {
     const m = buildClusterModel(findCluster('lab-a100-h100'), findWorkload('8b'), { globalBatch: 100, overlap: 0.9 });
@@ -58,7 +61,9 @@ describe('buildClusterModel', () => {
   it('uses a spec GPU override given in options.gpus', () => {
     const base = buildClusterModel(findCluster('lab-a100-h100'), findWorkload('8b'));
     const h100 = base.classes[1]!.gpu;
-    const faster = buildClusterModel(findCluster('lab-a100-h100'), findWorkload('8b'), { gpus: [{ ...h100, bf16DenseTflops: 2 * h100.bf16DenseTflops }] });
+    const faster = buildClusterModel(findCluster('lab-a100-h100'), findWorkload('8b'), {
+      gpus: [{ ...h100, bf16DenseTflops: 2 * h100.bf16DenseTflops }],
+    });
     expect(faster.classes[1]!.timeS(2)).toBeLessThan(base.classes[1]!.timeS(2));
   });
 
@@ -74,6 +79,8 @@ describe('buildClusterModel', () => {
 
   it('rejects a group with an unknown GPU, naming its path and the nearest names', () => {
     const cluster = { name: 'x', groups: [{ gpu: 'h100', count: 8, scaleUpDomain: 8, scaleOutGBs: 50 }] };
-    expect(() => buildClusterModel(cluster, findWorkload('8b'))).toThrow(/\$\.groups\[0\]\.gpu: got "h100"; is not a known GPU; nearest: h100-sxm/);
+    expect(() => buildClusterModel(cluster, findWorkload('8b'))).toThrow(
+      /\$\.groups\[0\]\.gpu: got "h100"; is not a known GPU; nearest: h100-sxm/,
+    );
   });
 });

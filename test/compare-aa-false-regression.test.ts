@@ -6,7 +6,13 @@ import { noisySamples } from './fixtures/reports.js';
 
 // A/A: base and head are drawn from the same distribution (5% noise). The issue allows at
 // most one false regression in 20 pairs; the rate is printed for docs/compare.md.
-const metric = (better: Metric['better'], samples: number[]): Metric => ({ name: 'aa.metric', unit: 's', better, value: 0, samples });
+const metric = (better: Metric['better'], samples: number[]): Metric => ({
+  name: 'aa.metric',
+  unit: 's',
+  better,
+  value: 0,
+  samples,
+});
 
 describe('A/A: same distribution, 5% noise', () => {
   it.each([
@@ -18,7 +24,11 @@ describe('A/A: same distribution, 5% noise', () => {
     let regressions = 0;
     let notUnchanged = 0;
     for (let pair = 0; pair < 20; pair++) {
-      const c = compareMetric(metric(better, noisySamples(rng, n, 1, 0.05)), metric(better, noisySamples(rng, n, 1, 0.05)), DEFAULT_COMPARE_OPTIONS);
+      const c = compareMetric(
+        metric(better, noisySamples(rng, n, 1, 0.05)),
+        metric(better, noisySamples(rng, n, 1, 0.05)),
+        DEFAULT_COMPARE_OPTIONS,
+      );
       if (c.verdict === 'regression') regressions++;
       if (c.verdict !== 'unchanged') notUnchanged++;
     }

@@ -21,7 +21,10 @@ describe('hetbench compare', () => {
   });
 
   it('a 10% slowdown flags every policy step time, as JSON', async () => {
-    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
+    const f = writeJsonFiles({
+      'base.json': makeRunReport({ seed: 1 }),
+      'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }),
+    });
     const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json']);
     const out = JSON.parse(r.stdout) as { mode: string; metrics: { name: string; verdict: string; ratio: number }[] };
     expect(out.mode).toBe('verdicts');
@@ -31,7 +34,10 @@ describe('hetbench compare', () => {
   });
 
   it('a slowdown of the whole device (host drift) moves every step time but no per-round speedup', async () => {
-    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
+    const f = writeJsonFiles({
+      'base.json': makeRunReport({ seed: 1 }),
+      'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }),
+    });
     const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json']);
     const metrics = (JSON.parse(r.stdout) as { metrics: { name: string; verdict: string }[] }).metrics;
     const speedups = metrics.filter((m) => m.name.endsWith('.speedup'));
@@ -40,16 +46,36 @@ describe('hetbench compare', () => {
   });
 
   it('a slower policy regresses its per-round speedup over lockstep', async () => {
-    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, policySlowdown: { policy: 'minmax', by: 0.15 } }) });
-    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json', '--metrics', 'run.*.speedup']);
+    const f = writeJsonFiles({
+      'base.json': makeRunReport({ seed: 1 }),
+      'head.json': makeRunReport({ seed: 2, policySlowdown: { policy: 'minmax', by: 0.15 } }),
+    });
+    const r = await runCli(compareCommand, [
+      f['base.json']!,
+      f['head.json']!,
+      '--format',
+      'json',
+      '--metrics',
+      'run.*.speedup',
+    ]);
     expect(r.code).toBe(1);
     const metrics = (JSON.parse(r.stdout) as { metrics: { name: string; verdict: string }[] }).metrics;
     expect(metrics.filter((m) => m.verdict === 'regression').map((m) => m.name)).toEqual(['run.minmax.speedup']);
   });
 
   it('--metrics gives verdicts only on the metrics it matches', async () => {
-    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
-    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json', '--metrics', 'run.minmax.*, run.*.tokensPerS']);
+    const f = writeJsonFiles({
+      'base.json': makeRunReport({ seed: 1 }),
+      'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }),
+    });
+    const r = await runCli(compareCommand, [
+      f['base.json']!,
+      f['head.json']!,
+      '--format',
+      'json',
+      '--metrics',
+      'run.minmax.*, run.*.tokensPerS',
+    ]);
     expect(r.code).toBe(1);
     const names = (JSON.parse(r.stdout) as { metrics: { name: string }[] }).metrics.map((m) => m.name);
     expect(names).toContain('run.minmax.stepTime');
@@ -66,7 +92,10 @@ describe('hetbench compare', () => {
   });
 
   it('different adapters: says so first and shows the hardware table, exit 0', async () => {
-    const f = writeJsonFiles({ 'lavapipe.json': makeRunReport({ seed: 1 }), 'h100.json': makeRunReport({ seed: 2, slowdown: -0.5, adapter: 'h100' }) });
+    const f = writeJsonFiles({
+      'lavapipe.json': makeRunReport({ seed: 1 }),
+      'h100.json': makeRunReport({ seed: 2, slowdown: -0.5, adapter: 'h100' }),
+    });
     const r = await runCli(compareCommand, [f['lavapipe.json']!, f['h100.json']!]);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toMatch(/^Different adapters: .*llvmpipe.*NVIDIA/);
@@ -75,7 +104,10 @@ describe('hetbench compare', () => {
   });
 
   it('different adapters with --force: verdicts and the exit code again', async () => {
-    const f = writeJsonFiles({ 'a.json': makeRunReport({ seed: 1 }), 'b.json': makeRunReport({ seed: 2, slowdown: 0.2, adapter: 'h100' }) });
+    const f = writeJsonFiles({
+      'a.json': makeRunReport({ seed: 1 }),
+      'b.json': makeRunReport({ seed: 2, slowdown: 0.2, adapter: 'h100' }),
+    });
     const r = await runCli(compareCommand, [f['a.json']!, f['b.json']!, '--force']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/adapters differ/);
@@ -89,7 +121,9 @@ describe('hetbench compare', () => {
     });
     const r = await runCli(compareCommand, [f['cpu.json']!, f['l4.json']!, f['h100.json']!, '--format', 'md']);
     expect(r.code).toBe(0);
-    const rows = r.stdout.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| report') && !l.startsWith('| ---'));
+    const rows = r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('| ') && !l.startsWith('| report') && !l.startsWith('| ---'));
     expect(rows.map((l) => l.split('|')[1]!.trim())).toEqual(['cpu.json', 'l4.json', 'h100.json']);
     expect(r.stdout).toMatch(/1024³ f16 GFLOP\/s/);
     expect(r.stdout).toMatch(/FMA f32 GFLOP\/s/);
@@ -116,7 +150,10 @@ describe('hetbench compare', () => {
 
 describe('hetbench compare under GitHub Actions', () => {
   it('appends its Markdown verdict table to the job summary and writes --md', async () => {
-    const f = writeJsonFiles({ 'base.json': makeRunReport({ seed: 1 }), 'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }) });
+    const f = writeJsonFiles({
+      'base.json': makeRunReport({ seed: 1 }),
+      'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }),
+    });
     const summary = join(f.dir, 'summary.md');
     const md = join(f.dir, 'compare.md');
     const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--md', md], { stepSummary: summary });

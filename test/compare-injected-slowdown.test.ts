@@ -7,7 +7,13 @@ import { noisySamples } from './fixtures/reports.js';
 // A 10% slowdown injected into HEAD (5% noise on both sides) must be flagged in at least
 // 19 of 20 pairs, whichever way the metric is oriented: a step time 10% longer, or a
 // throughput 10% lower (time x 1.1 means throughput / 1.1).
-const metric = (better: Metric['better'], samples: number[]): Metric => ({ name: 'inj.metric', unit: 'u', better, value: 0, samples });
+const metric = (better: Metric['better'], samples: number[]): Metric => ({
+  name: 'inj.metric',
+  unit: 'u',
+  better,
+  value: 0,
+  samples,
+});
 
 describe('10% slowdown injected into HEAD', () => {
   it.each([
@@ -17,7 +23,11 @@ describe('10% slowdown injected into HEAD', () => {
     const rng = mulberry32(seed);
     let flagged = 0;
     for (let pair = 0; pair < 20; pair++) {
-      const c = compareMetric(metric(better, noisySamples(rng, 20, 1, 0.05)), metric(better, noisySamples(rng, 20, headMean, 0.05)), DEFAULT_COMPARE_OPTIONS);
+      const c = compareMetric(
+        metric(better, noisySamples(rng, 20, 1, 0.05)),
+        metric(better, noisySamples(rng, 20, headMean, 0.05)),
+        DEFAULT_COMPARE_OPTIONS,
+      );
       if (c.verdict === 'regression') flagged++;
     }
     console.log(`injected 10% slowdown, ${better} is better, n=20: flagged ${flagged}/20`);
@@ -27,7 +37,11 @@ describe('10% slowdown injected into HEAD', () => {
   it('is never called an improvement', () => {
     const rng = mulberry32(33);
     for (let pair = 0; pair < 20; pair++) {
-      const c = compareMetric(metric('lower', noisySamples(rng, 20, 1, 0.05)), metric('lower', noisySamples(rng, 20, 1.1, 0.05)), DEFAULT_COMPARE_OPTIONS);
+      const c = compareMetric(
+        metric('lower', noisySamples(rng, 20, 1, 0.05)),
+        metric('lower', noisySamples(rng, 20, 1.1, 0.05)),
+        DEFAULT_COMPARE_OPTIONS,
+      );
       expect(c.verdict).not.toBe('improvement');
     }
   });

@@ -37,12 +37,30 @@ describe('two real runs on one machine', () => {
     const gated = (r: Report): Report => ({ ...r, metrics: r.metrics.filter((m) => keep(m.name)) });
     const cmp = compareReports(gated(a!), gated(b!), { threshold: SOFTWARE_THRESHOLD, alpha: 0.05 });
     expect(cmp.sameAdapter).toBe(true);
-    expect(cmp.metrics.map((m) => m.name).sort()).toEqual(a!.metrics.filter((m) => keep(m.name)).map((m) => m.name).sort());
+    expect(cmp.metrics.map((m) => m.name).sort()).toEqual(
+      a!.metrics
+        .filter((m) => keep(m.name))
+        .map((m) => m.name)
+        .sort(),
+    );
     expect(cmp.metrics.length).toBe(5); // every policy but lockstep
-    const seen = cmp.metrics.map((m) => `${m.name}: ${m.verdict}, ratio ${m.ratio.toFixed(3)}, p ${m.p.toFixed(3)}`).join('; ');
-    expect(cmp.metrics.filter((m) => m.verdict === 'regression').map((m) => m.name), seen).toEqual([]);
+    const seen = cmp.metrics
+      .map((m) => `${m.name}: ${m.verdict}, ratio ${m.ratio.toFixed(3)}, p ${m.p.toFixed(3)}`)
+      .join('; ');
+    expect(
+      cmp.metrics.filter((m) => m.verdict === 'regression').map((m) => m.name),
+      seen,
+    ).toEqual([]);
 
-    const c = run(['compare', paths[0]!, paths[1]!, '--threshold', String(SOFTWARE_THRESHOLD * 100), '--metrics', SOFTWARE_METRICS]);
+    const c = run([
+      'compare',
+      paths[0]!,
+      paths[1]!,
+      '--threshold',
+      String(SOFTWARE_THRESHOLD * 100),
+      '--metrics',
+      SOFTWARE_METRICS,
+    ]);
     expect(c.stdout).toMatch(/metric\s+base\s+head\s+change/);
     expect(c.stdout).toMatch(/run\.minmax\.speedup/);
     expect(c.status, c.stdout + c.stderr).toBe(0);

@@ -6,7 +6,13 @@ import { noisySamples } from './fixtures/reports.js';
 
 // The metric's `better` decides which way is a regression; the threshold gates small but
 // significant shifts; too few samples never produce a verdict.
-const m = (better: Metric['better'], samples: number[]): Metric => ({ name: 'd', unit: 'u', better, value: samples[0] ?? 0, samples });
+const m = (better: Metric['better'], samples: number[]): Metric => ({
+  name: 'd',
+  unit: 'u',
+  better,
+  value: samples[0] ?? 0,
+  samples,
+});
 const opts = (threshold: number): CompareOptions => ({ threshold, alpha: 0.05 });
 
 describe('compare verdicts', () => {
@@ -17,7 +23,11 @@ describe('compare verdicts', () => {
     { better: 'higher' as const, factor: 0.8, want: 'regression' },
   ])('$better is better, head x$factor -> $want', ({ better, factor, want }) => {
     const rng = mulberry32(5);
-    const c = compareMetric(m(better, noisySamples(rng, 15, 10, 0.02)), m(better, noisySamples(rng, 15, 10 * factor, 0.02)), opts(0.05));
+    const c = compareMetric(
+      m(better, noisySamples(rng, 15, 10, 0.02)),
+      m(better, noisySamples(rng, 15, 10 * factor, 0.02)),
+      opts(0.05),
+    );
     expect(c.verdict).toBe(want);
     expect(c.ratio).toBeCloseTo(factor, 1);
     expect(c.ci!.lower).toBeLessThan(c.ratio);
@@ -29,7 +39,11 @@ describe('compare verdicts', () => {
     { threshold: 0.01, want: 'regression' },
   ])('a significant 3% slowdown is $want at threshold $threshold', ({ threshold, want }) => {
     const rng = mulberry32(6);
-    const c = compareMetric(m('lower', noisySamples(rng, 30, 1, 0.005)), m('lower', noisySamples(rng, 30, 1.03, 0.005)), opts(threshold));
+    const c = compareMetric(
+      m('lower', noisySamples(rng, 30, 1, 0.005)),
+      m('lower', noisySamples(rng, 30, 1.03, 0.005)),
+      opts(threshold),
+    );
     expect(c.significant).toBe(true);
     expect(c.verdict).toBe(want);
   });

@@ -11,16 +11,19 @@ import { findWorkload } from './helpers/presets.js';
 const N = 1000;
 
 describe('compute curve t(b)', () => {
-  it.each(catalog.flatMap((g) => workloadPresets.map((w) => [g.id, w.name, g, w] as const)))('%s / %s: t(0) = 0 and t is non-decreasing', (_g, _w, gpu, w) => {
-    const t = computeCurve(gpu, w, N);
-    expect(t(0)).toBe(0);
-    let previous = 0;
-    for (let b = 1; b <= 64; b++) {
-      const now = t(b);
-      expect(now).toBeGreaterThan(previous);
-      previous = now;
-    }
-  });
+  it.each(catalog.flatMap((g) => workloadPresets.map((w) => [g.id, w.name, g, w] as const)))(
+    '%s / %s: t(0) = 0 and t is non-decreasing',
+    (_g, _w, gpu, w) => {
+      const t = computeCurve(gpu, w, N);
+      expect(t(0)).toBe(0);
+      let previous = 0;
+      for (let b = 1; b <= 64; b++) {
+        const now = t(b);
+        expect(now).toBeGreaterThan(previous);
+        previous = now;
+      }
+    },
+  );
 
   it.each([1, 2, 5])('fast path equals the plain sum over stepGemms plus the documented overheads (b = %d)', (b) => {
     const gpu = catalog[0]!;
@@ -29,13 +32,17 @@ describe('compute curve t(b)', () => {
     const gemms = stepGemms(w, b).reduce((s, g) => s + gemmTimeS(g, r), 0);
     const launches = w.layers * NON_GEMM.kernelsPerLayer * (4 / 3) * NON_GEMM.kernelLaunchS;
     const optimizer = (NON_GEMM.optimizerPasses * MODEL_STATE_BYTES_PER_PARAM * w.params) / N / r.bandwidthBytes;
-    const elementwise = (b * NON_GEMM.elementwisePasses * w.layers * layerActivationElementsPerToken(w) * w.seqLen * 2) / r.bandwidthBytes;
+    const elementwise =
+      (b * NON_GEMM.elementwisePasses * w.layers * layerActivationElementsPerToken(w) * w.seqLen * 2) /
+      r.bandwidthBytes;
     expect(computeCurve(gpu, w, N)(b)).toBeCloseTo(gemms + launches + optimizer + elementwise, 12);
   });
 
   it('is faster on a GB200 than on an H100, and H100 and H200 (same compute) within 10%', () => {
     const w = findWorkload('70b');
-    const [h100, h200, gb200] = ['h100-sxm', 'h200-sxm', 'gb200'].map((id) => computeCurve(catalog.find((g) => g.id === id)!, w, N)(4));
+    const [h100, h200, gb200] = ['h100-sxm', 'h200-sxm', 'gb200'].map((id) =>
+      computeCurve(catalog.find((g) => g.id === id)!, w, N)(4),
+    );
     expect(gb200!).toBeLessThan(h100! / 2);
     expect(Math.abs(h200! / h100! - 1)).toBeLessThan(0.1);
   });
@@ -43,7 +50,10 @@ describe('compute curve t(b)', () => {
 
 describe('affine fit', () => {
   it('recovers an exact line', () => {
-    expect(affineFit((b) => 0.25 + 2 * b, 10)).toEqual({ fixedS: expect.closeTo(0.25, 12), perSequenceS: expect.closeTo(2, 12) });
+    expect(affineFit((b) => 0.25 + 2 * b, 10)).toEqual({
+      fixedS: expect.closeTo(0.25, 12),
+      perSequenceS: expect.closeTo(2, 12),
+    });
   });
 
   it('fits t(b) within 2% over [1, 16] with a positive intercept', () => {

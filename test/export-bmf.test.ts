@@ -26,7 +26,8 @@ function validateBmf(data: unknown): string[] {
         continue;
       }
       if (typeof metric['value'] !== 'number') errors.push(`${bench}/${measure}.value missing`);
-      for (const k of ['lower_value', 'upper_value']) if (k in metric && typeof metric[k] !== 'number') errors.push(`${bench}/${measure}.${k} not a number`);
+      for (const k of ['lower_value', 'upper_value'])
+        if (k in metric && typeof metric[k] !== 'number') errors.push(`${bench}/${measure}.${k} not a number`);
       const extra = Object.keys(metric).filter((k) => !['value', 'lower_value', 'upper_value'].includes(k));
       if (extra.length > 0) errors.push(`${bench}/${measure} has extra keys ${extra.join(',')}`);
     }
@@ -42,7 +43,10 @@ describe('hetbench export --format bmf', () => {
     const f = writeJsonFiles({ 'r.json': report });
     const r = await runCli(exportCommand, [f['r.json']!, '--format', 'bmf']);
     expect(r.code).toBe(0);
-    const data = JSON.parse(r.stdout) as Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>;
+    const data = JSON.parse(r.stdout) as Record<
+      string,
+      Record<string, { value: number; lower_value?: number; upper_value?: number }>
+    >;
     expect(validateBmf(data)).toEqual([]);
     const count = Object.values(data).reduce((a, m) => a + Object.keys(m).length, 0);
     expect(count).toBe(report.metrics.length);
@@ -58,7 +62,10 @@ describe('hetbench export --format bmf', () => {
     const report = makeRunReport({ steps: 10 });
     const f = writeJsonFiles({ 'r.json': report });
     const r = await runCli(exportCommand, [f['r.json']!, '--format', 'bmf']);
-    const data = JSON.parse(r.stdout) as Record<string, Record<string, { value: number; lower_value?: number; upper_value?: number }>>;
+    const data = JSON.parse(r.stdout) as Record<
+      string,
+      Record<string, { value: number; lower_value?: number; upper_value?: number }>
+    >;
     const m = data['run.lockstep']?.['stepTime'];
     expect(m?.value).toBe(report.metrics.find((x) => x.name === 'run.lockstep.stepTime')?.value);
     expect(m?.lower_value).toBeLessThan(m!.upper_value!);

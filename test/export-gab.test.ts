@@ -7,7 +7,9 @@ import { runCli, writeJsonFiles } from './fixtures/cli.js';
 
 // github-action-benchmark's custom tools read a JSON array whose entries have a string name,
 // a string unit, a numeric value and optional string range and extra; no other keys are read.
-function assertGabShape(data: unknown): asserts data is { name: string; unit: string; value: number; range?: string; extra?: string }[] {
+function assertGabShape(
+  data: unknown,
+): asserts data is { name: string; unit: string; value: number; range?: string; extra?: string }[] {
   expect(Array.isArray(data)).toBe(true);
   for (const e of data as Record<string, unknown>[]) {
     expect(Object.keys(e).every((k) => ['name', 'unit', 'value', 'range', 'extra'].includes(k))).toBe(true);
@@ -22,7 +24,12 @@ function assertGabShape(data: unknown): asserts data is { name: string; unit: st
 
 describe('hetbench export --format gab', () => {
   it.each([
-    { kind: 'run', report: makeRunReport({ steps: 8 }), smaller: /stepTime|stragglerLoss/, bigger: /tokensPerS|speedup/ },
+    {
+      kind: 'run',
+      report: makeRunReport({ steps: 8 }),
+      smaller: /stepTime|stragglerLoss/,
+      bigger: /tokensPerS|speedup/,
+    },
     { kind: 'bench', report: makeBenchReport(), smaller: null, bigger: /gflops$/ },
   ])('--out-dir splits a $kind report by metric direction', async ({ report, smaller, bigger }) => {
     const f = writeJsonFiles({ 'r.json': report });
@@ -34,7 +41,12 @@ describe('hetbench export --format gab', () => {
     assertGabShape(big);
     const lower = new Set(report.metrics.filter((m) => m.better === 'lower').map((m) => m.name));
     expect(small.map((e) => e.name).sort()).toEqual([...lower].sort());
-    expect(big.map((e) => e.name).sort()).toEqual(report.metrics.filter((m) => m.better === 'higher').map((m) => m.name).sort());
+    expect(big.map((e) => e.name).sort()).toEqual(
+      report.metrics
+        .filter((m) => m.better === 'higher')
+        .map((m) => m.name)
+        .sort(),
+    );
     for (const e of small) expect(e.name).toMatch(smaller ?? /^$/);
     for (const e of big) expect(e.name).toMatch(bigger);
   });

@@ -26,7 +26,12 @@ describe('f16 kernels (f16 inputs, f32 accumulation) within the f32 bound on f16
   });
 
   // The software list's first picks (B-shared, A-shared, no subgroups), plus the big-GPU double-buffered tile.
-  const picks = ['f16-w8x8-r4x28-v4-k4-sgb', 'f16-w16x16-r8x8-v4-k2-sg', 'f16-w8x32-r8x4-v4-k2', 'f16-w16x16-r8x8-v4-s8x2'];
+  const picks = [
+    'f16-w8x8-r4x28-v4-k4-sgb',
+    'f16-w16x16-r8x8-v4-k2-sg',
+    'f16-w8x32-r8x4-v4-k2',
+    'f16-w16x16-r8x8-v4-s8x2',
+  ];
   it.each(picks)('%s', async (name) => {
     const config = parseConfigName(name);
     expect(config).not.toBeNull();
@@ -45,7 +50,9 @@ describe('f16 kernels (f16 inputs, f32 accumulation) within the f32 bound on f16
     const shape = { m: 16, n: 16, k: 64 };
     const a = randomMatrix(shape.m * shape.k, 7);
     const b = randomMatrix(shape.k * shape.n, 8);
-    const c = await matmul(gpu, a, b, shape, { kernel: tiledKernel(parseConfigName(picks[0] ?? '') ?? (null as never)) });
+    const c = await matmul(gpu, a, b, shape, {
+      kernel: tiledKernel(parseConfigName(picks[0] ?? '') ?? (null as never)),
+    });
     expect(verifyMatmul(c, referenceMatmul(a, b, shape), shape.k).ok).toBe(false);
   });
 });

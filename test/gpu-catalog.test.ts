@@ -6,7 +6,17 @@ const FIELDS = ['bf16DenseTflops', 'fp32Tflops', 'memoryGB', 'memoryBandwidthTBs
 
 describe('GPU catalog', () => {
   it('holds every generation the issue names', () => {
-    expect(catalog.map((g) => g.id).sort()).toEqual(['a100-sxm-80gb', 'b200', 'gb200', 'h100-sxm', 'h200-sxm', 'l40s', 'mi300x', 'rtx-pro-6000', 'v100-sxm2-32gb']);
+    expect(catalog.map((g) => g.id).sort()).toEqual([
+      'a100-sxm-80gb',
+      'b200',
+      'gb200',
+      'h100-sxm',
+      'h200-sxm',
+      'l40s',
+      'mi300x',
+      'rtx-pro-6000',
+      'v100-sxm2-32gb',
+    ]);
   });
 
   it.each(catalog.map((g) => [g.id, g] as const))('%s: every number is positive and has a source', (_id, gpu) => {
@@ -30,7 +40,12 @@ describe('GPU catalog', () => {
   });
 
   it('has no scale-up link exactly for the PCIe cards', () => {
-    expect(catalog.filter((g) => g.scaleUpGBs === null).map((g) => g.id).sort()).toEqual(['l40s', 'rtx-pro-6000']);
+    expect(
+      catalog
+        .filter((g) => g.scaleUpGBs === null)
+        .map((g) => g.id)
+        .sort(),
+    ).toEqual(['l40s', 'rtx-pro-6000']);
   });
 
   it('finds a spec-added GPU before the catalog', () => {

@@ -7,7 +7,9 @@ describe('GPU errors become typed errors', () => {
   it('a shader that does not compile raises DeviceError naming the kernel', async () => {
     const gpu = await openGpu();
     try {
-      const err = await getPipeline(gpu, { label: 'broken-kernel', code: 'fn main( {', workgroups: [1, 1, 1] }).catch((e: unknown) => e);
+      const err = await getPipeline(gpu, { label: 'broken-kernel', code: 'fn main( {', workgroups: [1, 1, 1] }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(DeviceError);
       expect((err as DeviceError).message).toMatch(/compiling broken-kernel/);
       expect((err as DeviceError).exitCode).toBe(3);
@@ -34,7 +36,9 @@ describe('GPU errors become typed errors', () => {
     const gpu = await openGpu();
     closeGpu(gpu);
     closeGpu(gpu); // idempotent
-    const err = await matmul(gpu, new Float32Array(4), new Float32Array(4), { m: 2, n: 2, k: 2 }).catch((e: unknown) => e);
+    const err = await matmul(gpu, new Float32Array(4), new Float32Array(4), { m: 2, n: 2, k: 2 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(DeviceError);
   });
 

@@ -16,7 +16,10 @@ describe('GPU timer (timestampWrites on compute passes)', () => {
   it('returns one positive, finite duration per pass', async () => {
     const mm = await prepareMatmul(gpu, naiveKernel, { m: 64, n: 64, k: 64 });
     try {
-      const times = await timePasses(gpu, Array.from({ length: 6 }, () => (p: GPUComputePassEncoder) => mm.dispatch(p)));
+      const times = await timePasses(
+        gpu,
+        Array.from({ length: 6 }, () => (p: GPUComputePassEncoder) => mm.dispatch(p)),
+      );
       expect(times.method).toBe('gpu-timestamp');
       expect(times.seconds).toHaveLength(6);
       for (const s of times.seconds) {
@@ -56,7 +59,10 @@ describe('GPU timer (timestampWrites on compute passes)', () => {
   it('times more passes than one query set holds (chunked)', async () => {
     const mm = await prepareMatmul(gpu, naiveKernel, { m: 4, n: 4, k: 4 });
     try {
-      const times = await timePasses(gpu, Array.from({ length: 1100 }, () => (p: GPUComputePassEncoder) => mm.dispatch(p)));
+      const times = await timePasses(
+        gpu,
+        Array.from({ length: 1100 }, () => (p: GPUComputePassEncoder) => mm.dispatch(p)),
+      );
       expect(times.seconds).toHaveLength(1100);
       expect(times.seconds.filter((x) => Number.isFinite(x) && x > 0).length).toBeGreaterThan(1000);
     } finally {

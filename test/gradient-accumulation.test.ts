@@ -18,19 +18,22 @@ function single(gpu: string): ClusterSpec {
 }
 
 describe('gradient accumulation: the per-step curve', () => {
-  it.each(catalog.flatMap((g) => workloadPresets.map((w) => [g.id, w.name] as const)))('%s / %s: timeS(0) = 0 and non-decreasing up to the per-step cap', (gpu, w) => {
-    const model = buildClusterModel(single(gpu), findWorkload(w), { globalBatch: 1000 });
-    const c = model.classes[0]!;
-    expect(c.memoryCapSequences).toBe(c.microBatchCap * DEFAULT_MAX_MICRO_BATCHES);
-    expect(c.timeS(0)).toBe(0);
-    let previous = 0;
-    // Past the cap too, so a class with cap 0 still checks its extrapolated curve.
-    for (let b = 1; b <= Math.max(c.memoryCapSequences, 64); b++) {
-      const now = c.timeS(b);
-      expect(now).toBeGreaterThanOrEqual(previous);
-      previous = now;
-    }
-  });
+  it.each(catalog.flatMap((g) => workloadPresets.map((w) => [g.id, w.name] as const)))(
+    '%s / %s: timeS(0) = 0 and non-decreasing up to the per-step cap',
+    (gpu, w) => {
+      const model = buildClusterModel(single(gpu), findWorkload(w), { globalBatch: 1000 });
+      const c = model.classes[0]!;
+      expect(c.memoryCapSequences).toBe(c.microBatchCap * DEFAULT_MAX_MICRO_BATCHES);
+      expect(c.timeS(0)).toBe(0);
+      let previous = 0;
+      // Past the cap too, so a class with cap 0 still checks its extrapolated curve.
+      for (let b = 1; b <= Math.max(c.memoryCapSequences, 64); b++) {
+        const now = c.timeS(b);
+        expect(now).toBeGreaterThanOrEqual(previous);
+        previous = now;
+      }
+    },
+  );
 
   it('splits b into ceil(b / mu) near-equal micro-batches and pays the optimizer once (hand sum)', () => {
     const cluster = findCluster('colossus-1');
@@ -77,23 +80,26 @@ describe('maxMicroBatches', () => {
   // The presets as they were before accumulation: per-GPU batches 2 (8b), 4 (70b), 1 (405b).
   const oldPerGpu: Record<string, number> = { '8b': 2, '70b': 4, '405b': 1 };
 
-  it.each(clusterPresets.flatMap((c) => workloadPresets.map((w) => [c.name, w.name] as const)))('%s / %s: 1 reproduces the model without accumulation exactly', (cName, wName) => {
-    const cluster = findCluster(cName);
-    const w = findWorkload(wName);
-    const gpus = cluster.groups.reduce((n, g) => n + g.count, 0);
-    const model = buildClusterModel(cluster, w, { maxMicroBatches: 1, globalBatch: (oldPerGpu[wName] ?? 1) * gpus });
-    expect(model.maxMicroBatches).toBe(1);
-    for (const c of model.classes) {
-      const old = computeCurve(c.gpu, w, gpus);
-      const cap = memoryBreakdown(c.gpu, w, gpus).capSequences;
-      expect(c.microBatchCap).toBe(cap);
-      expect(c.memoryCapSequences).toBe(cap);
-      for (let b = 0; b <= cap + 40; b++) expect(c.timeS(b)).toBe(old(b));
-      const fit = affineFit(old, Math.min(cap, 64));
-      expect(c.fixedS).toBe(fit.fixedS);
-      expect(c.perSequenceS).toBe(fit.perSequenceS);
-    }
-  });
+  it.each(clusterPresets.flatMap((c) => workloadPresets.map((w) => [c.name, w.name] as const)))(
+    '%s / %s: 1 reproduces the model without accumulation exactly',
+    (cName, wName) => {
+      const cluster = findCluster(cName);
+      const w = findWorkload(wName);
+      const gpus = cluster.groups.reduce((n, g) => n + g.count, 0);
+      const model = buildClusterModel(cluster, w, { maxMicroBatches: 1, globalBatch: (oldPerGpu[wName] ?? 1) * gpus });
+      expect(model.maxMicroBatches).toBe(1);
+      for (const c of model.classes) {
+        const old = computeCurve(c.gpu, w, gpus);
+        const cap = memoryBreakdown(c.gpu, w, gpus).capSequences;
+        expect(c.microBatchCap).toBe(cap);
+        expect(c.memoryCapSequences).toBe(cap);
+        for (let b = 0; b <= cap + 40; b++) expect(c.timeS(b)).toBe(old(b));
+        const fit = affineFit(old, Math.min(cap, 64));
+        expect(c.fixedS).toBe(fit.fixedS);
+        expect(c.perSequenceS).toBe(fit.perSequenceS);
+      }
+    },
+  );
 
   it('without accumulation, colossus-1 / 70b at 4 per GPU shows the granularity artifact: minmax = lockstep', () => {
     const cluster = findCluster('colossus-1');
@@ -131,6 +137,8 @@ describe('maxMicroBatches', () => {
   });
 
   it.each([0, -1, 2.5, Number.NaN])('rejects maxMicroBatches %s with a SpecError', (m) => {
-    expect(() => buildClusterModel(findCluster('lab-a100-h100'), findWorkload('8b'), { maxMicroBatches: m })).toThrow(SpecError);
+    expect(() => buildClusterModel(findCluster('lab-a100-h100'), findWorkload('8b'), { maxMicroBatches: m })).toThrow(
+      SpecError,
+    );
   });
 });

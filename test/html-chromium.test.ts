@@ -12,7 +12,16 @@ const OUT = resolve('out/html');
 describe('HTML report in headless Chromium', () => {
   it.each<[string, () => Report]>([
     ['run-report', () => makeRunReport({ seed: 3 })],
-    ['run-report-partial', () => ({ ...makeRunReport({ seed: 4, steps: 6 }), status: 'partial', failure: 'device lost during islands', adaptiveTrace: null, decomposition: null })],
+    [
+      'run-report-partial',
+      () => ({
+        ...makeRunReport({ seed: 4, steps: 6 }),
+        status: 'partial',
+        failure: 'device lost during islands',
+        adaptiveTrace: null,
+        decomposition: null,
+      }),
+    ],
     ['bench-report', () => makeBenchReport({ seed: 5 })],
   ])('%s loads without console errors and is screenshot', (name, make) => {
     mkdirSync(OUT, { recursive: true });
@@ -31,7 +40,10 @@ describe('HTML report in headless Chromium', () => {
   it('reports a console error when a page reaches for the network (the check can fail)', () => {
     mkdirSync(OUT, { recursive: true });
     const html = join(OUT, 'negative-control.html');
-    const page = renderHtml(makeRunReport({ seed: 3, steps: 4 })).replace('</main>', '<img src="http://example.invalid/x.png" alt="outside"></main>');
+    const page = renderHtml(makeRunReport({ seed: 3, steps: 4 })).replace(
+      '</main>',
+      '<img src="http://example.invalid/x.png" alt="outside"></main>',
+    );
     writeFileSync(html, page);
     const load = screenshot(html, join(OUT, 'negative-control.png'), '640,480');
     expect(load.consoleMessages.length).toBeGreaterThan(0);

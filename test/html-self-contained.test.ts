@@ -27,14 +27,22 @@ describe('renderHtml', () => {
       expect(svg).toMatch(/<title id="[^"]+">[^<]+<\/title>/);
       expect(svg).toMatch(/<desc id="[^"]+">[^<]+<\/desc>/);
     }
-    for (const t of ['One training step per policy', 'Utilization per GPU generation', "Adaptive policy&#39;s convergence|Adaptive policy's convergence", 'Loss decomposition']) {
+    for (const t of [
+      'One training step per policy',
+      'Utilization per GPU generation',
+      "Adaptive policy&#39;s convergence|Adaptive policy's convergence",
+      'Loss decomposition',
+    ]) {
       expect(html).toMatch(new RegExp(t));
     }
   });
 
   it('escapes text from the report (a policy name cannot inject markup)', () => {
     const r = makeRunReport({ steps: 4 });
-    const evil = { ...r, policies: r.policies.map((p, i) => (i === 0 ? { ...p, policy: '<script>alert(1)</script>' } : p)) };
+    const evil = {
+      ...r,
+      policies: r.policies.map((p, i) => (i === 0 ? { ...p, policy: '<script>alert(1)</script>' } : p)),
+    };
     const html = renderHtml(evil);
     expect(html).not.toContain('<script>');
     expect(html).toContain('&lt;script&gt;');

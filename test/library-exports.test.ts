@@ -14,6 +14,10 @@ describe('package entry (what `import ... from "hetbench"` gives)', () => {
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 60_000 });
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ types: ['function', 'function', 'function'], c: [4, 5, 6, 7, 26, 31], isF32: true });
+    expect(JSON.parse(r.stdout)).toEqual({
+      types: ['function', 'function', 'function'],
+      c: [4, 5, 6, 7, 26, 31],
+      isF32: true,
+    });
   });
 });

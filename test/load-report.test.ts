@@ -12,10 +12,26 @@ describe('loadReport', () => {
     { name: 'someone else’s JSON', content: { name: 'x', value: 1 }, field: /\$\.tool\.name/ },
     { name: 'a newer schema', content: { ...run, schemaVersion: 2 }, field: /\$\.schemaVersion/ },
     { name: 'an unknown kind', content: { ...run, kind: 'trace' }, field: /\$\.kind/ },
-    { name: 'a bad metric direction', content: { ...run, metrics: [run.metrics[0], { ...run.metrics[1], better: 'up' }] }, field: /\$\.metrics\[1\]\.better/ },
-    { name: 'a string sample', content: { ...run, metrics: [{ ...run.metrics[0], samples: [1, '2'] }] }, field: /\$\.metrics\[0\]\.samples\[1\]/ },
-    { name: 'a policy without steps', content: { ...run, policies: [{ ...run.policies[0], steps: null }] }, field: /\$\.policies\[0\]\.steps/ },
-    { name: 'a bench kernel without gflops', content: { ...makeBenchReport(), kernels: [{ kernel: 'k', m: 1, n: 1, k: 1 }] }, field: /\$\.kernels\[0\]\.gflops/ },
+    {
+      name: 'a bad metric direction',
+      content: { ...run, metrics: [run.metrics[0], { ...run.metrics[1], better: 'up' }] },
+      field: /\$\.metrics\[1\]\.better/,
+    },
+    {
+      name: 'a string sample',
+      content: { ...run, metrics: [{ ...run.metrics[0], samples: [1, '2'] }] },
+      field: /\$\.metrics\[0\]\.samples\[1\]/,
+    },
+    {
+      name: 'a policy without steps',
+      content: { ...run, policies: [{ ...run.policies[0], steps: null }] },
+      field: /\$\.policies\[0\]\.steps/,
+    },
+    {
+      name: 'a bench kernel without gflops',
+      content: { ...makeBenchReport(), kernels: [{ kernel: 'k', m: 1, n: 1, k: 1 }] },
+      field: /\$\.kernels\[0\]\.gflops/,
+    },
   ])('rejects $name with a UsageError naming the file and field', ({ content, field }) => {
     const f = writeJsonFiles({ 'bad.json': content });
     let caught: unknown;

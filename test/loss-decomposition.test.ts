@@ -18,7 +18,7 @@ describe('loss decomposition', () => {
     ['colossus-like', colossusLike(220_000), 0.03],
     ['lab with binding caps', lab, 0.05],
     ['lab without jitter', lab, 0],
-  ] as const)('%s: the parts sum to the total, which is lockstep\'s simulated straggler loss', (_l, model, cv) => {
+  ] as const)("%s: the parts sum to the total, which is lockstep's simulated straggler loss", (_l, model, cv) => {
     const r = simulate(model, { policies: ['lockstep'], steps: 300, seed: 9, jitterCv: cv });
     const d = r.decomposition;
     expect(d.generationMix + d.memoryCaps + d.jitter + d.communication).toBeCloseTo(d.total, 14);
@@ -59,7 +59,10 @@ describe('loss decomposition', () => {
       ],
       { globalBatch: 30 },
     );
-    const model = { ...base, classes: base.classes.map((c, i) => (i === 1 ? { ...c, microBatchCap: 2, singleMicroBatchTimeS: single } : c)) };
+    const model = {
+      ...base,
+      classes: base.classes.map((c, i) => (i === 1 ? { ...c, microBatchCap: 2, singleMicroBatchTimeS: single } : c)),
+    };
     // Unlimited: slow 10 (10 s) / fast 20 (10.2 s) is best (11 / 19 gives 11 s): L0 = 1 - 20.2 / 20.4.
     // Real: fast 20 = 10 micro-batches = 12 s; slow 11 / fast 19 (10 micro-batches: 2 + 9.5 = 11.5 s)
     // is best (12 / 18: 12 s): L1 = 1 - 22.5 / 23.

@@ -28,7 +28,13 @@ describe('matmul past the binding size limit', () => {
 
   it('rejects a B that alone exceeds one binding, naming the sizes and the limit', async () => {
     const [m, n, k] = [4, 64, 64];
-    const err = await matmul(gpu, randomMatrix(m * k, 1), randomMatrix(k * n, 2), { m, n, k }, { maxBindingBytes: 1024 }).catch((e: unknown) => e);
+    const err = await matmul(
+      gpu,
+      randomMatrix(m * k, 1),
+      randomMatrix(k * n, 2),
+      { m, n, k },
+      { maxBindingBytes: 1024 },
+    ).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).message).toMatch(/64x64.*16384 bytes.*1024.*maxStorageBufferBindingSize/);
   });
@@ -45,7 +51,9 @@ describe('matmul past the binding size limit', () => {
   });
 
   it('rejects inputs whose length does not match the shape', async () => {
-    const err = await matmul(gpu, new Float32Array(5), new Float32Array(4), { m: 2, n: 2, k: 2 }).catch((e: unknown) => e);
+    const err = await matmul(gpu, new Float32Array(5), new Float32Array(4), { m: 2, n: 2, k: 2 }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(UsageError);
     expect((err as Error).message).toMatch(/A must have m\*k = 4 elements/);
   });

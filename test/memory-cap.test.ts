@@ -28,6 +28,8 @@ describe('memory-limited batch per GPU', () => {
 
   it('grows as the states are sharded over more GPUs', () => {
     const w = findWorkload('8b');
-    expect(memoryBreakdown(findGpu('a100-sxm-80gb'), w, 8).capSequences).toBeLessThan(memoryBreakdown(findGpu('a100-sxm-80gb'), w, 800).capSequences);
+    expect(memoryBreakdown(findGpu('a100-sxm-80gb'), w, 8).capSequences).toBeLessThan(
+      memoryBreakdown(findGpu('a100-sxm-80gb'), w, 800).capSequences,
+    );
   });
 });

@@ -27,7 +27,9 @@ const synchronous = policyNames.filter((p) => p !== 'islands');
 describe.each(models)('minmax is never worse than any synchronous policy under the model: %s', (_l, model) => {
   it.each([0, 0.03])('jitter CV %s', (cv) => {
     const tails = model.classes.map((c) => tailFactor(c.count, { kind: 'lognormal', cv }));
-    const expected = (name: string): number => runStatic(model, getPolicy(name).allocate({ model, seed: 1, classTailFactors: tails }), fixedDraws(tails)).meanStepS;
+    const expected = (name: string): number =>
+      runStatic(model, getPolicy(name).allocate({ model, seed: 1, classTailFactors: tails }), fixedDraws(tails))
+        .meanStepS;
     const best = expected('minmax');
     for (const p of synchronous) expect(best).toBeLessThanOrEqual(expected(p) * (1 + 1e-12));
   });
@@ -36,7 +38,10 @@ describe.each(models)('minmax is never worse than any synchronous policy under t
 describe('lockstep equals minmax on a homogeneous cluster', () => {
   it.each([
     ['homogeneous-h100 / 70b', preset('homogeneous-h100', '70b')],
-    ['homogeneous, batch not divisible', makeModel([{ id: 'h', count: 96, a: 0.05, c: 1, cap: 8 }], { globalBatch: 500, allReduceS: 0.2 })],
+    [
+      'homogeneous, batch not divisible',
+      makeModel([{ id: 'h', count: 96, a: 0.05, c: 1, cap: 8 }], { globalBatch: 500, allReduceS: 0.2 }),
+    ],
   ])('%s', (_l, model) => {
     const r = simulate(model, { policies: ['lockstep', 'minmax'], steps: 50, seed: 3, jitterCv: 0.02 });
     const [lock, mm] = r.policies;

@@ -6,7 +6,11 @@ import { makeModel, type ClassSpec } from './helpers/sim-model.js';
 
 /** The slowest class's time for an allocation (Allocation semantics: ceil(s/n) per GPU). */
 function maxTime(model: ClusterModel, alloc: readonly number[], tails?: readonly number[]): number {
-  return Math.max(...model.classes.map((c, i) => ((alloc[i] ?? 0) > 0 ? (tails?.[i] ?? 1) * c.timeS(Math.ceil((alloc[i] ?? 0) / c.count)) : 0)));
+  return Math.max(
+    ...model.classes.map((c, i) =>
+      (alloc[i] ?? 0) > 0 ? (tails?.[i] ?? 1) * c.timeS(Math.ceil((alloc[i] ?? 0) / c.count)) : 0,
+    ),
+  );
 }
 
 /** Every split of the batch over the classes within the caps; the best max time. */

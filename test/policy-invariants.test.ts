@@ -18,7 +18,20 @@ const models: [string, ClusterModel][] = [
   ['colossus-1 / 70b (accumulation)', preset('colossus-1', '70b')],
   ['colossus-1 / 405b, batch not divisible', preset('colossus-1', '405b', 3_520_001)],
   ['lab-v100-a100-h100 / 8b (V100 micro-batch cap 3)', preset('lab-v100-a100-h100', '8b')],
-  ['colossus-like, batch not divisible', makeModel(colossusLike(2_200).classes.map((c) => ({ id: c.gpu.id, count: c.count, a: c.fixedS, c: c.perSequenceS, cap: c.memoryCapSequences, peakTflops: c.peakFlops / 1e12 })), { globalBatch: 7_777 })],
+  [
+    'colossus-like, batch not divisible',
+    makeModel(
+      colossusLike(2_200).classes.map((c) => ({
+        id: c.gpu.id,
+        count: c.count,
+        a: c.fixedS,
+        c: c.perSequenceS,
+        cap: c.memoryCapSequences,
+        peakTflops: c.peakFlops / 1e12,
+      })),
+      { globalBatch: 7_777 },
+    ),
+  ],
   [
     'tight caps on the fast class',
     makeModel(
@@ -43,24 +56,35 @@ const models: [string, ClusterModel][] = [
 ];
 
 describe.each(models)('policy invariants on %s', (_label, model) => {
-  it.each(policyNames)('%s: non-negative integers summing to the global batch, every GPU within its memory cap', (name) => {
-    const alloc = getPolicy(name).allocate({ model, seed: 1 });
-    expect(alloc).toHaveLength(model.classes.length);
-    expect(alloc.reduce((a, b) => a + b, 0)).toBe(model.globalBatch);
-    alloc.forEach((s, i) => {
-      const c = model.classes[i];
-      expect(Number.isInteger(s) && s >= 0).toBe(true);
-      expect(Math.ceil(s / (c?.count ?? 1))).toBeLessThanOrEqual(c?.memoryCapSequences ?? 0);
-    });
-  });
+  it.each(policyNames)(
+    '%s: non-negative integers summing to the global batch, every GPU within its memory cap',
+    (name) => {
+      const alloc = getPolicy(name).allocate({ model, seed: 1 });
+      expect(alloc).toHaveLength(model.classes.length);
+      expect(alloc.reduce((a, b) => a + b, 0)).toBe(model.globalBatch);
+      alloc.forEach((s, i) => {
+        const c = model.classes[i];
+        expect(Number.isInteger(s) && s >= 0).toBe(true);
+        expect(Math.ceil(s / (c?.count ?? 1))).toBeLessThanOrEqual(c?.memoryCapSequences ?? 0);
+      });
+    },
+  );
 
   it('adaptive keeps the invariants while it rebalances from noisy observations', () => {
     const ctl = createAdaptive({ model, seed: 1 });
     for (let step = 0; step < 10; step++) {
       const alloc = ctl.allocation;
       expect(alloc.reduce((a, b) => a + b, 0)).toBe(model.globalBatch);
-      alloc.forEach((s, i) => expect(Math.ceil(s / (model.classes[i]?.count ?? 1))).toBeLessThanOrEqual(model.classes[i]?.memoryCapSequences ?? 0));
-      ctl.observe(model.classes.map((c, i) => ((alloc[i] ?? 0) > 0 ? c.timeS(Math.ceil((alloc[i] ?? 0) / c.count)) * (1 + 0.05 * Math.sin(step + i)) : 0)));
+      alloc.forEach((s, i) =>
+        expect(Math.ceil(s / (model.classes[i]?.count ?? 1))).toBeLessThanOrEqual(
+          model.classes[i]?.memoryCapSequences ?? 0,
+        ),
+      );
+      ctl.observe(
+        model.classes.map((c, i) =>
+          (alloc[i] ?? 0) > 0 ? c.timeS(Math.ceil((alloc[i] ?? 0) / c.count)) * (1 + 0.05 * Math.sin(step + i)) : 0,
+        ),
+      );
     }
   });
 });
@@ -68,7 +92,9 @@ describe.each(models)('policy invariants on %s', (_label, model) => {
 describe('unknown and infeasible', () => {
   it('getPolicy names every policy for an unknown one', () => {
     expect(() => getPolicy('fastest')).toThrow(UsageError);
-    expect(() => getPolicy('fastest')).toThrow(/lockstep, proportional-spec, proportional-measured, minmax, adaptive, islands/);
+    expect(() => getPolicy('fastest')).toThrow(
+      /lockstep, proportional-spec, proportional-measured, minmax, adaptive, islands/,
+    );
   });
 
   it.each(policyNames)('%s throws a UsageError when the batch cannot fit in memory', (name) => {

@@ -10,21 +10,28 @@ import { workloadPresets } from '../src/workload/presets.js';
 interface Schema {
   required: string[];
   properties: Record<string, { maximum?: number }>;
-  $defs: { group: { required: string[]; properties: Record<string, { maximum?: number }> }; gpu: { if: { not: { properties: { id: { enum: string[] } } } } } };
+  $defs: {
+    group: { required: string[]; properties: Record<string, { maximum?: number }> };
+    gpu: { if: { not: { properties: { id: { enum: string[] } } } } };
+  };
 }
-const load = (name: string): Schema => JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Schema;
+const load = (name: string): Schema =>
+  JSON.parse(readFileSync(new URL(`../schemas/${name}.schema.json`, import.meta.url), 'utf8')) as Schema;
 const clusterSchema = load('cluster');
 const workloadSchema = load('workload');
 const roundTrip = (x: unknown): unknown => JSON.parse(JSON.stringify(x));
 
 describe('presets', () => {
   it('include the named clusters and workloads', () => {
-    expect(clusterPresets.map((c) => c.name)).toEqual(expect.arrayContaining(['colossus-1', 'homogeneous-h100', 'lab-a100-h100', 'lab-v100-a100-h100']));
+    expect(clusterPresets.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['colossus-1', 'homogeneous-h100', 'lab-a100-h100', 'lab-v100-a100-h100']),
+    );
     expect(workloadPresets.map((w) => w.name)).toEqual(['8b', '70b', '405b']);
   });
 
   it('colossus-1 and homogeneous-h100 have the same 220,000 GPUs', () => {
-    const total = (name: string): number => clusterPresets.find((c) => c.name === name)?.groups.reduce((s, g) => s + g.count, 0) ?? 0;
+    const total = (name: string): number =>
+      clusterPresets.find((c) => c.name === name)?.groups.reduce((s, g) => s + g.count, 0) ?? 0;
     expect([total('colossus-1'), total('homogeneous-h100')]).toEqual([220_000, 220_000]);
   });
 
@@ -32,9 +39,12 @@ describe('presets', () => {
     expect(parseClusterSpec(roundTrip(c), c.name)).toEqual({ cluster: c, gpus: [...catalog] });
   });
 
-  it.each(workloadPresets.map((w) => [w.name, w] as const))('workload %s passes its own validator unchanged', (_n, w) => {
-    expect(parseWorkloadSpec(roundTrip(w), w.name)).toEqual(w);
-  });
+  it.each(workloadPresets.map((w) => [w.name, w] as const))(
+    'workload %s passes its own validator unchanged',
+    (_n, w) => {
+      expect(parseWorkloadSpec(roundTrip(w), w.name)).toEqual(w);
+    },
+  );
 });
 
 describe('the JSON Schemas agree with the validators', () => {

@@ -6,7 +6,13 @@ import { colossusLike } from './helpers/sim-model.js';
 describe('simulator determinism', () => {
   const model = colossusLike(22_000);
   const run = (seed: number, samples?: number[]) =>
-    simulate(model, { policies: policyNames, steps: 200, seed, jitterCv: 0.04, ...(samples ? { jitterSamples: samples } : {}) });
+    simulate(model, {
+      policies: policyNames,
+      steps: 200,
+      seed,
+      jitterCv: 0.04,
+      ...(samples ? { jitterSamples: samples } : {}),
+    });
 
   it.each([1, 12345])('seed %i gives identical results twice', (seed) => {
     expect(JSON.stringify(run(seed))).toBe(JSON.stringify(run(seed)));

@@ -10,13 +10,39 @@ import { findCluster, findWorkload } from './helpers/presets.js';
 import { seededRandom } from './helpers/rng.js';
 
 type Json = unknown;
-const ODD_VALUES: Json[] = [-1, 0, -0, 0.5, 1.5, 1e12, 1e308, -1e308, Number.NaN, Number.POSITIVE_INFINITY, null, true, false, '', 'x', 'h100', '8', [], {}, [1, 2], { a: 1 }, 'h'.repeat(5000), 2 ** 53 + 1, 10_000_001];
+const ODD_VALUES: Json[] = [
+  -1,
+  0,
+  -0,
+  0.5,
+  1.5,
+  1e12,
+  1e308,
+  -1e308,
+  Number.NaN,
+  Number.POSITIVE_INFINITY,
+  null,
+  true,
+  false,
+  '',
+  'x',
+  'h100',
+  '8',
+  [],
+  {},
+  [1, 2],
+  { a: 1 },
+  'h'.repeat(5000),
+  2 ** 53 + 1,
+  10_000_001,
+];
 
 /** Every path (list of keys) inside a JSON value, the root included. */
 function paths(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const out = [prefix];
   if (Array.isArray(value)) value.forEach((v, i) => out.push(...paths(v, [...prefix, i])));
-  else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
+  else if (typeof value === 'object' && value !== null)
+    for (const [k, v] of Object.entries(value)) out.push(...paths(v, [...prefix, k]));
   return out;
 }
 
@@ -38,11 +64,19 @@ function mutate(root: Json, random: () => number): Json {
       parent[key] = pick(ODD_VALUES);
       break;
     case 2: // numeric perturbation
-      parent[key] = typeof current === 'number' ? pick([-current, current + 1, current * 10 ** Math.floor(random() * 14), current / 3, current - 0.5]) : pick(ODD_VALUES);
+      parent[key] =
+        typeof current === 'number'
+          ? pick([-current, current + 1, current * 10 ** Math.floor(random() * 14), current / 3, current - 0.5])
+          : pick(ODD_VALUES);
       break;
     case 3: // unknown key, added as an own property even for "__proto__"
       if (typeof current === 'object' && current !== null && !Array.isArray(current)) {
-        Object.defineProperty(current, pick(['extra', '__proto__', 'cout', 'constructor']), { value: pick(ODD_VALUES), enumerable: true, configurable: true, writable: true });
+        Object.defineProperty(current, pick(['extra', '__proto__', 'cout', 'constructor']), {
+          value: pick(ODD_VALUES),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
       } else parent[key] = String(current);
       break;
     case 4: // duplicate an array element
@@ -50,7 +84,12 @@ function mutate(root: Json, random: () => number): Json {
       else parent[key] = [current];
       break;
     case 5: // change the type
-      parent[key] = typeof current === 'number' ? String(current) : typeof current === 'string' ? current.length : { value: current };
+      parent[key] =
+        typeof current === 'number'
+          ? String(current)
+          : typeof current === 'string'
+            ? current.length
+            : { value: current };
       break;
     default: // swap in another preset's GPU or name
       parent[key] = pick(['gb200', 'mi300x', 'l40s', 'h100-SXM', 'b100', 'colossus-1', '70b']);
@@ -80,7 +119,23 @@ function onlySpecErrors<T>(f: () => T): T | undefined {
   }
 }
 
-const withGpus = { ...findCluster('lab-a100-h100'), gpus: [{ id: 'h100-sxm', tdpW: 500 }, { id: 'x1', name: 'X1', bf16DenseTflops: 100, fp32Tflops: 10, memoryGB: 40, memoryBandwidthTBs: 1, scaleUpGBs: null, tdpW: 300, sources: { tdpW: { url: 'https://example.org', note: 'n' } } }] };
+const withGpus = {
+  ...findCluster('lab-a100-h100'),
+  gpus: [
+    { id: 'h100-sxm', tdpW: 500 },
+    {
+      id: 'x1',
+      name: 'X1',
+      bf16DenseTflops: 100,
+      fp32Tflops: 10,
+      memoryGB: 40,
+      memoryBandwidthTBs: 1,
+      scaleUpGBs: null,
+      tdpW: 300,
+      sources: { tdpW: { url: 'https://example.org', note: 'n' } },
+    },
+  ],
+};
 const clusterSeeds: Json[] = [...clusterPresets, withGpus];
 const MUTATIONS = 2000;
 
@@ -92,7 +147,8 @@ describe('spec parser fuzzing', () => {
       let json = structuredClone(clusterSeeds[i % clusterSeeds.length]);
       const rounds = 1 + Math.floor(random() * 3);
       for (let r = 0; r < rounds; r++) json = mutate(json, random);
-      if (i % 5 === 0) json = onlySpecErrors(() => parseJsonText(mutateText(JSON.stringify(json), random), 'fuzz.json'));
+      if (i % 5 === 0)
+        json = onlySpecErrors(() => parseJsonText(mutateText(JSON.stringify(json), random), 'fuzz.json'));
       const parsed = onlySpecErrors(() => parseClusterSpec(json, 'fuzz.json'));
       if (!parsed) continue;
       accepted++;
@@ -110,7 +166,8 @@ describe('spec parser fuzzing', () => {
       let json: Json = structuredClone(workloadPresets[i % workloadPresets.length]);
       const rounds = 1 + Math.floor(random() * 3);
       for (let r = 0; r < rounds; r++) json = mutate(json, random);
-      if (i % 5 === 0) json = onlySpecErrors(() => parseJsonText(mutateText(JSON.stringify(json), random), 'fuzz.json'));
+      if (i % 5 === 0)
+        json = onlySpecErrors(() => parseJsonText(mutateText(JSON.stringify(json), random), 'fuzz.json'));
       const workload = onlySpecErrors(() => parseWorkloadSpec(json, 'fuzz.json'));
       if (!workload) continue;
       accepted++;

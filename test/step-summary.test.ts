@@ -30,7 +30,13 @@ describe('writeStepSummary', () => {
     const text = readFileSync(path, 'utf8');
     expect(text).toMatch(/truncated/);
     // Cut at a line end: no half table row, no broken UTF-8.
-    expect(text.slice(existing).split('\n').filter((l) => l.startsWith('|')).every((l) => l.endsWith('|'))).toBe(true);
+    expect(
+      text
+        .slice(existing)
+        .split('\n')
+        .filter((l) => l.startsWith('|'))
+        .every((l) => l.endsWith('|')),
+    ).toBe(true);
     expect(text).not.toContain('\uFFFD');
   });
 });

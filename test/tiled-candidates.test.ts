@@ -43,7 +43,9 @@ async function expectMatchesReference(kernel: MatmulKernel, label: string, seed:
     const b = randomMatrix(shape.k * shape.n, seed + 1);
     const c = await matmul(gpu, a, b, shape, { kernel });
     const v = verifyMatmul(c, referenceMatmul(a, b, shape), shape.k);
-    expect(v.ok, `${label} at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(true);
+    expect(v.ok, `${label} at ${shape.m}x${shape.n}x${shape.k}: worst ${v.worstRatio}x bound at ${v.worstIndex}`).toBe(
+      true,
+    );
   }
 }
 

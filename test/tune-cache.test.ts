@@ -3,11 +3,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdapterInfo } from '../src/report/schema.js';
-import { CACHE_FILE, cacheDir, lookupTune, readTuneCache, storeTune, tuneKey, type TuneEntry } from '../src/kernels/tune-cache.js';
+import {
+  CACHE_FILE,
+  cacheDir,
+  lookupTune,
+  readTuneCache,
+  storeTune,
+  tuneKey,
+  type TuneEntry,
+} from '../src/kernels/tune-cache.js';
 
-const lavapipe: AdapterInfo = { vendor: 'mesa', architecture: '', device: 'llvmpipe', description: 'llvmpipe: Mesa 25.0.7', isFallbackAdapter: true, backend: 'vulkan' };
-const h100: AdapterInfo = { vendor: 'nvidia', architecture: 'hopper', device: 'H100', description: 'NVIDIA 550.54', isFallbackAdapter: false, backend: 'vulkan' };
-const entry: TuneEntry = { config: 'f32-w16x16-r8x4-v4-k2', gflops: 14.7, shape: { m: 1024, n: 1024, k: 1024 }, tunedAt: '2026-01-01T00:00:00.000Z' };
+const lavapipe: AdapterInfo = {
+  vendor: 'mesa',
+  architecture: '',
+  device: 'llvmpipe',
+  description: 'llvmpipe: Mesa 25.0.7',
+  isFallbackAdapter: true,
+  backend: 'vulkan',
+};
+const h100: AdapterInfo = {
+  vendor: 'nvidia',
+  architecture: 'hopper',
+  device: 'H100',
+  description: 'NVIDIA 550.54',
+  isFallbackAdapter: false,
+  backend: 'vulkan',
+};
+const entry: TuneEntry = {
+  config: 'f32-w16x16-r8x4-v4-k2',
+  gflops: 14.7,
+  shape: { m: 1024, n: 1024, k: 1024 },
+  tunedAt: '2026-01-01T00:00:00.000Z',
+};
 
 let dir: string;
 let warnings: string[];
@@ -32,7 +59,12 @@ describe('tuning cache on disk', () => {
   it('keys on adapter, driver description, dtype and shape class: another adapter finds nothing', () => {
     storeTune(tuneKey({ info: lavapipe }, 'f32', 'm1024-n1024-k1024'), entry, opts());
     expect(lookupTune(tuneKey({ info: h100 }, 'f32', 'm1024-n1024-k1024'), opts())).toBeUndefined();
-    expect(lookupTune(tuneKey({ info: { ...lavapipe, description: 'llvmpipe: Mesa 26.0.0' } }, 'f32', 'm1024-n1024-k1024'), opts())).toBeUndefined();
+    expect(
+      lookupTune(
+        tuneKey({ info: { ...lavapipe, description: 'llvmpipe: Mesa 26.0.0' } }, 'f32', 'm1024-n1024-k1024'),
+        opts(),
+      ),
+    ).toBeUndefined();
     expect(lookupTune(tuneKey({ info: lavapipe }, 'f16', 'm1024-n1024-k1024'), opts())).toBeUndefined();
     expect(tuneKey({ info: lavapipe }, 'f32', 'x')).toMatch(/webgpu@.*hetbench@/);
   });
@@ -54,7 +86,10 @@ describe('tuning cache on disk', () => {
 
   it('drops a malformed entry but keeps the valid ones', () => {
     const key = tuneKey({ info: lavapipe }, 'f32', 'm1024-n1024-k1024');
-    writeFileSync(join(dir, CACHE_FILE), JSON.stringify({ format: 'hetbench-tune-cache', version: 1, entries: { [key]: entry, bad: { config: 42 } } }));
+    writeFileSync(
+      join(dir, CACHE_FILE),
+      JSON.stringify({ format: 'hetbench-tune-cache', version: 1, entries: { [key]: entry, bad: { config: 42 } } }),
+    );
     expect(Object.keys(readTuneCache(opts()))).toEqual([key]);
     expect(warnings.length).toBe(1);
   });

@@ -31,14 +31,19 @@ it('every candidate config generates the same WGSL at every edge shape', () => {
   for (const c of configs) {
     for (const s of shapes) {
       hashes[`${configName(c)} ${s.m}x${s.n}x${s.k}`] = sha(generateTiledWgsl(c, s));
-      if (c.subgroups) hashes[`${configName(c)} ${s.m}x${s.n}x${s.k} plain`] = sha(generateTiledWgsl(c, s, { forcePlain: true }));
+      if (c.subgroups)
+        hashes[`${configName(c)} ${s.m}x${s.n}x${s.k} plain`] = sha(generateTiledWgsl(c, s, { forcePlain: true }));
     }
   }
   expect(hashes).toMatchSnapshot();
 });
 
 it('the probe kernels are unchanged', () => {
-  expect({ f32: sha(fmaProbeWgsl('f32')), f16: sha(fmaProbeWgsl('f16')), copy: sha(copyProbeWgsl()) }).toMatchSnapshot();
+  expect({
+    f32: sha(fmaProbeWgsl('f32')),
+    f16: sha(fmaProbeWgsl('f16')),
+    copy: sha(copyProbeWgsl()),
+  }).toMatchSnapshot();
 });
 
 it('one kernel in full, for a reader', () => {

@@ -2,9 +2,23 @@ import { describe, expect, it } from 'vitest';
 import type { Gemm, WorkloadSpec } from '../src/model/types.js';
 import { stepGemms } from '../src/workload/gemms.js';
 
-const tiny: WorkloadSpec = { name: 'tiny', params: 1352, layers: 2, hidden: 8, ffnHidden: 16, heads: 2, kvHeads: 1, vocab: 10, seqLen: 4, globalBatch: { sequences: 1 }, dtype: 'bf16', recompute: true };
+const tiny: WorkloadSpec = {
+  name: 'tiny',
+  params: 1352,
+  layers: 2,
+  hidden: 8,
+  ffnHidden: 16,
+  heads: 2,
+  kvHeads: 1,
+  vocab: 10,
+  seqLen: 4,
+  globalBatch: { sequences: 1 },
+  dtype: 'bf16',
+  recompute: true,
+};
 const shape = (g: Gemm | undefined): unknown => g && [g.m, g.n, g.k, g.count, g.batch ?? 1];
-const find = (gemms: Gemm[], name: string, phase: Gemm['phase']): Gemm | undefined => gemms.find((g) => g.name === name && g.phase === phase);
+const find = (gemms: Gemm[], name: string, phase: Gemm['phase']): Gemm | undefined =>
+  gemms.find((g) => g.name === name && g.phase === phase);
 
 describe('GEMM list of one micro-batch', () => {
   const gemms = stepGemms(tiny, 3); // m = 3 * 4 = 12 tokens

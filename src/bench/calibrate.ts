@@ -43,13 +43,21 @@ export async function calibrate(
 ): Promise<Calibration> {
   const one = executor.work(1);
   await timePasses(gpu, [one, one]); // warm-up: first dispatches pay for lazy driver work
-  const unitTimes = await timePasses(gpu, Array.from({ length: reps }, () => one));
+  const unitTimes = await timePasses(
+    gpu,
+    Array.from({ length: reps }, () => one),
+  );
   const unitS = median(unitTimes.seconds.filter(Number.isFinite));
   const refClusterS = Math.max(...lockstepClassS);
   const relative = lockstepClassS.reduce((s, t) => s + t / refClusterS, 0);
   const refUnits = Math.min(REF_UNITS.max, Math.max(minRefUnits, Math.round(stepBudgetS / (unitS * relative))));
   const ref = executor.work(refUnits);
-  const refTimes = (await timePasses(gpu, Array.from({ length: reps }, () => ref))).seconds.filter(Number.isFinite);
+  const refTimes = (
+    await timePasses(
+      gpu,
+      Array.from({ length: reps }, () => ref),
+    )
+  ).seconds.filter(Number.isFinite);
   const refLocalS = median(refTimes);
   return {
     unitS,

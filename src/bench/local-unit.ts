@@ -58,7 +58,8 @@ export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
   const gemms: LocalGemm[] = [];
   const passes = w.recompute ? 2 : 1;
   for (let p = 0; p < passes; p++) {
-    for (const g of forward) gemms.push({ name: p === 0 ? g.name : `${g.name}.recompute`, shape: { m: tokens, n: g.n, k: g.k } });
+    for (const g of forward)
+      gemms.push({ name: p === 0 ? g.name : `${g.name}.recompute`, shape: { m: tokens, n: g.n, k: g.k } });
   }
   for (const g of forward) {
     // dA = dC B^T: (tokens x k x n); dB = A^T dC: (k x n x tokens).

@@ -3,9 +3,23 @@ import type { Gpu } from '../gpu/open.js';
 import { timePasses, type PassEncoder } from '../gpu/timer.js';
 import { median } from '../kernels/matmul.js';
 import type { Allocation, ClusterModel } from '../model/types.js';
-import { createAdaptive, getPolicy, islandAllReduceS, lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
+import {
+  createAdaptive,
+  getPolicy,
+  islandAllReduceS,
+  lockstepAllocation,
+  type PolicyContext,
+  type PolicyName,
+} from '../policy/index.js';
 import type { PolicyFigures, PolicyRun, StepSample } from '../report/schema.js';
-import { classComputeS, classMeanComputeS, composeIslands, exposedAllReduceS, figuresAt, perGpuBatch } from '../sim/compose.js';
+import {
+  classComputeS,
+  classMeanComputeS,
+  composeIslands,
+  exposedAllReduceS,
+  figuresAt,
+  perGpuBatch,
+} from '../sim/compose.js';
 import { parametricJitter, tailFactor } from '../sim/order-stats.js';
 import { simulate, type SimulationResult } from '../sim/simulate.js';
 import { calibrate, type Calibration } from './calibrate.js';
@@ -79,7 +93,11 @@ interface Measured {
  * with each class's work sized to its modelled compute time (calibrate.ts), timed with GPU
  * timestamps; then composed into cluster steps by the same definitions the simulator uses.
  */
-export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: MeasuredRunOptions): Promise<MeasuredRunResult> {
+export async function measuredRun(
+  gpu: Gpu,
+  executor: UnitExecutor,
+  options: MeasuredRunOptions,
+): Promise<MeasuredRunResult> {
   const { model, steps } = options;
   const source = options.jitter ?? 'measured';
   const lockAlloc = lockstepAllocation(model);
@@ -91,14 +109,28 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   // measured speed of each class before any policy's timed steps.
   const pilot = await runStep(gpu, executor, calibration, model, lockAlloc, PILOT_STEPS);
   const measuredRates = ratesFrom(model, lockAlloc, pilot, calibration);
-  const pilotRun: Measured = { policy: 'lockstep', kind: 'static', allocations: pilot.map(() => lockAlloc), local: pilot };
+  const pilotRun: Measured = {
+    policy: 'lockstep',
+    kind: 'static',
+    allocations: pilot.map(() => lockAlloc),
+    local: pilot,
+  };
 
   const ordered = [...new Set(options.policies)];
   const ctx: PolicyContext = { model, seed: options.seed, measuredSequencesPerS: measuredRates };
   const states = ordered.map((name) => {
     const policy = getPolicy(name);
-    const m: Measured & { allocations: Allocation[]; local: LocalSteps } = { policy: name, kind: policy.kind, allocations: [], local: [] };
-    return { m, controller: policy.kind === 'adaptive' ? createAdaptive(ctx) : null, allocation: policy.kind === 'adaptive' ? null : policy.allocate(ctx) };
+    const m: Measured & { allocations: Allocation[]; local: LocalSteps } = {
+      policy: name,
+      kind: policy.kind,
+      allocations: [],
+      local: [],
+    };
+    return {
+      m,
+      controller: policy.kind === 'adaptive' ? createAdaptive(ctx) : null,
+      allocation: policy.kind === 'adaptive' ? null : policy.allocate(ctx),
+    };
   });
 
   // Rounds: step s of every policy, then step s + 1. Interleaving spreads any drift of the
@@ -109,7 +141,14 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
   try {
     for (let s = 0; s < steps; s++) {
       for (const [index, run] of states.entries()) {
-        options.onProgress?.({ phase: 'policy', policy: run.m.policy, policyIndex: index, policies: states.length, step: s, steps });
+        options.onProgress?.({
+          phase: 'policy',
+          policy: run.m.policy,
+          policyIndex: index,
+          policies: states.length,
+          step: s,
+          steps,
+        });
         const allocation = run.controller ? run.controller.allocation : (run.allocation ?? lockAlloc);
         const [times = []] = await runStep(gpu, executor, calibration, model, allocation, 1);
         run.m.allocations.push(allocation);
@@ -117,7 +156,8 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
         if (run.controller) {
           // The controller sees cluster times: dilated, with the slowest-of-n tail (at a given
           // jitter, fixed; at the measured one, implied by the noise measured so far).
-          const tails = givenTails ?? measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], calibration, source).tailFactors;
+          const tails =
+            givenTails ?? measuredJitter(model, [pilotRun, ...states.map((r) => r.m)], calibration, source).tailFactors;
           run.controller.observe(times.map((t, i) => (t > 0 ? t * calibration.dilation * (tails[i] ?? 1) : 0)));
         }
       }
@@ -139,7 +179,12 @@ export async function measuredRun(gpu: Gpu, executor: UnitExecutor, options: Mea
     measuredSequencesPerS: measuredRates,
   });
   // Every speedup's numerator: lockstep's measured step (its pilot when lockstep was not asked for).
-  const lockMeasuredS = composeAll(model, measured.find((m) => m.policy === 'lockstep') ?? pilotRun, cal, tails).meanStepS;
+  const lockMeasuredS = composeAll(
+    model,
+    measured.find((m) => m.policy === 'lockstep') ?? pilotRun,
+    cal,
+    tails,
+  ).meanStepS;
   const runs = measured.map((m): PolicyRun => {
     const composed = composeAll(model, m, cal, tails);
     // Static splits: the expected-value model. Adaptive: the simulated run of the same number
@@ -173,7 +218,14 @@ function unitsFor(cal: Calibration, model: ClusterModel, allocation: Allocation)
 }
 
 /** Runs `steps` steps of one allocation: one timed pass per class with work, in class order. */
-async function runStep(gpu: Gpu, executor: UnitExecutor, cal: Calibration, model: ClusterModel, allocation: Allocation, steps: number): Promise<LocalSteps> {
+async function runStep(
+  gpu: Gpu,
+  executor: UnitExecutor,
+  cal: Calibration,
+  model: ClusterModel,
+  allocation: Allocation,
+  steps: number,
+): Promise<LocalSteps> {
   const work = unitsFor(cal, model, allocation).map((u) => (u > 0 ? executor.work(u) : null));
   const passes: PassEncoder[] = [];
   for (let t = 0; t < steps; t++) for (const w of work) if (w) passes.push(w);
@@ -190,9 +242,15 @@ async function runStep(gpu: Gpu, executor: UnitExecutor, cal: Calibration, model
  * re-taken from every timing of that same work in it: lockstep's slowest class, in the pilot
  * and in lockstep's interleaved steps. Step times then reflect the run, not its first second.
  */
-function settleDilation(cal: Calibration, lockClassS: readonly number[], lockstepRuns: readonly Measured[]): Calibration {
+function settleDilation(
+  cal: Calibration,
+  lockClassS: readonly number[],
+  lockstepRuns: readonly Measured[],
+): Calibration {
   const ref = lockClassS.indexOf(Math.max(...lockClassS));
-  const local = lockstepRuns.flatMap((m) => m.local.map((step) => step[ref] ?? 0)).filter((x) => x > 0 && Number.isFinite(x));
+  const local = lockstepRuns
+    .flatMap((m) => m.local.map((step) => step[ref] ?? 0))
+    .filter((x) => x > 0 && Number.isFinite(x));
   if (local.length === 0) return cal;
   const refLocalS = median(local);
   return { ...cal, refLocalS, dilation: cal.refClusterS / refLocalS };
@@ -224,11 +282,18 @@ function ratios(model: ClusterModel, m: Measured, cal: Calibration): number[][] 
 }
 
 function classMedians(r: readonly (readonly number[])[], classes: number): number[] {
-  return Array.from({ length: classes }, (_, i) => median(r.map((step) => step[i] ?? Number.NaN).filter(Number.isFinite)));
+  return Array.from({ length: classes }, (_, i) =>
+    median(r.map((step) => step[i] ?? Number.NaN).filter(Number.isFinite)),
+  );
 }
 
 /** Pools every class's per-step ratios (each series normalised to its median) into one noise estimate. */
-export function measuredJitter(model: ClusterModel, measured: readonly Measured[], cal: Calibration, source: JitterSource): MeasuredJitter {
+export function measuredJitter(
+  model: ClusterModel,
+  measured: readonly Measured[],
+  cal: Calibration,
+  source: JitterSource,
+): MeasuredJitter {
   const pooled: number[] = [];
   for (const m of measured) {
     const r = ratios(model, m, cal);
@@ -243,7 +308,13 @@ export function measuredJitter(model: ClusterModel, measured: readonly Measured[
   const cv = pooled.length >= 4 ? 1.4826 * median(pooled.map((x) => Math.abs(x - 1))) : 0;
   const tailCv = source === 'measured' ? cv : source.cv;
   const jitter = parametricJitter(tailCv);
-  return { cv, samples: pooled.length, source: source === 'measured' ? 'measured' : 'given', tailCv, tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)) };
+  return {
+    cv,
+    samples: pooled.length,
+    source: source === 'measured' ? 'measured' : 'given',
+    tailCv,
+    tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)),
+  };
 }
 
 interface Composed {
@@ -286,7 +357,13 @@ function composeAll(model: ClusterModel, m: Measured, cal: Calibration, tails: r
 
   const samples: StepSample[] = r.map((ratio, s) => {
     const c = compose(m.allocations[s] ?? [], ratio);
-    return { stepS: c.stepS, classComputeS: c.slowest, allReduceS: islandComm ? 0 : comm, stragglerLoss: c.stragglerLoss, mfu: c.mfu };
+    return {
+      stepS: c.stepS,
+      classComputeS: c.slowest,
+      allReduceS: islandComm ? 0 : comm,
+      stragglerLoss: c.stragglerLoss,
+      mfu: c.mfu,
+    };
   });
   const summary = m.allocations.map((allocation) => compose(allocation, typical));
   const n = Math.max(1, summary.length);
@@ -295,13 +372,45 @@ function composeAll(model: ClusterModel, m: Measured, cal: Calibration, tails: r
   const lastAlloc = m.allocations[m.allocations.length - 1] ?? [];
   if (islandComm) {
     // Islands have no common step: their figures come from each island's own mean step.
-    const isl = composeIslands(model, lastAlloc, avg((x) => x.slowest), islandComm, avg((x) => x.mean));
-    return { meanStepS: isl.stepS, figures: { stepS: isl.stepS, busy: isl.busy, stragglerLoss: isl.stragglerLoss, tokensPerS: isl.tokensPerS, mfu: isl.mfu, speedup: Number.NaN }, samples };
+    const isl = composeIslands(
+      model,
+      lastAlloc,
+      avg((x) => x.slowest),
+      islandComm,
+      avg((x) => x.mean),
+    );
+    return {
+      meanStepS: isl.stepS,
+      figures: {
+        stepS: isl.stepS,
+        busy: isl.busy,
+        stragglerLoss: isl.stragglerLoss,
+        tokensPerS: isl.tokensPerS,
+        mfu: isl.mfu,
+        speedup: Number.NaN,
+      },
+      samples,
+    };
   }
   // Run totals (sequences over time, busy GPU-time over GPU-time), as the simulator reports.
   const meanStepS = summary.reduce((acc, x) => acc + x.stepS, 0) / n;
-  const figures = figuresAt(model, lastAlloc, meanStepS, avg((x) => x.mean), Number.NaN);
+  const figures = figuresAt(
+    model,
+    lastAlloc,
+    meanStepS,
+    avg((x) => x.mean),
+    Number.NaN,
+  );
   const meanSeq = m.allocations.reduce((acc, a) => acc + a.reduce((x, y) => x + y, 0), 0) / n;
-  const scale = meanSeq / Math.max(1, lastAlloc.reduce((a, b) => a + b, 0));
-  return { meanStepS, figures: { ...figures, tokensPerS: figures.tokensPerS * scale, mfu: figures.mfu * scale }, samples };
+  const scale =
+    meanSeq /
+    Math.max(
+      1,
+      lastAlloc.reduce((a, b) => a + b, 0),
+    );
+  return {
+    meanStepS,
+    figures: { ...figures, tokensPerS: figures.tokensPerS * scale, mfu: figures.mfu * scale },
+    samples,
+  };
 }

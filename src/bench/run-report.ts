@@ -36,12 +36,36 @@ export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel):
     const sequences = p.allocation.reduce((a, b) => a + b, 0);
     metrics.push(
       { name: `run.${p.policy}.stepTime`, unit: 's', better: 'lower', value: p.measured.stepS, samples: stepS },
-      { name: `run.${p.policy}.tokensPerS`, unit: 'tokens/s', better: 'higher', value: p.measured.tokensPerS, samples: stepS.map((t) => (t > 0 ? (sequences * model.tokensPerSequence) / t : 0)) },
-      { name: `run.${p.policy}.stragglerLoss`, unit: 'fraction', better: 'lower', value: p.measured.stragglerLoss, samples: p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite) },
-      { name: `run.${p.policy}.mfu`, unit: 'fraction', better: 'higher', value: p.measured.mfu, samples: p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite) },
+      {
+        name: `run.${p.policy}.tokensPerS`,
+        unit: 'tokens/s',
+        better: 'higher',
+        value: p.measured.tokensPerS,
+        samples: stepS.map((t) => (t > 0 ? (sequences * model.tokensPerSequence) / t : 0)),
+      },
+      {
+        name: `run.${p.policy}.stragglerLoss`,
+        unit: 'fraction',
+        better: 'lower',
+        value: p.measured.stragglerLoss,
+        samples: p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite),
+      },
+      {
+        name: `run.${p.policy}.mfu`,
+        unit: 'fraction',
+        better: 'higher',
+        value: p.measured.mfu,
+        samples: p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite),
+      },
     );
     if (lockstep && p !== lockstep) {
-      metrics.push({ name: `run.${p.policy}.speedup`, unit: 'x', better: 'higher', value: p.measured.speedup, samples: perRoundSpeedups(lockstep, p) });
+      metrics.push({
+        name: `run.${p.policy}.speedup`,
+        unit: 'x',
+        better: 'higher',
+        value: p.measured.speedup,
+        samples: perRoundSpeedups(lockstep, p),
+      });
     }
   }
   return metrics;
@@ -66,7 +90,14 @@ export function buildRunReport(args: {
     metrics: runMetrics(policies, model),
     status: args.failure === null ? 'complete' : 'partial',
     ...(args.failure === null ? {} : { failure: args.failure }),
-    inputs: { cluster: inputs.cluster, workload: inputs.workload, policies: inputs.policies, steps: inputs.steps, seed: inputs.seed, quick: inputs.quick },
+    inputs: {
+      cluster: inputs.cluster,
+      workload: inputs.workload,
+      policies: inputs.policies,
+      steps: inputs.steps,
+      seed: inputs.seed,
+      quick: inputs.quick,
+    },
     classes: model.classes.map((c) => ({ gpu: c.gpu.id, count: c.count })),
     policies,
     decomposition: result?.prediction.decomposition ?? null,

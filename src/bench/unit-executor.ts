@@ -14,14 +14,22 @@ export type KernelChooser = (gpu: Gpu, shape: MatmulShape) => Promise<MatmulKern
  * are random (a GPU multiplying zeros draws less power and can run faster than on real data).
  */
 export class UnitExecutor {
-  private constructor(readonly unit: LocalUnit, private readonly gemms: readonly PreparedMatmul[]) {}
+  private constructor(
+    readonly unit: LocalUnit,
+    private readonly gemms: readonly PreparedMatmul[],
+  ) {}
 
   static async create(gpu: Gpu, unit: LocalUnit, chooseKernel: KernelChooser): Promise<UnitExecutor> {
     const gemms: PreparedMatmul[] = [];
     for (const g of unit.gemms) {
       const kernel = await chooseKernel(gpu, g.shape);
       const { m, n, k } = g.shape;
-      gemms.push(await prepareMatmul(gpu, kernel, g.shape, { a: randomMatrix(m * k, m + 31 * k), b: randomMatrix(k * n, n + 17 * k) }));
+      gemms.push(
+        await prepareMatmul(gpu, kernel, g.shape, {
+          a: randomMatrix(m * k, m + 31 * k),
+          b: randomMatrix(k * n, n + 17 * k),
+        }),
+      );
     }
     await warmUp(gpu, gemms);
     return new UnitExecutor(unit, gemms);

@@ -12,7 +12,12 @@ export interface ParsedArgs {
   readonly positionals: readonly string[];
 }
 
-export function parseCommandArgs(command: string, argv: readonly string[], options: Options, allowPositionals = false): ParsedArgs {
+export function parseCommandArgs(
+  command: string,
+  argv: readonly string[],
+  options: Options,
+  allowPositionals = false,
+): ParsedArgs {
   try {
     const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
     return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
@@ -34,7 +39,13 @@ export function boolFlag(values: ParsedArgs['values'], name: string): boolean {
 }
 
 /** Parses an integer flag in [min, max]; the error names the flag, the value and the range. */
-export function intFlag(flag: string, raw: string | undefined, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
+export function intFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min = 1,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (!/^[+-]?\d+$/.test(raw.trim()) || !Number.isSafeInteger(value) || value < min || value > max) {
@@ -44,7 +55,13 @@ export function intFlag(flag: string, raw: string | undefined, fallback: number,
 }
 
 /** Parses a finite number flag in [min, max]. */
-export function numberFlag(flag: string, raw: string | undefined, fallback: number, min = -Infinity, max = Infinity): number {
+export function numberFlag(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  min = -Infinity,
+  max = Infinity,
+): number {
   if (raw === undefined) return fallback;
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
@@ -54,7 +71,12 @@ export function numberFlag(flag: string, raw: string | undefined, fallback: numb
 }
 
 /** Parses a flag restricted to a fixed set of names. */
-export function choiceFlag<T extends string>(flag: string, raw: string | undefined, fallback: T, choices: readonly T[]): T {
+export function choiceFlag<T extends string>(
+  flag: string,
+  raw: string | undefined,
+  fallback: T,
+  choices: readonly T[],
+): T {
   if (raw === undefined) return fallback;
   if ((choices as readonly string[]).includes(raw)) return raw as T;
   throw new UsageError(flag, raw, `must be one of: ${choices.join(', ')}.`);

@@ -63,10 +63,17 @@ export const compareCommand: Command = {
       },
       true,
     );
-    if (positionals.length < 2) throw new UsageError('compare', positionals.join(' '), "needs at least two report files: 'hetbench compare BASE.json HEAD.json'.");
+    if (positionals.length < 2)
+      throw new UsageError(
+        'compare',
+        positionals.join(' '),
+        "needs at least two report files: 'hetbench compare BASE.json HEAD.json'.",
+      );
     const rawThreshold = stringFlag(values, 'threshold');
     const options: CompareOptions = {
-      threshold: numberFlag('--threshold', rawThreshold?.replace(/%$/, ''), DEFAULT_COMPARE_OPTIONS.threshold * 100, 0, 1000) / 100,
+      threshold:
+        numberFlag('--threshold', rawThreshold?.replace(/%$/, ''), DEFAULT_COMPARE_OPTIONS.threshold * 100, 0, 1000) /
+        100,
       alpha: numberFlag('--alpha', stringFlag(values, 'alpha'), DEFAULT_COMPARE_OPTIONS.alpha, 1e-9, 0.5),
     };
     const format = choiceFlag<Format>('--format', stringFlag(values, 'format'), 'text', ['text', 'md', 'json']);
@@ -75,10 +82,18 @@ export const compareCommand: Command = {
     const keep = metricsFlag === undefined ? null : metricFilter(metricsFlag);
     const inputs = positionals.map((path) => {
       const report = loadReport(path);
-      return { path, label: basename(path), report: keep ? { ...report, metrics: report.metrics.filter((m) => keep(m.name)) } : report };
+      return {
+        path,
+        label: basename(path),
+        report: keep ? { ...report, metrics: report.metrics.filter((m) => keep(m.name)) } : report,
+      };
     });
     if (metricsFlag !== undefined && inputs.every((i) => i.report.metrics.length === 0)) {
-      throw new UsageError('--metrics', metricsFlag, "matches no metric of these reports; names look like 'run.minmax.speedup' or 'kernel.tuned.1024x1024x1024.gflops' (see the report's metrics).");
+      throw new UsageError(
+        '--metrics',
+        metricsFlag,
+        "matches no metric of these reports; names look like 'run.minmax.speedup' or 'kernel.tuned.1024x1024x1024.gflops' (see the report's metrics).",
+      );
     }
     return runCompare(inputs, options, format, boolFlag(values, 'force'), mdFile);
   },
@@ -86,9 +101,21 @@ export const compareCommand: Command = {
 
 /** A predicate over metric names from comma-separated patterns in which `*` matches anything. */
 export function metricFilter(patterns: string): (name: string) => boolean {
-  const parts = patterns.split(',').map((p) => p.trim()).filter((p) => p.length > 0);
-  if (parts.length === 0) throw new UsageError('--metrics', patterns, "give one or more metric name patterns, e.g. 'run.*.speedup'.");
-  const res = parts.map((p) => new RegExp(`^${p.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`));
+  const parts = patterns
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
+  if (parts.length === 0)
+    throw new UsageError('--metrics', patterns, "give one or more metric name patterns, e.g. 'run.*.speedup'.");
+  const res = parts.map(
+    (p) =>
+      new RegExp(
+        `^${p
+          .split('*')
+          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+          .join('.*')}$`,
+      ),
+  );
   return (name) => res.some((re) => re.test(name));
 }
 
@@ -98,7 +125,13 @@ interface Input {
   readonly report: Report;
 }
 
-function runCompare(inputs: readonly Input[], options: CompareOptions, format: Format, force: boolean, mdFile: string | undefined): number {
+function runCompare(
+  inputs: readonly Input[],
+  options: CompareOptions,
+  format: Format,
+  force: boolean,
+  mdFile: string | undefined,
+): number {
   const [base, head] = inputs;
   if (base === undefined || head === undefined) return 2;
   const cmp = inputs.length === 2 ? compareReports(base.report, head.report, options) : null;
@@ -111,7 +144,10 @@ function runCompare(inputs: readonly Input[], options: CompareOptions, format: F
     emitMarkdown(renderHardwareMarkdown(hw, note), mdFile);
     if (format === 'json') printJson({ mode: 'hardware', note: note ?? null, ...hw });
     else if (format === 'md') process.stdout.write(renderHardwareMarkdown(hw, note));
-    else process.stdout.write(`${note === undefined ? '' : `${paint('yellow', note)}\n\n`}${textTable(hardwareRows(hw))}\n`);
+    else
+      process.stdout.write(
+        `${note === undefined ? '' : `${paint('yellow', note)}\n\n`}${textTable(hardwareRows(hw))}\n`,
+      );
     return 0;
   }
   if (cmp.metrics.length === 0) {
@@ -125,7 +161,16 @@ function runCompare(inputs: readonly Input[], options: CompareOptions, format: F
   const md = renderComparisonMarkdown(cmp, labels);
   emitMarkdown(md, mdFile);
   if (format === 'json') {
-    printJson({ mode: 'verdicts', base: base.path, head: head.path, method: { test: 'mann-whitney-u, two-sided', interval: 'percentile bootstrap of the ratio of medians, 2000 resamples, seeded per metric' }, ...cmp });
+    printJson({
+      mode: 'verdicts',
+      base: base.path,
+      head: head.path,
+      method: {
+        test: 'mann-whitney-u, two-sided',
+        interval: 'percentile bootstrap of the ratio of medians, 2000 resamples, seeded per metric',
+      },
+      ...cmp,
+    });
   } else if (format === 'md') {
     process.stdout.write(md);
   } else {
@@ -136,7 +181,10 @@ function runCompare(inputs: readonly Input[], options: CompareOptions, format: F
       textTable(comparisonTable(cmp)),
       '',
       cmp.regressions > 0
-        ? paint('red', `${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'}`)
+        ? paint(
+            'red',
+            `${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'}`,
+          )
         : paint('green', `no regressions, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'}`),
     ];
     if (cmp.onlyInBase.length > 0) lines.push(`only in ${base.label}: ${cmp.onlyInBase.join(', ')}`);
@@ -154,5 +202,9 @@ function textTable(t: Table): string {
     return r.map((c, j) => (j === r.length - 1 ? paint(style, c) : c));
   });
   // Metric names and verdicts read left to right; numbers line up on the right.
-  return formatTable(t.header, rows, t.header.map((_, i) => (i === 0 || i === t.header.length - 1 ? 'left' : 'right')));
+  return formatTable(
+    t.header,
+    rows,
+    t.header.map((_, i) => (i === 0 || i === t.header.length - 1 ? 'left' : 'right')),
+  );
 }

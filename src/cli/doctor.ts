@@ -26,9 +26,15 @@ export const doctorCommand: Command = {
   summary: 'show the WebGPU adapter, backend, features and limits',
   help,
   async run(argv) {
-    const { values } = parseCommandArgs('doctor', argv, { json: { type: 'boolean' }, quiet: { type: 'boolean' }, ...gpuFlagOptions });
+    const { values } = parseCommandArgs('doctor', argv, {
+      json: { type: 'boolean' },
+      quiet: { type: 'boolean' },
+      ...gpuFlagOptions,
+    });
     const quiet = boolFlag(values, 'quiet');
-    const description = await withGpu({ ...gpuOptionsFrom(values), ...(quiet ? { onWarning: () => {} } : {}) }, (gpu) => Promise.resolve(describeGpu(gpu)));
+    const description = await withGpu({ ...gpuOptionsFrom(values), ...(quiet ? { onWarning: () => {} } : {}) }, (gpu) =>
+      Promise.resolve(describeGpu(gpu)),
+    );
     if (quiet) return 0;
     if (boolFlag(values, 'json')) printJson(description);
     else process.stdout.write(renderDoctor(description));
@@ -45,7 +51,7 @@ export function renderDoctor(d: GpuDescription): string {
     `  architecture ${a.architecture}`,
     `  device       ${a.device}`,
     `  backend      ${a.backend}`,
-    `  software     ${d.software ? paint('yellow', 'yes (CPU emulation: figures are not a GPU\'s)') : 'no'}`,
+    `  software     ${d.software ? paint('yellow', "yes (CPU emulation: figures are not a GPU's)") : 'no'}`,
     `${paint('bold', 'enabled')}`,
     `  timestamp-query ${yes(d.enabled.timestampQuery)}`,
     `  shader-f16      ${yes(d.enabled.shaderF16)}`,

@@ -35,10 +35,20 @@ export const exportCommand: Command = {
     const { values, positionals } = parseCommandArgs(
       'export',
       argv,
-      { format: { type: 'string' }, direction: { type: 'string' }, out: { type: 'string' }, 'out-dir': { type: 'string' } },
+      {
+        format: { type: 'string' },
+        direction: { type: 'string' },
+        out: { type: 'string' },
+        'out-dir': { type: 'string' },
+      },
       true,
     );
-    if (positionals.length !== 1) throw new UsageError('export', positionals.join(' '), "needs exactly one report file: 'hetbench export REPORT.json --format gab|bmf'.");
+    if (positionals.length !== 1)
+      throw new UsageError(
+        'export',
+        positionals.join(' '),
+        "needs exactly one report file: 'hetbench export REPORT.json --format gab|bmf'.",
+      );
     const rawFormat = stringFlag(values, 'format');
     if (rawFormat === undefined) throw new UsageError('--format', rawFormat, 'is required: gab or bmf.');
     const format = choiceFlag('--format', rawFormat, 'gab', ['gab', 'bmf'] as const);
@@ -52,18 +62,30 @@ export const exportCommand: Command = {
       else writeFileAtomic(file, text);
     };
     if (format === 'bmf') {
-      if (outDir !== undefined || rawDirection !== undefined) throw new UsageError(outDir !== undefined ? '--out-dir' : '--direction', outDir ?? rawDirection, 'applies to --format gab only; for bmf use --out FILE.');
+      if (outDir !== undefined || rawDirection !== undefined)
+        throw new UsageError(
+          outDir !== undefined ? '--out-dir' : '--direction',
+          outDir ?? rawDirection,
+          'applies to --format gab only; for bmf use --out FILE.',
+        );
       emit(toBmf(report), out);
       return 0;
     }
     if (outDir !== undefined) {
-      if (out !== undefined || rawDirection !== undefined) throw new UsageError('--out-dir', outDir, 'writes both directions; leave out --out and --direction.');
+      if (out !== undefined || rawDirection !== undefined)
+        throw new UsageError('--out-dir', outDir, 'writes both directions; leave out --out and --direction.');
       for (const d of ['smaller', 'bigger'] as const) emit(toGab(report, d), join(outDir, `gab-${d}.json`));
-      process.stderr.write(`wrote ${join(outDir, 'gab-smaller.json')} (${GAB_TOOL.smaller}) and ${join(outDir, 'gab-bigger.json')} (${GAB_TOOL.bigger})\n`);
+      process.stderr.write(
+        `wrote ${join(outDir, 'gab-smaller.json')} (${GAB_TOOL.smaller}) and ${join(outDir, 'gab-bigger.json')} (${GAB_TOOL.bigger})\n`,
+      );
       return 0;
     }
     if (rawDirection === undefined) {
-      throw new UsageError('--direction', rawDirection, 'is needed with --format gab: smaller or bigger (github-action-benchmark takes one direction per step), or use --out-dir DIR for both files.');
+      throw new UsageError(
+        '--direction',
+        rawDirection,
+        'is needed with --format gab: smaller or bigger (github-action-benchmark takes one direction per step), or use --out-dir DIR for both files.',
+      );
     }
     const direction = choiceFlag<GabDirection>('--direction', rawDirection, 'smaller', ['smaller', 'bigger']);
     emit(toGab(report, direction), out);

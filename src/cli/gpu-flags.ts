@@ -19,7 +19,9 @@ export function gpuOptionsFrom(values: ParsedArgs['values']): GpuOptions {
   const adapterName = stringFlag(values, 'adapter');
   const polling = stringFlag(values, 'polling');
   return {
-    ...(polling !== undefined ? { polling: choiceFlag<HostPollingOption>('--polling', polling, 'auto', HOST_POLLING_OPTIONS) } : {}),
+    ...(polling !== undefined
+      ? { polling: choiceFlag<HostPollingOption>('--polling', polling, 'auto', HOST_POLLING_OPTIONS) }
+      : {}),
     ...(backend !== undefined ? { backend: choiceFlag<Backend>('--backend', backend, 'vulkan', BACKENDS) } : {}),
     ...(adapterName !== undefined ? { adapterName } : {}),
   };

@@ -36,7 +36,11 @@ export const gpusCommand: Command = {
       g.scaleUpGBs === null ? '-' : fmt(g.scaleUpGBs),
       fmt(g.tdpW),
     ]);
-    const table = formatTable(['id', 'name', 'BF16 dense TFLOPS', 'FP32 TFLOPS', 'memory GB', 'mem TB/s', 'scale-up GB/s', 'TDP W'], rows, ['left', 'left']);
+    const table = formatTable(
+      ['id', 'name', 'BF16 dense TFLOPS', 'FP32 TFLOPS', 'memory GB', 'mem TB/s', 'scale-up GB/s', 'TDP W'],
+      rows,
+      ['left', 'left'],
+    );
     process.stdout.write(`${table}\n\nSources: hetbench gpus --json (every number has one).\n`);
     return Promise.resolve(0);
   },

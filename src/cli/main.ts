@@ -30,7 +30,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    process.stderr.write(`hetbench: unknown command ${JSON.stringify(name)}; commands: ${commands.map((c) => c.name).join(', ')}. See 'hetbench --help'.\n`);
+    process.stderr.write(
+      `hetbench: unknown command ${JSON.stringify(name)}; commands: ${commands.map((c) => c.name).join(', ')}. See 'hetbench --help'.\n`,
+    );
     return 2;
   }
   const command = await entry.load();

@@ -81,7 +81,16 @@ export const matmulCommand: Command = {
       }
       const timing = await timeMatmul(gpu, kernel, shape, reps, 1, { a, b });
       const peak = boolFlag(values, 'peak') ? (await probeRoofline(gpu)).fmaF32Gflops : null;
-      return { adapter: gpu.info, hostPolling: gpu.polling, kernel: kernel.name, shape, reps, timing, verification, peak };
+      return {
+        adapter: gpu.info,
+        hostPolling: gpu.polling,
+        kernel: kernel.name,
+        shape,
+        reps,
+        timing,
+        verification,
+        peak,
+      };
     });
 
     const { timing, verification } = result;
@@ -100,12 +109,17 @@ export const matmulCommand: Command = {
         fmaPeakGflops: result.peak,
         fractionOfPeak,
         samplesS: timing.seconds,
-        verified: { coverage: verification.coverage, worstRatioToBound: verification.worstRatio, maxAbsError: verification.maxAbsError },
+        verified: {
+          coverage: verification.coverage,
+          worstRatioToBound: verification.worstRatio,
+          maxAbsError: verification.maxAbsError,
+        },
       });
       return 0;
     }
     const coverage = verification.coverage === 'full' ? 'every element' : `${verification.coverage.rows} sampled rows`;
-    const label = timing.method === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)');
+    const label =
+      timing.method === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)');
     process.stdout.write(
       [
         `matmul ${shape.m}x${shape.n}x${shape.k} f32 on ${result.adapter.description || result.adapter.device}`,
@@ -125,7 +139,11 @@ async function chooseKernel(gpu: Gpu, arg: string, shape: MatmulShape): Promise<
   if (arg === 'tuned') return kernelFor(gpu, shape, 'f32');
   const config = parseConfigName(arg);
   if (!config || config.dtype !== 'f32') {
-    throw new UsageError('--kernel', arg, 'must be naive, tuned, or an f32 config name such as f32-w16x16-r8x8-v4-k1-sg (docs/kernels.md).');
+    throw new UsageError(
+      '--kernel',
+      arg,
+      'must be naive, tuned, or an f32 config name such as f32-w16x16-r8x8-v4-k1-sg (docs/kernels.md).',
+    );
   }
   return tiledKernel(config);
 }

@@ -25,11 +25,24 @@ export const modelFlagHelp = `  --cluster NAME|FILE    cluster preset (${cluster
  * Loads the cluster and workload the flags name (or the given defaults; without one the flag
  * is required) and builds their model.
  */
-export function modelFromFlags(values: ParsedArgs['values'], defaults: { readonly cluster?: string; readonly workload?: string } = {}): ClusterModel {
+export function modelFromFlags(
+  values: ParsedArgs['values'],
+  defaults: { readonly cluster?: string; readonly workload?: string } = {},
+): ClusterModel {
   const clusterArg = stringFlag(values, 'cluster') ?? defaults.cluster;
   const workloadArg = stringFlag(values, 'workload') ?? defaults.workload;
-  if (clusterArg === undefined) throw new UsageError('--cluster', undefined, `is required: a preset (${clusterPresetNames.join(', ')}) or a cluster JSON file.`);
-  if (workloadArg === undefined) throw new UsageError('--workload', undefined, `is required: a preset (${workloadPresetNames.join(', ')}) or a workload JSON file.`);
+  if (clusterArg === undefined)
+    throw new UsageError(
+      '--cluster',
+      undefined,
+      `is required: a preset (${clusterPresetNames.join(', ')}) or a cluster JSON file.`,
+    );
+  if (workloadArg === undefined)
+    throw new UsageError(
+      '--workload',
+      undefined,
+      `is required: a preset (${workloadPresetNames.join(', ')}) or a workload JSON file.`,
+    );
   const overlap = numberFlag('--overlap', stringFlag(values, 'overlap'), DEFAULT_OVERLAP, 0, 1);
   const rawBatch = stringFlag(values, 'global-batch');
   const { cluster, gpus } = loadCluster(clusterArg);
@@ -37,14 +50,20 @@ export function modelFromFlags(values: ParsedArgs['values'], defaults: { readonl
   return buildClusterModel(
     cluster,
     workload,
-    rawBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) },
+    rawBatch === undefined
+      ? { gpus, overlap }
+      : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) },
   );
 }
 
 /** `--policy P[,P...]|all`: names checked against the registry, duplicates dropped. */
 export function parsePolicies(raw: string | undefined): PolicyName[] {
   if (raw === undefined || raw === 'all') return [...policyNames];
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0)
+    throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
   return [...new Set(names.map((n) => getPolicy(n).name))];
 }

@@ -21,7 +21,11 @@ export function interactive(stream: NodeJS.WriteStream = process.stderr): boolea
 export type Align = 'left' | 'right';
 
 /** Plain-text table: header row, a rule, then rows. Numbers should arrive pre-formatted. */
-export function formatTable(header: readonly string[], rows: readonly (readonly string[])[], align?: readonly Align[]): string {
+export function formatTable(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  align?: readonly Align[],
+): string {
   const widths = header.map((h, i) => Math.max(visibleLength(h), ...rows.map((r) => visibleLength(r[i] ?? ''))));
   const line = (cells: readonly string[]): string =>
     cells

@@ -41,18 +41,63 @@ function renderPlan(p: PlanSummary): string {
   const clusterTable = formatTable(
     ['generation', 'GPUs', 'domain', 'scale-out GB/s', 'peak PFLOPS', 'H100-eq (peak)', 'H100-eq (model)', 'memory TB'],
     [
-      ...p.classes.map((c) => [c.gpu, n(c.count), String(c.scaleUpDomain), fmt(c.scaleOutGBs), big(c.peakPflopsTotal), big(c.h100EquivalentsPeak), big(c.h100EquivalentsModelled), big(c.memoryTBTotal)]),
-      ['total', n(p.gpus), '', '', big(p.peakPflops), big(p.h100EquivalentsPeak), big(p.h100EquivalentsModelled), big(p.memoryTB)],
+      ...p.classes.map((c) => [
+        c.gpu,
+        n(c.count),
+        String(c.scaleUpDomain),
+        fmt(c.scaleOutGBs),
+        big(c.peakPflopsTotal),
+        big(c.h100EquivalentsPeak),
+        big(c.h100EquivalentsModelled),
+        big(c.memoryTBTotal),
+      ]),
+      [
+        'total',
+        n(p.gpus),
+        '',
+        '',
+        big(p.peakPflops),
+        big(p.h100EquivalentsPeak),
+        big(p.h100EquivalentsModelled),
+        big(p.memoryTB),
+      ],
     ],
   );
   const b = p.classes[0]?.equalSplitSequences ?? 0;
   const stepTable = formatTable(
-    ['generation', 'seqs/GPU', 'micro-batches', 'compute s', 'idle', 'MFU', 'micro cap', 'cap seqs', 'fits', 'fit: fixed s', 'per seq s', 'state shard GB'],
+    [
+      'generation',
+      'seqs/GPU',
+      'micro-batches',
+      'compute s',
+      'idle',
+      'MFU',
+      'micro cap',
+      'cap seqs',
+      'fits',
+      'fit: fixed s',
+      'per seq s',
+      'state shard GB',
+    ],
     // micro-batches: gradient accumulation steps per GPU at the equal split (docs/model.md).
-    p.classes.map((c) => [c.gpu, String(c.equalSplitSequences), String(c.microBatches), fmt(c.computeS), pct(c.idleFraction), pct(c.mfu), String(c.microBatchCap), String(c.memoryCapSequences), c.fits ? 'yes' : 'NO', fmt(c.fixedS), fmt(c.perSequenceS), fmt(c.shardedStateGB)]),
+    p.classes.map((c) => [
+      c.gpu,
+      String(c.equalSplitSequences),
+      String(c.microBatches),
+      fmt(c.computeS),
+      pct(c.idleFraction),
+      pct(c.mfu),
+      String(c.microBatchCap),
+      String(c.memoryCapSequences),
+      c.fits ? 'yes' : 'NO',
+      fmt(c.fixedS),
+      fmt(c.perSequenceS),
+      fmt(c.shardedStateGB),
+    ]),
   );
   const ar = p.allReduce;
-  const bottleneck = ar.bottleneckGroup >= 0 ? ` (bounded by ${p.classes[ar.bottleneckGroup]?.gpu ?? '?'} domains)` : '';
+  const bottleneck =
+    ar.bottleneckGroup >= 0 ? ` (bounded by ${p.classes[ar.bottleneckGroup]?.gpu ?? '?'} domains)` : '';
   return [
     `Cluster ${p.cluster}${p.description === undefined ? '' : `: ${p.description}`}`,
     clusterTable,
@@ -62,6 +107,6 @@ function renderPlan(p: PlanSummary): string {
     stepTable,
     '',
     `All-reduce (hierarchical ring): ${fmt(ar.intraDomainS)} s inside domains + ${fmt(ar.interDomainS)} s across ${n(ar.domains)} domains${bottleneck} = ${fmt(ar.totalS)} s; exposed ${fmt(ar.exposedS)} s at overlap ${ar.overlap}`,
-    `Lockstep step (equal split): ${fmt(p.lockstepStepS)} s = slowest compute + exposed all-reduce${p.equalSplitFits ? '' : '  (the equal split does NOT fit every generation\'s memory)'}`,
+    `Lockstep step (equal split): ${fmt(p.lockstepStepS)} s = slowest compute + exposed all-reduce${p.equalSplitFits ? '' : "  (the equal split does NOT fit every generation's memory)"}`,
   ].join('\n');
 }

@@ -29,7 +29,12 @@ export const probeCommand: Command = {
   summary: "measure the device's roofline: FMA peak (f32, f16) and memory bandwidth",
   help,
   async run(argv) {
-    const { values } = parseCommandArgs('probe', argv, { json: { type: 'boolean' }, reps: { type: 'string' }, quick: { type: 'boolean' }, ...gpuFlagOptions });
+    const { values } = parseCommandArgs('probe', argv, {
+      json: { type: 'boolean' },
+      reps: { type: 'string' },
+      quick: { type: 'boolean' },
+      ...gpuFlagOptions,
+    });
     const requested = intFlag('--reps', stringFlag(values, 'reps'), 5, 1, 1000);
     const reps = boolFlag(values, 'quick') ? Math.min(requested, 2) : requested;
     const { adapter, hostPolling, roofline } = await withGpu(gpuOptionsFrom(values), async (gpu) => ({

@@ -9,7 +9,10 @@ export class Progress {
   private lastPlain = '';
   private drawn = false;
 
-  constructor(private readonly stream: NodeJS.WriteStream = process.stderr, private readonly enabled = true) {
+  constructor(
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+    private readonly enabled = true,
+  ) {
     this.tty = interactive(stream);
   }
 

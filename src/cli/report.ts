@@ -27,8 +27,18 @@ export const reportCommand: Command = {
   summary: 'render a saved report as HTML (SVG charts) or Markdown',
   help,
   async run(argv) {
-    const { values, positionals } = parseCommandArgs('report', argv, { html: { type: 'string' }, md: { type: 'string' } }, true);
-    if (positionals.length !== 1) throw new UsageError('report', positionals.join(' '), "needs exactly one report file: 'hetbench report REPORT.json --html FILE'.");
+    const { values, positionals } = parseCommandArgs(
+      'report',
+      argv,
+      { html: { type: 'string' }, md: { type: 'string' } },
+      true,
+    );
+    if (positionals.length !== 1)
+      throw new UsageError(
+        'report',
+        positionals.join(' '),
+        "needs exactly one report file: 'hetbench report REPORT.json --html FILE'.",
+      );
     const report = loadReport(positionals[0]!);
     const html = stringFlag(values, 'html');
     const md = stringFlag(values, 'md');

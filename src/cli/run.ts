@@ -27,7 +27,10 @@ const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps
  * The knobs that set a run's length: local GPU seconds per lockstep step, and the fewest
  * whole units the slowest class runs (the granularity of the work).
  */
-const LOCAL_SIZE = { full: { stepBudgetS: 0.16, minRefUnits: 32 }, quick: { stepBudgetS: 0.08, minRefUnits: 20 } } as const;
+const LOCAL_SIZE = {
+  full: { stepBudgetS: 0.16, minRefUnits: 32 },
+  quick: { stepBudgetS: 0.08, minRefUnits: 20 },
+} as const;
 
 /** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
 export const AGREEMENT_TOLERANCE = 0.1;
@@ -84,23 +87,38 @@ export const runCommand: Command = {
       ...gpuFlagOptions,
     });
     const quick = boolFlag(values, 'quick');
-    const steps = intFlag('--steps', stringFlag(values, 'steps'), quick ? DEFAULTS.quickSteps : DEFAULTS.steps, 1, 1000);
+    const steps = intFlag(
+      '--steps',
+      stringFlag(values, 'steps'),
+      quick ? DEFAULTS.quickSteps : DEFAULTS.steps,
+      1,
+      1000,
+    );
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
     const policies = parsePolicies(stringFlag(values, 'policy'));
     const model = modelFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
-    const outputs = { json: stringFlag(values, 'json'), md: stringFlag(values, 'md'), html: stringFlag(values, 'html') };
+    const outputs = {
+      json: stringFlag(values, 'json'),
+      md: stringFlag(values, 'md'),
+      html: stringFlag(values, 'html'),
+    };
 
     const jitterArg = parseJitter(stringFlag(values, 'jitter'));
     const gpu = await openGpu(gpuOptionsFrom(values));
     // auto: a software adapter's step-to-step noise is its host CPU's scheduling, not a GPU's
     // jitter, so the tail uses the model's cluster jitter there; on a GPU, the measured noise.
-    const jitter: JitterSource = jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
+    const jitter: JitterSource =
+      jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
     let result: MeasuredRunResult | null = null;
     let failure: string | null = null;
     const progress = new Progress();
     try {
-      const executor = await UnitExecutor.create(gpu, localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)), kernelChooser());
+      const executor = await UnitExecutor.create(
+        gpu,
+        localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)),
+        kernelChooser(),
+      );
       try {
         const t0 = performance.now();
         result = await measuredRun(gpu, executor, {
@@ -124,11 +142,21 @@ export const runCommand: Command = {
       failure = err.message;
     } finally {
       progress.done();
-      report(gpu, model, result, failure, { cluster, workload, policies, steps, seed, quick }, outputs, (performance.now() - started) / 1000);
+      report(
+        gpu,
+        model,
+        result,
+        failure,
+        { cluster, workload, policies, steps, seed, quick },
+        outputs,
+        (performance.now() - started) / 1000,
+      );
       closeGpu(gpu);
     }
     if (failure !== null) {
-      process.stderr.write(`${paint('red', 'hetbench: error:', process.stderr)} GPU failure during the run: ${failure}\n`);
+      process.stderr.write(
+        `${paint('red', 'hetbench: error:', process.stderr)} GPU failure during the run: ${failure}\n`,
+      );
       return 3;
     }
     return 0;
@@ -148,7 +176,8 @@ function report(
   // Files first: a failure while printing must not lose the results.
   if (outputs.json !== undefined) writeFileAtomic(outputs.json, `${JSON.stringify(runReport, null, 2)}\n`);
   if (outputs.html !== undefined) writeFileAtomic(outputs.html, renderHtml(runReport));
-  if (outputs.md !== undefined || process.env['GITHUB_STEP_SUMMARY']) emitMarkdown(renderMarkdown(runReport), outputs.md);
+  if (outputs.md !== undefined || process.env['GITHUB_STEP_SUMMARY'])
+    emitMarkdown(renderMarkdown(runReport), outputs.md);
   if (result) process.stdout.write(renderRun(runReport, result, model));
 }
 
@@ -158,7 +187,8 @@ function report(
  */
 function injectFault(gpu: Gpu, e: ProgressEvent): void {
   const fault = process.env['HETBENCH_FAULT'];
-  if (fault !== undefined && e.phase === 'policy' && e.step === 0 && fault === `lose-device:${e.policy ?? ''}`) gpu.device.destroy();
+  if (fault !== undefined && e.phase === 'policy' && e.step === 0 && fault === `lose-device:${e.policy ?? ''}`)
+    gpu.device.destroy();
 }
 
 function parseJitter(raw: string | undefined): 'auto' | JitterSource {
@@ -166,7 +196,6 @@ function parseJitter(raw: string | undefined): 'auto' | JitterSource {
   if (raw === 'measured') return 'measured';
   return { cv: numberFlag('--jitter', raw, 0, 0, 1) };
 }
-
 
 function progressKey(e: ProgressEvent): string {
   // Plain (non-TTY) output gets one line per round, not per policy step.
@@ -189,12 +218,27 @@ export function lockstepAgreement(report: RunReport): { measured: number; predic
   if (!lock) return null;
   const { stragglerLoss: measured } = lock.measured;
   const { stragglerLoss: predicted } = lock.predicted;
-  return { measured, predicted, relative: predicted !== 0 ? Math.abs(measured - predicted) / Math.abs(predicted) : Math.abs(measured) };
+  return {
+    measured,
+    predicted,
+    relative: predicted !== 0 ? Math.abs(measured - predicted) / Math.abs(predicted) : Math.abs(measured),
+  };
 }
 
 function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterModel): string {
   const gens = model.classes.map((c) => c.gpu.id);
-  const header = ['policy', 'step s', '(model)', 'loss', '(model)', 'MFU', '(model)', 'speedup', '(model)', `busy ${gens.join('/')}`];
+  const header = [
+    'policy',
+    'step s',
+    '(model)',
+    'loss',
+    '(model)',
+    'MFU',
+    '(model)',
+    'speedup',
+    '(model)',
+    `busy ${gens.join('/')}`,
+  ];
   const rows = report.policies.map((p) => [
     p.policy,
     fmt(p.measured.stepS),
@@ -233,11 +277,14 @@ function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterM
     if (!ok) {
       lines.push(
         '  why: measured class times come from local kernels whose time is not exactly proportional to the work given them (rounding to',
-        '  whole units, fixed costs per pass, the host\'s clocks and load) and from local noise; see docs/measured.md. More steps help.',
+        "  whole units, fixed costs per pass, the host's clocks and load) and from local noise; see docs/measured.md. More steps help.",
       );
     }
   }
-  if (report.adaptiveTrace) lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
-  lines.push(`wall time ${fmt(report.wallS)} s${report.status === 'partial' ? paint('red', ' (partial: a GPU failure stopped the run)') : ''}`);
+  if (report.adaptiveTrace)
+    lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
+  lines.push(
+    `wall time ${fmt(report.wallS)} s${report.status === 'partial' ? paint('red', ' (partial: a GPU failure stopped the run)') : ''}`,
+  );
   return `${lines.join('\n')}\n`;
 }

@@ -53,19 +53,36 @@ export const simulateCommand: Command = {
     const steps = intFlag('--steps', stringFlag(values, 'steps'), 1000, 1, MAX_STEPS);
     const seed = intFlag('--seed', stringFlag(values, 'seed'), 1, 0, 2 ** 32 - 1);
     const jitterCv = numberFlag('--jitter', stringFlag(values, 'jitter'), DEFAULT_JITTER_CV, 0, 1);
-    const jitterKind = choiceFlag('--jitter-dist', stringFlag(values, 'jitter-dist'), 'lognormal', ['lognormal', 'normal'] as const);
+    const jitterKind = choiceFlag('--jitter-dist', stringFlag(values, 'jitter-dist'), 'lognormal', [
+      'lognormal',
+      'normal',
+    ] as const);
     const model = modelFromFlags(values);
     const result = simulate(model, { policies, steps, seed, jitterCv, jitterKind });
     if (boolFlag(values, 'json')) printJson(result);
-    else process.stdout.write(`${renderSimulation(result, model.classes.map((c) => c.gpu.id))}\n`);
+    else
+      process.stdout.write(
+        `${renderSimulation(
+          result,
+          model.classes.map((c) => c.gpu.id),
+        )}\n`,
+      );
     return 0;
   },
 };
 
-
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
 export function renderSimulation(r: SimulationResult, classIds: readonly string[]): string {
-  const header = ['policy', 'step s', 'tokens/s', 'MFU', 'straggler loss', 'speedup', `busy (${classIds.join(' / ')})`, 'per-GPU batch'];
+  const header = [
+    'policy',
+    'step s',
+    'tokens/s',
+    'MFU',
+    'straggler loss',
+    'speedup',
+    `busy (${classIds.join(' / ')})`,
+    'per-GPU batch',
+  ];
   const rows = r.policies.map((p) => [
     p.policy,
     fmt(p.figures.stepS, 4),
@@ -88,11 +105,17 @@ export function renderSimulation(r: SimulationResult, classIds: readonly string[
   ];
   if (r.adaptive) {
     const s = r.adaptive.stepsToWithin2pct;
-    lines.push(s === null ? 'adaptive: not within 2% of minmax by the last step' : `adaptive: within 2% of minmax after ${s} step${s === 1 ? '' : 's'} (and stays there)`);
+    lines.push(
+      s === null
+        ? 'adaptive: not within 2% of minmax by the last step'
+        : `adaptive: within 2% of minmax after ${s} step${s === 1 ? '' : 's'} (and stays there)`,
+    );
   }
   const isl = r.policies.find((p) => p.islands);
   if (isl?.islands) {
-    lines.push(`islands: each generation its own job; per-island step s ${isl.islands.stepS.map((s, i) => `${classIds[i] ?? i} ${fmt(s)}`).join(', ')} (separate replicas, not one model)`);
+    lines.push(
+      `islands: each generation its own job; per-island step s ${isl.islands.stepS.map((s, i) => `${classIds[i] ?? i} ${fmt(s)}`).join(', ')} (separate replicas, not one model)`,
+    );
   }
   return lines.join('\n');
 }

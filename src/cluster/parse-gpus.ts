@@ -3,7 +3,14 @@ import { catalog } from '../hardware/catalog.js';
 import type { JsonReader } from '../spec/json-reader.js';
 
 type SourcedField = keyof GpuSpec['sources'];
-const SOURCED_FIELDS: readonly SourcedField[] = ['bf16DenseTflops', 'fp32Tflops', 'memoryGB', 'memoryBandwidthTBs', 'scaleUpGBs', 'tdpW'];
+const SOURCED_FIELDS: readonly SourcedField[] = [
+  'bf16DenseTflops',
+  'fp32Tflops',
+  'memoryGB',
+  'memoryBandwidthTBs',
+  'scaleUpGBs',
+  'tdpW',
+];
 const VENDORS = ['nvidia', 'amd', 'intel', 'other'] as const;
 const KEYS = ['id', 'name', 'vendor', ...SOURCED_FIELDS, 'sources'] as const;
 /** Generous bounds: ten times beyond any GPU that exists, to catch unit mistakes. */
@@ -27,22 +34,38 @@ export function parseSpecGpus(r: JsonReader, value: unknown, specName: string): 
   const result: GpuSpec[] = [];
   entries.forEach((entry, i) => {
     const path = `$.gpus[${i}]`;
-    const idOnly = r.object(path, entry, ['id'], KEYS.filter((k) => k !== 'id'));
+    const idOnly = r.object(
+      path,
+      entry,
+      ['id'],
+      KEYS.filter((k) => k !== 'id'),
+    );
     const id = r.id(`${path}.id`, idOnly['id']);
     if (result.some((g) => g.id === id)) r.fail(`${path}.id`, id, `appears twice in $.gpus; give each GPU id once.`);
     const base = catalog.find((g) => g.id === id);
     const required = base ? ['id'] : ['id', 'name', ...SOURCED_FIELDS];
-    const o = r.object(path, entry, required, KEYS.filter((k) => !required.includes(k)));
+    const o = r.object(
+      path,
+      entry,
+      required,
+      KEYS.filter((k) => !required.includes(k)),
+    );
     const userSource: Source = { url: `cluster spec ${specName}`, note: 'user-provided' };
     const num = (field: Exclude<SourcedField, 'scaleUpGBs'>): number | undefined =>
       o[field] === undefined ? undefined : r.number(`${path}.${field}`, o[field], 0, LIMITS[field], true);
-    const scaleUp = o['scaleUpGBs'] === undefined ? undefined : o['scaleUpGBs'] === null ? null : r.number(`${path}.scaleUpGBs`, o['scaleUpGBs'], 0, LIMITS.scaleUpGBs, true);
+    const scaleUp =
+      o['scaleUpGBs'] === undefined
+        ? undefined
+        : o['scaleUpGBs'] === null
+          ? null
+          : r.number(`${path}.scaleUpGBs`, o['scaleUpGBs'], 0, LIMITS.scaleUpGBs, true);
     const givenSources = o['sources'] === undefined ? {} : parseSources(r, `${path}.sources`, o['sources']);
     const sources = {} as Record<SourcedField, Source>;
     for (const field of SOURCED_FIELDS) {
       sources[field] = givenSources[field] ?? (o[field] !== undefined || !base ? userSource : base.sources[field]);
     }
-    const pick = <T>(given: T | undefined, fallback: T | undefined): T => (given !== undefined ? given : (fallback as T));
+    const pick = <T>(given: T | undefined, fallback: T | undefined): T =>
+      given !== undefined ? given : (fallback as T);
     result.push({
       id,
       name: o['name'] === undefined ? (base?.name ?? id) : r.string(`${path}.name`, o['name'], 100),

@@ -35,15 +35,29 @@ export function parseClusterSpec(json: unknown, source?: string): { cluster: Clu
     const gpu = r.string(`${path}.gpu`, g['gpu'], 64);
     if (!gpus.some((known) => known.id === gpu)) {
       const ids = gpus.map((known) => known.id);
-      r.fail(`${path}.gpu`, gpu, `is not a known GPU; nearest: ${nearestNames(gpu, ids).join(', ')}. Add it under $.gpus to define a new one.`);
+      r.fail(
+        `${path}.gpu`,
+        gpu,
+        `is not a known GPU; nearest: ${nearestNames(gpu, ids).join(', ')}. Add it under $.gpus to define a new one.`,
+      );
     }
     const previous = groups.findIndex((other) => other.gpu === gpu);
-    if (previous >= 0) r.fail(`${path}.gpu`, gpu, `duplicates $.groups[${previous}]; give each GPU generation one group (add the counts).`);
+    if (previous >= 0)
+      r.fail(
+        `${path}.gpu`,
+        gpu,
+        `duplicates $.groups[${previous}]; give each GPU generation one group (add the counts).`,
+      );
     const count = r.integer(`${path}.count`, g['count'], 1, L.countPerGroup);
     const scaleUpDomain = r.integer(`${path}.scaleUpDomain`, g['scaleUpDomain'], 1, L.scaleUpDomain);
     const scaleOutGBs = r.number(`${path}.scaleOutGBs`, g['scaleOutGBs'], 0, L.scaleOutGBs, true);
     total += count;
-    if (total > L.totalGpus) r.fail(`${path}.count`, count, `brings the cluster to ${total.toLocaleString('en-US')} GPUs; at most ${L.totalGpus.toLocaleString('en-US')} in all.`);
+    if (total > L.totalGpus)
+      r.fail(
+        `${path}.count`,
+        count,
+        `brings the cluster to ${total.toLocaleString('en-US')} GPUs; at most ${L.totalGpus.toLocaleString('en-US')} in all.`,
+      );
     groups.push({ gpu, count, scaleUpDomain, scaleOutGBs });
   });
   const cluster: ClusterSpec = description === undefined ? { name, groups } : { name, description, groups };

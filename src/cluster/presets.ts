@@ -8,7 +8,8 @@ import type { ClusterSpec } from '../model/types.js';
 export const clusterPresets: readonly ClusterSpec[] = [
   {
     name: 'colossus-1',
-    description: 'xAI Colossus as publicly reported: 150,000 H100 + 50,000 H200 + 20,000 GB200 in one synchronous job, 400 Gb/s Ethernet per GPU.',
+    description:
+      'xAI Colossus as publicly reported: 150,000 H100 + 50,000 H200 + 20,000 GB200 in one synchronous job, 400 Gb/s Ethernet per GPU.',
     groups: [
       { gpu: 'h100-sxm', count: 150_000, scaleUpDomain: 8, scaleOutGBs: 50 },
       { gpu: 'h200-sxm', count: 50_000, scaleUpDomain: 8, scaleOutGBs: 50 },

@@ -68,7 +68,7 @@ export interface Gpu {
 
 const NO_ADAPTER_HINT =
   "run 'npm run setup' (it installs Mesa's software Vulkan driver, lavapipe, where no GPU driver exists), " +
-  'or install your GPU\'s Vulkan driver and libvulkan1; check with `vulkaninfo --summary`.';
+  "or install your GPU's Vulkan driver and libvulkan1; check with `vulkaninfo --summary`.";
 
 let globalsInstalled = false;
 
@@ -115,14 +115,22 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   let instance: GPU;
   try {
     instance = create([...dawnFlags]);
-    adapter = await instance.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
+    adapter = await instance.requestAdapter(
+      options.powerPreference ? { powerPreference: options.powerPreference } : undefined,
+    );
   } catch (err) {
     // Dawn throws when a backend/adapter filter matches nothing; its message lists what exists.
     const detail = err instanceof Error ? err.message.trim() : String(err);
-    throw new GpuUnavailableError(`no WebGPU adapter matches ${describeFilter(options)}: ${detail}`, 'drop or change --backend/--adapter; ' + NO_ADAPTER_HINT);
+    throw new GpuUnavailableError(
+      `no WebGPU adapter matches ${describeFilter(options)}: ${detail}`,
+      'drop or change --backend/--adapter; ' + NO_ADAPTER_HINT,
+    );
   }
   if (!adapter) {
-    throw new GpuUnavailableError(`no WebGPU adapter found${options.backend ? ` on backend ${options.backend}` : ''}`, NO_ADAPTER_HINT);
+    throw new GpuUnavailableError(
+      `no WebGPU adapter found${options.backend ? ` on backend ${options.backend}` : ''}`,
+      NO_ADAPTER_HINT,
+    );
   }
 
   const missingRequired = (options.requiredFeatures ?? []).filter((f) => !adapter.features.has(f));
@@ -144,7 +152,10 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   try {
     device = await adapter.requestDevice({ requiredFeatures: enabled, requiredLimits, label: 'hetbench' });
   } catch (err) {
-    throw new GpuUnavailableError(`requestDevice failed: ${err instanceof Error ? err.message : String(err)}`, NO_ADAPTER_HINT);
+    throw new GpuUnavailableError(
+      `requestDevice failed: ${err instanceof Error ? err.message : String(err)}`,
+      NO_ADAPTER_HINT,
+    );
   }
 
   const info = adapterInfo(adapter, options.backend);
@@ -170,7 +181,8 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   setHostPolling(gpu, polling);
   void device.lost.then((info) => {
     // 'destroyed' by anything but closeGpu() (a driver reset, another owner) is a loss too.
-    if (!gpu.closed) gpu.failure ??= new DeviceError(`GPU device lost (${info.reason}): ${info.message || 'no message'}`, 'lost');
+    if (!gpu.closed)
+      gpu.failure ??= new DeviceError(`GPU device lost (${info.reason}): ${info.message || 'no message'}`, 'lost');
   });
   device.addEventListener('uncapturederror', (event) => {
     const error = (event as GPUUncapturedErrorEvent).error;
@@ -218,7 +230,10 @@ export function errorReason(error: GPUError): DeviceError['reason'] {
 }
 
 function describeFilter(options: GpuOptions): string {
-  const parts = [options.backend && `backend ${options.backend}`, options.adapterName && `name "${options.adapterName}"`].filter(Boolean);
+  const parts = [
+    options.backend && `backend ${options.backend}`,
+    options.adapterName && `name "${options.adapterName}"`,
+  ].filter(Boolean);
   return parts.length > 0 ? parts.join(' and ') : 'the default request';
 }
 
@@ -226,7 +241,9 @@ function adapterInfo(adapter: GPUAdapter, backend: Backend | undefined): Adapter
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const description = info.description ?? '';
   // A CPU rasteriser is a software adapter even where Dawn does not flag it as fallback.
-  const software = /llvmpipe|lavapipe|swiftshader|software|warp/i.test(`${info.architecture} ${info.device} ${description}`);
+  const software = /llvmpipe|lavapipe|swiftshader|software|warp/i.test(
+    `${info.architecture} ${info.device} ${description}`,
+  );
   return {
     vendor: info.vendor ?? '',
     architecture: info.architecture ?? '',

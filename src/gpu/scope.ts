@@ -40,10 +40,19 @@ export function throwIfFailed(gpu: Gpu): void {
  */
 export function asDeviceError(gpu: Gpu, err: unknown, label: string): unknown {
   if (err instanceof DeviceError) return err;
-  const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
+  const name =
+    err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err)
+      ? String((err as { name: unknown }).name)
+      : '';
   if (name === 'AbortError' || name === 'OperationError' || gpu.failure !== null) {
     const message = err instanceof Error ? err.message : String(err);
-    return gpu.failure ?? new DeviceError(`${label}: GPU work aborted (${name}${message ? `: ${message}` : ''}); the device was lost`, 'lost');
+    return (
+      gpu.failure ??
+      new DeviceError(
+        `${label}: GPU work aborted (${name}${message ? `: ${message}` : ''}); the device was lost`,
+        'lost',
+      )
+    );
   }
   return err;
 }

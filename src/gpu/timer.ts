@@ -40,7 +40,10 @@ async function timestampChunk(gpu: Gpu, passes: readonly PassEncoder[]): Promise
   const { device } = gpu;
   const count = passes.length * 2;
   const querySet = device.createQuerySet({ type: 'timestamp', count, label: 'hetbench-timer' });
-  const resolveBuffer = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+  const resolveBuffer = device.createBuffer({
+    size: count * 8,
+    usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC,
+  });
   const readBuffer = device.createBuffer({ size: count * 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
     const encoder = device.createCommandEncoder({ label: 'hetbench-timed-passes' });

@@ -16,7 +16,8 @@ const H100 = 'https://www.nvidia.com/en-us/data-center/h100/';
 const H200 = 'https://www.nvidia.com/en-us/data-center/h200/';
 const GB200 = 'https://www.nvidia.com/en-us/data-center/gb200-nvl72/';
 const HGX_B200 = 'https://www.nvidia.com/en-us/data-center/hgx/';
-const A100 = 'https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf';
+const A100 =
+  'https://www.nvidia.com/content/dam/en-zz/Solutions/Data-Center/a100/pdf/nvidia-a100-datasheet-us-nvidia-1758950-r4-web.pdf';
 const V100 = 'https://images.nvidia.com/content/technologies/volta/pdf/volta-v100-datasheet-update-us-1165301-r5.pdf';
 const MI300X = 'https://www.amd.com/en/products/accelerators/instinct/mi300/mi300x.html';
 const L40S = 'https://www.nvidia.com/en-us/data-center/l40s/';
@@ -55,7 +56,10 @@ export const catalog: readonly GpuSpec[] = [
     scaleUpGBs: 450,
     tdpW: 700,
     sources: {
-      bf16DenseTflops: at(H200, 'datasheet BF16 Tensor Core 1,979 TFLOPS is with sparsity; dense is half (989.4), same GH100 compute as H100'),
+      bf16DenseTflops: at(
+        H200,
+        'datasheet BF16 Tensor Core 1,979 TFLOPS is with sparsity; dense is half (989.4), same GH100 compute as H100',
+      ),
       fp32Tflops: at(H200, 'datasheet FP32 67 TFLOPS'),
       memoryGB: at(H200, 'datasheet GPU memory 141 GB HBM3e'),
       memoryBandwidthTBs: at(H200, 'datasheet GPU memory bandwidth 4.8 TB/s'),
@@ -74,7 +78,10 @@ export const catalog: readonly GpuSpec[] = [
     scaleUpGBs: 900,
     tdpW: 1200,
     sources: {
-      bf16DenseTflops: at(GB200, 'NVL72 FP16/BF16 Tensor Core 360 PFLOPS with sparsity for 72 GPUs: 5 PFLOPS sparse, 2.5 PFLOPS dense per GPU (180 PF / 72)'),
+      bf16DenseTflops: at(
+        GB200,
+        'NVL72 FP16/BF16 Tensor Core 360 PFLOPS with sparsity for 72 GPUs: 5 PFLOPS sparse, 2.5 PFLOPS dense per GPU (180 PF / 72)',
+      ),
       fp32Tflops: at(GB200, 'per-GPU table FP32 80 TFLOPS'),
       memoryGB: at(GB200, 'per-GPU table 186 GB HBM3e'),
       memoryBandwidthTBs: at(GB200, 'per-GPU table 8 TB/s (rack 576 TB/s / 72)'),
@@ -93,7 +100,10 @@ export const catalog: readonly GpuSpec[] = [
     scaleUpGBs: 900,
     tdpW: 1000,
     sources: {
-      bf16DenseTflops: at(HGX_B200, 'HGX B200 per-GPU FP16/BF16 Tensor Core 4.5 PFLOPS with sparsity; dense 2.25 PFLOPS'),
+      bf16DenseTflops: at(
+        HGX_B200,
+        'HGX B200 per-GPU FP16/BF16 Tensor Core 4.5 PFLOPS with sparsity; dense 2.25 PFLOPS',
+      ),
       fp32Tflops: at(HGX_B200, 'HGX B200 per-GPU FP32 75 TFLOPS'),
       memoryGB: at(HGX_B200, 'HGX B200 per-GPU 180 GB HBM3e'),
       memoryBandwidthTBs: at(HGX_B200, 'HGX B200 per-GPU 7.7 TB/s'),
@@ -131,7 +141,10 @@ export const catalog: readonly GpuSpec[] = [
     scaleUpGBs: 150,
     tdpW: 300,
     sources: {
-      bf16DenseTflops: at(V100, 'datasheet Tensor Performance 125 TFLOPS (FP16; Volta has no BF16, so a bf16 workload is modelled at the FP16 rate)'),
+      bf16DenseTflops: at(
+        V100,
+        'datasheet Tensor Performance 125 TFLOPS (FP16; Volta has no BF16, so a bf16 workload is modelled at the FP16 rate)',
+      ),
       fp32Tflops: at(V100, 'datasheet single-precision 15.7 TFLOPS (SXM2)'),
       memoryGB: at(V100, 'datasheet 32 GB HBM2'),
       memoryBandwidthTBs: at(V100, 'datasheet 900 GB/s'),
@@ -154,7 +167,10 @@ export const catalog: readonly GpuSpec[] = [
       fp32Tflops: at(MI300X, 'spec sheet peak FP32 vector 163.4 TFLOPS'),
       memoryGB: at(MI300X, 'spec sheet 192 GB HBM3'),
       memoryBandwidthTBs: at(MI300X, 'spec sheet peak memory bandwidth 5.3 TB/s'),
-      scaleUpGBs: at(MI300X, 'Infinity Fabric: 7 links at 128 GB/s bidirectional each = 896 GB/s total, 448 GB/s each way'),
+      scaleUpGBs: at(
+        MI300X,
+        'Infinity Fabric: 7 links at 128 GB/s bidirectional each = 896 GB/s total, 448 GB/s each way',
+      ),
       tdpW: at(MI300X, 'spec sheet total board power 750 W'),
     },
   },
@@ -188,7 +204,10 @@ export const catalog: readonly GpuSpec[] = [
     scaleUpGBs: null,
     tdpW: 600,
     sources: {
-      bf16DenseTflops: at(RTX_PRO_6000, 'NVIDIA RTX Blackwell PRO GPU architecture whitepaper: FP16/BF16 tensor with FP32 accumulate 503.8 TFLOPS dense (1,007.6 sparse); consistent with the 4,000 sparse FP4 AI TOPS headline / 8'),
+      bf16DenseTflops: at(
+        RTX_PRO_6000,
+        'NVIDIA RTX Blackwell PRO GPU architecture whitepaper: FP16/BF16 tensor with FP32 accumulate 503.8 TFLOPS dense (1,007.6 sparse); consistent with the 4,000 sparse FP4 AI TOPS headline / 8',
+      ),
       fp32Tflops: at(RTX_PRO_6000, 'product page single-precision 125 TFLOPS'),
       memoryGB: at(RTX_PRO_6000, 'product page 96 GB GDDR7 with ECC'),
       memoryBandwidthTBs: at(RTX_PRO_6000, 'product page 1,792 GB/s'),
@@ -206,5 +225,9 @@ export function findGpu(id: string, extra?: readonly GpuSpec[]): GpuSpec {
   const found = extra?.find((g) => g.id === id) ?? catalog.find((g) => g.id === id);
   if (found) return found;
   const known = [...new Set([...(extra ?? []).map((g) => g.id), ...catalog.map((g) => g.id)])];
-  throw new SpecError('gpu', id, `is not a known GPU; nearest: ${nearestNames(id, known).join(', ')} (all: ${known.join(', ')}).`);
+  throw new SpecError(
+    'gpu',
+    id,
+    `is not a known GPU; nearest: ${nearestNames(id, known).join(', ')} (all: ${known.join(', ')}).`,
+  );
 }

@@ -77,7 +77,8 @@ export async function verifyKernel(gpu: Gpu, kernel: TiledKernel): Promise<strin
     const { a, b, ref } = referenceFor(shape, kernel.dtype);
     const c = await matmul(gpu, a, b, shape, { kernel });
     const v = verifyMatmul(c, ref, shape.k);
-    if (!v.ok) return `wrong result at ${shape.m}x${shape.n}x${shape.k}: error ${v.worstRatio.toExponential(2)} x the bound at element ${v.worstIndex}`;
+    if (!v.ok)
+      return `wrong result at ${shape.m}x${shape.n}x${shape.k}: error ${v.worstRatio.toExponential(2)} x the bound at element ${v.worstIndex}`;
   }
   return null;
 }
@@ -87,8 +88,14 @@ export async function verifyKernel(gpu: Gpu, kernel: TiledKernel): Promise<strin
  * disk cache first (unless `force`), else verifies and times each candidate within the budget,
  * keeps the fastest, and stores the choice.
  */
-export async function autotune(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f32', options: AutotuneOptions = {}): Promise<AutotuneResult> {
-  if (dtype === 'f16' && !gpu.features.shaderF16) throw new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).');
+export async function autotune(
+  gpu: Gpu,
+  shape: MatmulShape,
+  dtype: KernelDtype = 'f32',
+  options: AutotuneOptions = {},
+): Promise<AutotuneResult> {
+  if (dtype === 'f16' && !gpu.features.shaderF16)
+    throw new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).');
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const software = gpu.info.isFallbackAdapter;
@@ -135,10 +142,26 @@ export async function autotune(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype 
       table.push({ config: name, gflops: null, verified: false, note: err.message.split('\n')[0] ?? 'failed' });
     }
   }
-  if (!best) throw new DeviceError(`autotune ${dtype} ${cls}: no candidate kernel passed verification on this adapter`, 'mismatch');
+  if (!best)
+    throw new DeviceError(
+      `autotune ${dtype} ${cls}: no candidate kernel passed verification on this adapter`,
+      'mismatch',
+    );
   if (runnerUp) best = await playOff(gpu, rep, best, runnerUp);
-  storeTune(key, { config: best.kernel.name, gflops: best.gflops, shape: rep, tunedAt: new Date().toISOString() }, options);
-  return { kernel: best.kernel, shapeClass: cls, shape: rep, gflops: best.gflops, table, fromCache: false, elapsedS: elapsed() };
+  storeTune(
+    key,
+    { config: best.kernel.name, gflops: best.gflops, shape: rep, tunedAt: new Date().toISOString() },
+    options,
+  );
+  return {
+    kernel: best.kernel,
+    shapeClass: cls,
+    shape: rep,
+    gflops: best.gflops,
+    table,
+    fromCache: false,
+    elapsedS: elapsed(),
+  };
 }
 
 /** Rounds of the play-off between the two fastest candidates. */
@@ -168,7 +191,12 @@ async function playOff(
  * The cached choice for the class of `shape`, or null. Only a config from the verified candidate
  * space (`options.candidates`, default the adapter's) is accepted: the file is not trusted.
  */
-export function cachedChoice(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype, options: AutotuneOptions = {}): { kernel: TiledKernel; shapeClass: string; shape: MatmulShape; gflops: number } | null {
+export function cachedChoice(
+  gpu: Gpu,
+  shape: MatmulShape,
+  dtype: KernelDtype,
+  options: AutotuneOptions = {},
+): { kernel: TiledKernel; shapeClass: string; shape: MatmulShape; gflops: number } | null {
   const rep = representativeShape(shape, options.cap ?? (gpu.info.isFallbackAdapter ? 1024 : 4096));
   const cls = shapeClass(rep);
   const cached = lookupTune(tuneKey(gpu, dtype, cls), options);

@@ -21,7 +21,11 @@ export function validateShape(shape: MatmulShape): void {
     }
   }
   if (shape.m * shape.k > MAX_DIMENSION || shape.k * shape.n > MAX_DIMENSION || shape.m * shape.n > MAX_DIMENSION) {
-    throw new UsageError('--m/--n/--k', `${shape.m}x${shape.n}x${shape.k}`, `each matrix must have fewer than 2^31 elements (u32 indexing in WGSL).`);
+    throw new UsageError(
+      '--m/--n/--k',
+      `${shape.m}x${shape.n}x${shape.k}`,
+      `each matrix must have fewer than 2^31 elements (u32 indexing in WGSL).`,
+    );
   }
 }
 
@@ -47,7 +51,12 @@ function bufferSize(elements: number, bytes: number): number {
  * Allocates A, B and C for `shape` and compiles the kernel. With `data` the inputs are uploaded
  * (converted to f16 for f16 kernels); without, they are left zero (timing only).
  */
-export async function prepareMatmul(gpu: Gpu, kernel: MatmulKernel, shape: MatmulShape, data?: { a: Float32Array; b: Float32Array }): Promise<PreparedMatmul> {
+export async function prepareMatmul(
+  gpu: Gpu,
+  kernel: MatmulKernel,
+  shape: MatmulShape,
+  data?: { a: Float32Array; b: Float32Array },
+): Promise<PreparedMatmul> {
   validateShape(shape);
   const plan = kernel.plan(shape, gpu.limits);
   const pipeline = await getPipeline(gpu, plan);
@@ -57,7 +66,11 @@ export async function prepareMatmul(gpu: Gpu, kernel: MatmulKernel, shape: Matmu
     const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
     const a = device.createBuffer({ size: bufferSize(shape.m * shape.k, bytes), usage: storage, label: 'A' });
     const b = device.createBuffer({ size: bufferSize(shape.k * shape.n, bytes), usage: storage, label: 'B' });
-    const c = device.createBuffer({ size: bufferSize(shape.m * shape.n, 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC, label: 'C' });
+    const c = device.createBuffer({
+      size: bufferSize(shape.m * shape.n, 4),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC,
+      label: 'C',
+    });
     if (data) {
       upload(device, a, data.a, kernel);
       upload(device, b, data.b, kernel);
@@ -126,16 +139,30 @@ export interface MatmulOptions {
  * adapter's maxStorageBufferBindingSize, the product is split into blocks of rows of A and C
  * (B is shared by all blocks); a B that alone exceeds the limit is a UsageError.
  */
-export async function matmul(gpu: Gpu, a: Float32Array, b: Float32Array, shape: MatmulShape, options: MatmulOptions = {}): Promise<Float32Array> {
+export async function matmul(
+  gpu: Gpu,
+  a: Float32Array,
+  b: Float32Array,
+  shape: MatmulShape,
+  options: MatmulOptions = {},
+): Promise<Float32Array> {
   validateShape(shape);
   const { m, n, k } = shape;
   if (a.length !== m * k) throw new UsageError('a', `length ${a.length}`, `A must have m*k = ${m * k} elements.`);
   if (b.length !== k * n) throw new UsageError('b', `length ${b.length}`, `B must have k*n = ${k * n} elements.`);
   const kernel = options.kernel ?? (await kernelFor(gpu, shape, 'f32'));
-  const limit = Math.min(options.maxBindingBytes ?? Number.POSITIVE_INFINITY, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize);
+  const limit = Math.min(
+    options.maxBindingBytes ?? Number.POSITIVE_INFINITY,
+    gpu.limits.maxStorageBufferBindingSize,
+    gpu.limits.maxBufferSize,
+  );
   const bytes = elementBytes(kernel);
   if (bufferSize(k * n, bytes) > limit) {
-    throw new UsageError('--k/--n', `${k}x${n}`, `B needs ${bufferSize(k * n, bytes)} bytes in one binding; this adapter allows ${limit} (maxStorageBufferBindingSize). Reduce k*n.`);
+    throw new UsageError(
+      '--k/--n',
+      `${k}x${n}`,
+      `B needs ${bufferSize(k * n, bytes)} bytes in one binding; this adapter allows ${limit} (maxStorageBufferBindingSize). Reduce k*n.`,
+    );
   }
   // Each row of A costs k elements and each row of C n elements (f32); rows must fit one binding.
   const rowsPerBlock = Math.max(1, Math.floor(limit / (Math.max(k * bytes, n * 4) + 4)));
@@ -180,9 +207,16 @@ export async function timeMatmul(
   const prepared = await prepareMatmul(gpu, kernel, shape, data);
   try {
     const dispatch = (pass: GPUComputePassEncoder) => prepared.dispatch(pass);
-    if (warmup > 0) await timePasses(gpu, Array.from({ length: warmup }, () => dispatch));
+    if (warmup > 0)
+      await timePasses(
+        gpu,
+        Array.from({ length: warmup }, () => dispatch),
+      );
     const times = await withErrorScopes(gpu, `timing ${kernel.name} ${shape.m}x${shape.n}x${shape.k}`, () =>
-      timePasses(gpu, Array.from({ length: reps }, () => dispatch)),
+      timePasses(
+        gpu,
+        Array.from({ length: reps }, () => dispatch),
+      ),
     );
     const valid = times.seconds.filter((s) => Number.isFinite(s));
     const medianS = median(valid);

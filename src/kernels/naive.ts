@@ -21,13 +21,21 @@ export const naiveKernel: MatmulKernel = {
 };
 
 /** Rejects grids past maxComputeWorkgroupsPerDimension with the largest size that would fit. */
-export function checkGrid(workgroups: readonly [number, number, number], limits: GPUSupportedLimits, shape: MatmulShape): void {
+export function checkGrid(
+  workgroups: readonly [number, number, number],
+  limits: GPUSupportedLimits,
+  shape: MatmulShape,
+): void {
   const max = limits.maxComputeWorkgroupsPerDimension;
   const dims = ['n', 'm', 'k'] as const;
   workgroups.forEach((count, i) => {
     if (count > max) {
       const dim = dims[i] ?? 'm';
-      throw new UsageError(`--${dim}`, shape[dim], `needs ${count} workgroups in one dispatch dimension; this adapter allows ${max} (maxComputeWorkgroupsPerDimension). Use a smaller --${dim}.`);
+      throw new UsageError(
+        `--${dim}`,
+        shape[dim],
+        `needs ${count} workgroups in one dispatch dimension; this adapter allows ${max} (maxComputeWorkgroupsPerDimension). Use a smaller --${dim}.`,
+      );
     }
   });
 }

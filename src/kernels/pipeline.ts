@@ -16,7 +16,11 @@ export function getPipeline(gpu: Gpu, plan: KernelPlan): Promise<GPUComputePipel
   if (!pipeline) {
     pipeline = withErrorScopes(gpu, `compiling ${plan.label}`, () => {
       const module = gpu.device.createShaderModule({ code: plan.code, label: plan.label });
-      return gpu.device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: plan.label });
+      return gpu.device.createComputePipelineAsync({
+        layout: 'auto',
+        compute: { module, entryPoint: 'main' },
+        label: plan.label,
+      });
     });
     // A failed compile must not poison the cache for a later retry.
     pipeline.catch(() => perDevice.delete(plan.code));

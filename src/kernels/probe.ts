@@ -22,7 +22,11 @@ export interface ProbeOptions {
 export interface ProbeResult extends Roofline {
   readonly method: TimingMethod;
   /** Raw samples behind each figure, for reports. */
-  readonly samples: { readonly fmaF32: readonly number[]; readonly fmaF16: readonly number[] | null; readonly bandwidth: readonly number[] };
+  readonly samples: {
+    readonly fmaF32: readonly number[];
+    readonly fmaF16: readonly number[] | null;
+    readonly bandwidth: readonly number[];
+  };
 }
 
 const CHAINS = 8;
@@ -38,7 +42,8 @@ export function fmaProbeWgsl(dtype: 'f32' | 'f16'): string {
   L.push('fn main(@builtin(global_invocation_id) gid: vec3<u32>) {');
   // Values stay in [0, 1]: x -> x * 0.5 + 0.25 converges to 0.5, never overflows f16.
   L.push(`  let seed = ${t}(gid.x % 7u) * ${t}(0.125);`);
-  for (let c = 0; c < CHAINS; c++) L.push(`  var x${c} = vec4<${t}>(seed, seed + ${t}(${c}) * ${t}(0.01), seed, seed);`);
+  for (let c = 0; c < CHAINS; c++)
+    L.push(`  var x${c} = vec4<${t}>(seed, seed + ${t}(${c}) * ${t}(0.01), seed, seed);`);
   L.push(`  let mul = vec4<${t}>(${t}(0.5));`);
   L.push(`  let add = vec4<${t}>(${t}(0.25));`);
   L.push(`  for (var i = 0u; i < ${ITERATIONS}u; i = i + 1u) {`);
@@ -78,21 +83,32 @@ function grid(workgroups: number, limits: GPUSupportedLimits): [number, number, 
 
 async function timeFma(gpu: Gpu, dtype: 'f32' | 'f16', reps: number, scale: number): Promise<number[]> {
   // Enough invocations to fill a large GPU many times over; scaled down on a CPU by the caller.
-  const invocations = Math.max(WORKGROUP, Math.round((gpu.info.isFallbackAdapter ? 2 ** 14 : 2 ** 22) * scale / WORKGROUP) * WORKGROUP);
+  const invocations = Math.max(
+    WORKGROUP,
+    Math.round(((gpu.info.isFallbackAdapter ? 2 ** 14 : 2 ** 22) * scale) / WORKGROUP) * WORKGROUP,
+  );
   const workgroups = grid(invocations / WORKGROUP, gpu.limits);
   const total = workgroups[0] * workgroups[1] * WORKGROUP;
   const plan = { label: `probe fma ${dtype}`, code: fmaProbeWgsl(dtype), workgroups } as const;
   const pipeline = await getPipeline(gpu, plan);
   const out = gpu.device.createBuffer({ size: total * 4, usage: GPUBufferUsage.STORAGE });
   try {
-    const bindGroup = gpu.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: out } }] });
+    const bindGroup = gpu.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: [{ binding: 0, resource: { buffer: out } }],
+    });
     const encode = (pass: GPUComputePassEncoder): void => {
       pass.setPipeline(pipeline);
       pass.setBindGroup(0, bindGroup);
       pass.dispatchWorkgroups(...workgroups);
     };
     await timePasses(gpu, [encode]); // warm-up
-    const times = await withErrorScopes(gpu, plan.label, () => timePasses(gpu, Array.from({ length: reps }, () => encode)));
+    const times = await withErrorScopes(gpu, plan.label, () =>
+      timePasses(
+        gpu,
+        Array.from({ length: reps }, () => encode),
+      ),
+    );
     return validSeconds(times).map((s) => fmaProbeFlops(total) / s / 1e9);
   } finally {
     out.destroy();
@@ -101,7 +117,10 @@ async function timeFma(gpu: Gpu, dtype: 'f32' | 'f16', reps: number, scale: numb
 
 async function timeCopy(gpu: Gpu, reps: number, scale: number): Promise<number[]> {
   const want = (gpu.info.isFallbackAdapter ? 64 : 512) * 2 ** 20 * scale;
-  const bytes = Math.max(2 ** 16, Math.floor(Math.min(want, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize) / 16) * 16);
+  const bytes = Math.max(
+    2 ** 16,
+    Math.floor(Math.min(want, gpu.limits.maxStorageBufferBindingSize, gpu.limits.maxBufferSize) / 16) * 16,
+  );
   const workgroups = grid(Math.ceil(bytes / 16 / WORKGROUP), gpu.limits);
   const plan = { label: 'probe copy', code: copyProbeWgsl(), workgroups } as const;
   const pipeline = await getPipeline(gpu, plan);
@@ -121,7 +140,12 @@ async function timeCopy(gpu: Gpu, reps: number, scale: number): Promise<number[]
       pass.dispatchWorkgroups(...workgroups);
     };
     await timePasses(gpu, [encode]);
-    const times = await withErrorScopes(gpu, plan.label, () => timePasses(gpu, Array.from({ length: reps }, () => encode)));
+    const times = await withErrorScopes(gpu, plan.label, () =>
+      timePasses(
+        gpu,
+        Array.from({ length: reps }, () => encode),
+      ),
+    );
     return validSeconds(times).map((s) => (2 * bytes) / s / 1e9);
   } finally {
     src.destroy();

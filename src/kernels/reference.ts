@@ -7,7 +7,11 @@ export const F32_UNIT_ROUNDOFF = 2 ** -24;
  * CPU reference C = A x B in f64, plus the per-element magnitude sum |A||B| that the error
  * bound needs. i-k-j loop order so the inner loop streams rows of B and C.
  */
-export function referenceMatmul(a: Float32Array, b: Float32Array, { m, n, k }: MatmulShape): { c: Float64Array; magnitude: Float64Array } {
+export function referenceMatmul(
+  a: Float32Array,
+  b: Float32Array,
+  { m, n, k }: MatmulShape,
+): { c: Float64Array; magnitude: Float64Array } {
   const c = new Float64Array(m * n);
   const magnitude = new Float64Array(m * n);
   for (let i = 0; i < m; i++) {
@@ -47,7 +51,11 @@ export interface Verification {
 }
 
 /** Checks every element of a GPU result against the reference within f32ErrorBound. */
-export function verifyMatmul(gpu: Float32Array, reference: { c: Float64Array; magnitude: Float64Array }, k: number): Verification {
+export function verifyMatmul(
+  gpu: Float32Array,
+  reference: { c: Float64Array; magnitude: Float64Array },
+  k: number,
+): Verification {
   let worstRatio = 0;
   let worstIndex = -1;
   let maxAbsError = 0;
@@ -63,6 +71,7 @@ export function verifyMatmul(gpu: Float32Array, reference: { c: Float64Array; ma
       worstIndex = i;
     }
   }
-  if (gpu.length !== reference.c.length) return { ok: false, worstRatio: Number.POSITIVE_INFINITY, worstIndex: -1, maxAbsError };
+  if (gpu.length !== reference.c.length)
+    return { ok: false, worstRatio: Number.POSITIVE_INFINITY, worstIndex: -1, maxAbsError };
   return { ok: worstRatio <= 1, worstRatio, worstIndex, maxAbsError };
 }

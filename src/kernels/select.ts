@@ -33,9 +33,16 @@ let tuningSpentS = 0;
  * The kernel `matmul` and everything later use for `shape`: the tuned choice for its shape
  * class (from the disk cache, else tuned now within the budget), else the best static default.
  */
-export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f32', options: SelectOptions = {}): Promise<MatmulKernel> {
+export function kernelFor(
+  gpu: Gpu,
+  shape: MatmulShape,
+  dtype: KernelDtype = 'f32',
+  options: SelectOptions = {},
+): Promise<MatmulKernel> {
   if (dtype === 'f16' && !gpu.features.shaderF16) {
-    return Promise.reject(new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).'));
+    return Promise.reject(
+      new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).'),
+    );
   }
   const software = gpu.info.isFallbackAdapter;
   const rep = representativeShape(shape, options.cap ?? (software ? 1024 : 4096));
@@ -55,7 +62,10 @@ export function kernelFor(gpu: Gpu, shape: MatmulShape, dtype: KernelDtype = 'f3
     // With the process budget spent, a cached choice is still used, but nothing new is tuned.
     else if (left <= 0) kernel = Promise.resolve(cachedChoice(gpu, shape, dtype, options)?.kernel ?? fallback);
     else {
-      kernel = autotune(gpu, shape, dtype, { ...options, budgetS: Math.min(options.budgetS ?? (software ? 8 : 60), left) }).then((r) => {
+      kernel = autotune(gpu, shape, dtype, {
+        ...options,
+        budgetS: Math.min(options.budgetS ?? (software ? 8 : 60), left),
+      }).then((r) => {
         if (!r.fromCache) tuningSpentS += r.elapsedS;
         return r.kernel;
       });

@@ -82,7 +82,8 @@ export function parseConfigName(name: string): TiledConfig | null {
 /** Why a config is malformed (independent of any adapter), or null when it is well formed. */
 export function configProblem(c: TiledConfig): string | null {
   const ints = [c.wgX, c.wgY, c.tm, c.tn, c.kStep];
-  if (!ints.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= 1024)) return 'sizes must be integers from 1 to 1024';
+  if (!ints.every((v) => Number.isSafeInteger(v) && v >= 1 && v <= 1024))
+    return 'sizes must be integers from 1 to 1024';
   if (c.tn % 4 !== 0) return 'tn must be a multiple of 4 (columns are vec4)';
   if (c.dtype !== 'f32' && c.dtype !== 'f16') return 'dtype must be f32 or f16';
   if (c.buffers !== 1 && c.buffers !== 2) return 'buffers must be 1 or 2';
@@ -90,7 +91,8 @@ export function configProblem(c: TiledConfig): string | null {
   if (c.subgroups && c.shared) return 'subgroup sharing replaces workgroup memory; use one or the other';
   if (c.shareB && !c.subgroups) return 'shareB needs subgroups';
   if (c.shareB && c.tn > 32) return 'with shareB, tn must be at most 32 (one vec4 per lane of 8)';
-  if (c.subgroups && !c.shareB && c.tm > 8 && c.tm % 8 !== 0) return 'with subgroups, tm must be at most 8 or a multiple of 8';
+  if (c.subgroups && !c.shareB && c.tm > 8 && c.tm % 8 !== 0)
+    return 'with subgroups, tm must be at most 8 or a multiple of 8';
   if (c.tm * c.tn > 128) return 'register tile larger than 128 accumulators';
   return null;
 }
@@ -110,9 +112,12 @@ export function workgroupBytes(c: TiledConfig): number {
 
 /** Why the config cannot run on an adapter with these limits, or null. */
 export function limitProblem(c: TiledConfig, limits: GPUSupportedLimits): string | null {
-  if (invocations(c) > limits.maxComputeInvocationsPerWorkgroup) return `needs ${invocations(c)} invocations per workgroup (limit ${limits.maxComputeInvocationsPerWorkgroup})`;
-  if (c.wgX > limits.maxComputeWorkgroupSizeX || c.wgY > limits.maxComputeWorkgroupSizeY) return 'workgroup size exceeds the per-dimension limit';
-  if (workgroupBytes(c) > limits.maxComputeWorkgroupStorageSize) return `needs ${workgroupBytes(c)} bytes of workgroup memory (limit ${limits.maxComputeWorkgroupStorageSize})`;
+  if (invocations(c) > limits.maxComputeInvocationsPerWorkgroup)
+    return `needs ${invocations(c)} invocations per workgroup (limit ${limits.maxComputeInvocationsPerWorkgroup})`;
+  if (c.wgX > limits.maxComputeWorkgroupSizeX || c.wgY > limits.maxComputeWorkgroupSizeY)
+    return 'workgroup size exceeds the per-dimension limit';
+  if (workgroupBytes(c) > limits.maxComputeWorkgroupStorageSize)
+    return `needs ${workgroupBytes(c)} bytes of workgroup memory (limit ${limits.maxComputeWorkgroupStorageSize})`;
   return null;
 }
 
@@ -140,7 +145,11 @@ export function tiledKernel(config: TiledConfig, test: TiledTestOptions = {}): T
         ? ([Math.ceil(shape.n / config.tn), Math.ceil(shape.m / (invocations(config) * config.tm)), 1] as const)
         : ([Math.ceil(shape.n / (config.wgX * config.tn)), Math.ceil(shape.m / (config.wgY * config.tm)), 1] as const);
       checkGrid(workgroups, limits, shape);
-      return { label: `${configName(config)} ${shape.m}x${shape.n}x${shape.k}`, code: generateTiledWgsl(config, shape, test), workgroups };
+      return {
+        label: `${configName(config)} ${shape.m}x${shape.n}x${shape.k}`,
+        code: generateTiledWgsl(config, shape, test),
+        workgroups,
+      };
     },
   };
 }
@@ -155,7 +164,11 @@ const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
  * element), and only the final stores are guarded. K is baked in, so the k loop runs
  * floor(K / kStep) unrolled steps followed by a remainder unrolled at generation time.
  */
-export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, test: TiledTestOptions = {}): string {
+export function generateTiledWgsl(
+  c: TiledConfig,
+  { m: M, n: N, k: K }: MatmulShape,
+  test: TiledTestOptions = {},
+): string {
   const f16 = c.dtype === 'f16';
   const el = f16 ? 'f16' : 'f32';
   // vec4 global access needs rows of B/C (N) and rows of A (K) to start on a vec4 boundary.
@@ -188,7 +201,9 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
   const loadB = (kExpr: string, colVar: string, j: number | string): string => {
     if (vecB) return cvt4(`b[(${kExpr}) * ${N4}u + ${colVar}]`);
     // Scalar fallback: each lane of the vec4 has its own clamped column (cb_j_l).
-    return `vec4<f32>(${range(4).map((l) => cvt(`b[(${kExpr}) * ${N}u + cb_${j}_${l}]`)).join(', ')})`;
+    return `vec4<f32>(${range(4)
+      .map((l) => cvt(`b[(${kExpr}) * ${N}u + cb_${j}_${l}]`))
+      .join(', ')})`;
   };
   /** A[row][k .. k+w-1] as scalars (w = 4 when vecA and the step is aligned). */
   const loadA = (rowVar: string, kExpr: string): string => cvt(`a[${rowVar} + ${kExpr}]`);
@@ -209,23 +224,34 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
 
   if (!c.shared) {
     // Clamped row offsets into A (in elements, or vec4s when vecA) and clamped columns of B.
-    for (const i of range(c.tm)) body.push(`  let ar_${i} = min(row0 + ${i * rowStride}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`);
+    for (const i of range(c.tm))
+      body.push(`  let ar_${i} = min(row0 + ${i * rowStride}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`);
     for (const j of range(tn4)) {
       if (vecB) body.push(`  let cb_${j} = min(col40 + ${j * colStride}u, ${N4 - 1}u);`);
-      else for (const l of range(4)) body.push(`  let cb_${j}_${l} = min((col40 + ${j * colStride}u) * 4u + ${l}u, ${N - 1}u);`);
+      else
+        for (const l of range(4))
+          body.push(`  let cb_${j}_${l} = min((col40 + ${j * colStride}u) * 4u + ${l}u, ${N - 1}u);`);
     }
     if (sgb) {
       // This lane's share of B: column group sgid % tn4 of the workgroup's columns.
       if (vecB) body.push(`  let cb_l = min(col40 + sgid % ${tn4}u, ${N4 - 1}u);`);
-      else for (const l of range(4)) body.push(`  let cb_l_${l} = min((col40 + sgid % ${tn4}u) * 4u + ${l}u, ${N - 1}u);`);
+      else
+        for (const l of range(4)) body.push(`  let cb_l_${l} = min((col40 + sgid % ${tn4}u) * 4u + ${l}u, ${N - 1}u);`);
       // Lanes 0..tn4-1 must exist and be active (all are: no invocation returns early).
-      body.push(test.forcePlain ? '  let share = sgsize == 0u;' : `  let share = sgsize >= ${tn4}u && (subgroupBallot(true).x & ${(1 << tn4) - 1}u) == ${(1 << tn4) - 1}u;`);
+      body.push(
+        test.forcePlain
+          ? '  let share = sgsize == 0u;'
+          : `  let share = sgsize >= ${tn4}u && (subgroupBallot(true).x & ${(1 << tn4) - 1}u) == ${(1 << tn4) - 1}u;`,
+      );
     }
     // Subgroup sharing assumes subgroups of at least G invocations (8 or tm): common widths are 8 to 128.
     const G = Math.min(c.tm, 8);
     if (c.subgroups && !sgb) {
       // This invocation's share of A: rows (sgid % G) + G*q of the rows its subgroup owns.
-      for (const q of range(c.tm / G)) body.push(`  let arl_${q} = min(row0 + ((sgid % ${G}u) + ${G * q}u) * ${c.wgY}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`);
+      for (const q of range(c.tm / G))
+        body.push(
+          `  let arl_${q} = min(row0 + ((sgid % ${G}u) + ${G * q}u) * ${c.wgY}u, ${M - 1}u) * ${vecA ? K / 4 : K}u;`,
+        );
       body.push(`  let share = sgsize >= ${G}u && subgroupAll(lid.y == subgroupBroadcastFirst(lid.y));`);
     }
     /** One unrolled group of `w` consecutive k values starting at kExpr (+ offset). */
@@ -235,7 +261,9 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
         // Load one row's values, then take row i's from invocation i of the subgroup.
         for (const q of range(c.tm / G)) {
           if (vecA && w === 4) {
-            body.push(`    let al_${q} = ${cvt4(`a[arl_${q} + ${kBase === '' ? '' : `${kBase} / 4u + `}${offset / 4}u]`)};`);
+            body.push(
+              `    let al_${q} = ${cvt4(`a[arl_${q} + ${kBase === '' ? '' : `${kBase} / 4u + `}${offset / 4}u]`)};`,
+            );
           } else {
             for (const u of range(w)) body.push(`    let al_${q}_${u} = ${loadA(`arl_${q}`, kAt(u))};`);
           }
@@ -243,7 +271,8 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
         for (const i of range(c.tm)) {
           const q = Math.floor(i / G);
           if (vecA && w === 4) body.push(`    let av_${i} = subgroupBroadcast(al_${q}, ${i % G}u);`);
-          else for (const u of range(w)) body.push(`    let av_${i}_${u} = subgroupBroadcast(al_${q}_${u}, ${i % G}u);`);
+          else
+            for (const u of range(w)) body.push(`    let av_${i}_${u} = subgroupBroadcast(al_${q}_${u}, ${i % G}u);`);
         }
       }
       // A: with vecA and 4 aligned k values, one vec4 load per row.
@@ -253,7 +282,8 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
           body.push(`    let av_${i} = ${cvt4(`a[ar_${i} + ${idx}]`)};`);
         } else if (vecA) {
           // Only the -sgb fallback's one-k loop takes single k values from a vec4 A.
-          for (const u of range(w)) body.push(`    let av_${i}_${u} = ${cvt(`a[ar_${i} + (${kAt(u)}) / 4u][(${kAt(u)}) % 4u]`)};`);
+          for (const u of range(w))
+            body.push(`    let av_${i}_${u} = ${cvt(`a[ar_${i} + (${kAt(u)}) / 4u][(${kAt(u)}) % 4u]`)};`);
         } else {
           for (const u of range(w)) body.push(`    let av_${i}_${u} = ${loadA(`ar_${i}`, kAt(u))};`);
         }
@@ -267,7 +297,8 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
         }
         for (const i of range(c.tm)) {
           const av = vecA && w === 4 ? `av_${i}[${u}]` : `av_${i}_${u}`;
-          for (const j of range(tn4)) body.push(`    acc_${i}_${j} = fma(vec4<f32>(${av}), bv_${j}_${u}, acc_${i}_${j});`);
+          for (const j of range(tn4))
+            body.push(`    acc_${i}_${j} = fma(vec4<f32>(${av}), bv_${j}_${u}, acc_${i}_${j});`);
         }
       }
     };
@@ -330,7 +361,10 @@ export function generateTiledWgsl(c: TiledConfig, { m: M, n: N, k: K }: MatmulSh
       if (vecB) {
         body.push(`    if (cc_${i}_${j} < ${N4}u) { c[r_${i} * ${N4}u + cc_${i}_${j}] = acc_${i}_${j}; }`);
       } else {
-        for (const l of range(4)) body.push(`    if (cc_${i}_${j} * 4u + ${l}u < ${N}u) { c[r_${i} * ${N}u + cc_${i}_${j} * 4u + ${l}u] = acc_${i}_${j}[${l}]; }`);
+        for (const l of range(4))
+          body.push(
+            `    if (cc_${i}_${j} * 4u + ${l}u < ${N}u) { c[r_${i} * ${N}u + cc_${i}_${j} * 4u + ${l}u] = acc_${i}_${j}[${l}]; }`,
+          );
       }
     }
     body.push('  }');
@@ -353,7 +387,13 @@ interface SharedCtx {
  * rank-1 updates from it. With two buffers the copy of tile t+1 is issued before computing
  * tile t, and one barrier per tile suffices.
  */
-function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, moduleScope: string[], body: string[], x: SharedCtx): void {
+function emitSharedLoop(
+  c: TiledConfig,
+  { m: M, n: N, k: K }: MatmulShape,
+  moduleScope: string[],
+  body: string[],
+  x: SharedCtx,
+): void {
   const KT = c.kStep;
   const bm = c.wgY * c.tm;
   const tn4 = c.tn / 4;
@@ -364,7 +404,10 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
   const bTile = KT * bn4;
   const tiles = Math.ceil(K / KT);
   // Workgroup declarations live at module scope, before the entry point.
-  moduleScope.push(`var<workgroup> sa: array<f32, ${aTile * c.buffers}>;`, `var<workgroup> sb: array<vec4<f32>, ${bTile * c.buffers}>;`);
+  moduleScope.push(
+    `var<workgroup> sa: array<f32, ${aTile * c.buffers}>;`,
+    `var<workgroup> sb: array<vec4<f32>, ${bTile * c.buffers}>;`,
+  );
   body.push(`  let tid = lid.y * ${c.wgX}u + lid.x;`);
   body.push(`  let blockRow = wid.y * ${bm}u;`);
   body.push(`  let blockCol4 = wid.x * ${bn4}u;`);
@@ -396,10 +439,15 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
       `      let gk = ${tileExpr} * ${KT}u + kk;`,
       `      let kc = min(gk, ${K - 1}u);`,
       ...(x.vecB
-        ? [`      let c4 = min(blockCol4 + e % ${bn4}u, ${N4 - 1}u);`, `      let v = ${x.cvt4(`b[kc * ${N4}u + c4]`)};`]
+        ? [
+            `      let c4 = min(blockCol4 + e % ${bn4}u, ${N4 - 1}u);`,
+            `      let v = ${x.cvt4(`b[kc * ${N4}u + c4]`)};`,
+          ]
         : [
             `      let c0 = (blockCol4 + e % ${bn4}u) * 4u;`,
-            `      let v = vec4<f32>(${range(4).map((l) => x.cvt(`b[kc * ${N}u + min(c0 + ${l}u, ${N - 1}u)]`)).join(', ')});`,
+            `      let v = vec4<f32>(${range(4)
+              .map((l) => x.cvt(`b[kc * ${N}u + min(c0 + ${l}u, ${N - 1}u)]`))
+              .join(', ')});`,
           ]),
       `      sb[${bufExpr} * ${bTile}u + e] = select(vec4<f32>(0.0), v, gk < ${K}u);`,
     ]);
@@ -407,9 +455,12 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
   const emitCompute = (bufExpr: string): void => {
     for (const kk of range(KT)) {
       body.push('    {');
-      for (const i of range(c.tm)) body.push(`      let av_${i} = vec4<f32>(sa[${bufExpr} * ${aTile}u + ${kk * bm}u + lid.y + ${i * c.wgY}u]);`);
-      for (const j of range(tn4)) body.push(`      let bv_${j} = sb[${bufExpr} * ${bTile}u + ${kk * bn4}u + lid.x + ${j * c.wgX}u];`);
-      for (const i of range(c.tm)) for (const j of range(tn4)) body.push(`      acc_${i}_${j} = fma(av_${i}, bv_${j}, acc_${i}_${j});`);
+      for (const i of range(c.tm))
+        body.push(`      let av_${i} = vec4<f32>(sa[${bufExpr} * ${aTile}u + ${kk * bm}u + lid.y + ${i * c.wgY}u]);`);
+      for (const j of range(tn4))
+        body.push(`      let bv_${j} = sb[${bufExpr} * ${bTile}u + ${kk * bn4}u + lid.x + ${j * c.wgX}u];`);
+      for (const i of range(c.tm))
+        for (const j of range(tn4)) body.push(`      acc_${i}_${j} = fma(av_${i}, bv_${j}, acc_${i}_${j});`);
       body.push('    }');
     }
   };
@@ -435,4 +486,3 @@ function emitSharedLoop(c: TiledConfig, { m: M, n: N, k: K }: MatmulShape, modul
     body.push('  }');
   }
 }
-

@@ -51,7 +51,17 @@ export function cacheDir(options: TuneCacheOptions = {}): string | null {
 /** The cache key of one tuning: adapter identity + driver + versions + dtype + shape class. */
 export function tuneKey(gpu: Pick<Gpu, 'info'>, dtype: KernelDtype, shapeClass: string): string {
   const { vendor, architecture, device, description, backend } = gpu.info;
-  return JSON.stringify([vendor, architecture, device, description, backend, `webgpu@${webgpuVersion()}`, `hetbench@${VERSION}`, dtype, shapeClass]);
+  return JSON.stringify([
+    vendor,
+    architecture,
+    device,
+    description,
+    backend,
+    `webgpu@${webgpuVersion()}`,
+    `hetbench@${VERSION}`,
+    dtype,
+    shapeClass,
+  ]);
 }
 
 function warnWith(options: TuneCacheOptions): (m: string) => void {
@@ -81,7 +91,8 @@ export function readTuneCache(options: TuneCacheOptions = {}): Record<string, Tu
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') warnWith(options)(`cannot read the tuning cache ${path}: ${(err as Error).message}; ignoring it`);
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
+      warnWith(options)(`cannot read the tuning cache ${path}: ${(err as Error).message}; ignoring it`);
     return {};
   }
   let parsed: unknown;
@@ -92,7 +103,14 @@ export function readTuneCache(options: TuneCacheOptions = {}): Record<string, Tu
     return {};
   }
   const file = parsed as Partial<CacheFile> | null;
-  if (typeof file !== 'object' || file === null || file.format !== CACHE_FORMAT || file.version !== CACHE_FORMAT_VERSION || typeof file.entries !== 'object' || file.entries === null) {
+  if (
+    typeof file !== 'object' ||
+    file === null ||
+    file.format !== CACHE_FORMAT ||
+    file.version !== CACHE_FORMAT_VERSION ||
+    typeof file.entries !== 'object' ||
+    file.entries === null
+  ) {
     warnWith(options)(`the tuning cache ${path} is not a ${CACHE_FORMAT} v${CACHE_FORMAT_VERSION} file; ignoring it`);
     return {};
   }
@@ -113,7 +131,11 @@ export function lookupTune(key: string, options: TuneCacheOptions = {}): TuneEnt
 export function storeTune(key: string, entry: TuneEntry, options: TuneCacheOptions = {}): void {
   const dir = cacheDir(options);
   if (dir === null) return;
-  const file: CacheFile = { format: CACHE_FORMAT, version: CACHE_FORMAT_VERSION, entries: { ...readTuneCache({ ...options, onWarning: () => {} }), [key]: entry } };
+  const file: CacheFile = {
+    format: CACHE_FORMAT,
+    version: CACHE_FORMAT_VERSION,
+    entries: { ...readTuneCache({ ...options, onWarning: () => {} }), [key]: entry },
+  };
   try {
     writeFileAtomic(join(dir, CACHE_FILE), `${JSON.stringify(file, null, 2)}\n`);
   } catch (err) {

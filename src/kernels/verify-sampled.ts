@@ -13,7 +13,13 @@ export interface RowVerification extends Verification {
  * Verifies a GPU product against the CPU reference: every element for small problems, else
  * `sampleRows` rows spread evenly over C (first and last included, where edge bugs live).
  */
-export function verifyProduct(c: Float32Array, a: Float32Array, b: Float32Array, shape: MatmulShape, sampleRows = 32): RowVerification {
+export function verifyProduct(
+  c: Float32Array,
+  a: Float32Array,
+  b: Float32Array,
+  shape: MatmulShape,
+  sampleRows = 32,
+): RowVerification {
   const { m, n, k } = shape;
   if (m * n * k <= FULL_VERIFY_MAX_MACS || m <= sampleRows) {
     return { ...verifyMatmul(c, referenceMatmul(a, b, shape), k), coverage: 'full' };

@@ -46,7 +46,11 @@ export interface AllReduceBreakdown {
   readonly bottleneckGroup: number;
 }
 
-export function hierarchicalAllReduce(bytes: number, groups: readonly RingGroup[], latency: RingLatency = RING_LATENCY): AllReduceBreakdown {
+export function hierarchicalAllReduce(
+  bytes: number,
+  groups: readonly RingGroup[],
+  latency: RingLatency = RING_LATENCY,
+): AllReduceBreakdown {
   let intraDomainS = 0;
   let domains = 0;
   let slowestDomainGBs = Infinity;
@@ -62,5 +66,11 @@ export function hierarchicalAllReduce(bytes: number, groups: readonly RingGroup[
     }
   });
   const interDomainS = domains > 1 ? ringAllReduceS(bytes, domains, slowestDomainGBs, latency.scaleOutS) : 0;
-  return { intraDomainS, interDomainS, totalS: intraDomainS + interDomainS, domains, bottleneckGroup: domains > 1 ? bottleneckGroup : -1 };
+  return {
+    intraDomainS,
+    interDomainS,
+    totalS: intraDomainS + interDomainS,
+    domains,
+    bottleneckGroup: domains > 1 ? bottleneckGroup : -1,
+  };
 }

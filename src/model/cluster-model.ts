@@ -37,12 +37,17 @@ export interface ClusterModelOptions {
  * curve t(b), affine fit and memory cap; the exact global batch; the all-reduce time.
  * Throws SpecError for an unknown GPU or an invalid option.
  */
-export function buildClusterModel(cluster: ClusterSpec, workload: WorkloadSpec, options: ClusterModelOptions = {}): ClusterModel {
+export function buildClusterModel(
+  cluster: ClusterSpec,
+  workload: WorkloadSpec,
+  options: ClusterModelOptions = {},
+): ClusterModel {
   const gpus = cluster.groups.reduce((n, g) => n + g.count, 0);
   if (gpus < 1) throw new SpecError('$.groups', cluster.groups.length, 'must hold at least one GPU.');
   const globalBatch = resolveGlobalBatch(workload, gpus, options.globalBatch);
   const overlap = options.overlap ?? DEFAULT_OVERLAP;
-  if (!Number.isFinite(overlap) || overlap < 0 || overlap > 1) throw new SpecError('overlap', overlap, 'must be a fraction from 0 to 1.');
+  if (!Number.isFinite(overlap) || overlap < 0 || overlap > 1)
+    throw new SpecError('overlap', overlap, 'must be a fraction from 0 to 1.');
   const specs = cluster.groups.map((g, i) => {
     try {
       return findGpu(g.gpu, options.gpus);
@@ -52,7 +57,8 @@ export function buildClusterModel(cluster: ClusterSpec, workload: WorkloadSpec, 
     }
   });
   const maxMicroBatches = options.maxMicroBatches ?? DEFAULT_MAX_MICRO_BATCHES;
-  if (!Number.isSafeInteger(maxMicroBatches) || maxMicroBatches < 1) throw new SpecError('maxMicroBatches', maxMicroBatches, 'must be a whole number of micro-batches, at least 1.');
+  if (!Number.isSafeInteger(maxMicroBatches) || maxMicroBatches < 1)
+    throw new SpecError('maxMicroBatches', maxMicroBatches, 'must be a whole number of micro-batches, at least 1.');
   const lockstepPerGpu = Math.ceil(globalBatch / gpus);
   const classes: ClassCost[] = cluster.groups.map((g, index) => {
     const gpu = specs[index] as GpuSpec;
@@ -62,7 +68,18 @@ export function buildClusterModel(cluster: ClusterSpec, workload: WorkloadSpec, 
     const timeS = maxMicroBatches === 1 ? single : accumulatedCurve(single, perStepS, microBatchCap);
     const memoryCapSequences = microBatchCap * maxMicroBatches;
     const { fixedS, perSequenceS } = affineFit(timeS, affineFitRange(memoryCapSequences, lockstepPerGpu));
-    return { index, gpu, count: g.count, timeS, singleMicroBatchTimeS: single, fixedS, perSequenceS, microBatchCap, memoryCapSequences, peakFlops: peakFlopsFor(gpu, workload) };
+    return {
+      index,
+      gpu,
+      count: g.count,
+      timeS,
+      singleMicroBatchTimeS: single,
+      fixedS,
+      perSequenceS,
+      microBatchCap,
+      memoryCapSequences,
+      peakFlops: peakFlopsFor(gpu, workload),
+    };
   });
   return {
     cluster,
@@ -88,7 +105,11 @@ export function affineFitRange(memoryCapSequences: number, lockstepPerGpu: numbe
 }
 
 /** The hierarchical-ring all-reduce of the workload's gradients on this cluster, phase by phase. */
-export function allReduceBreakdown(cluster: ClusterSpec, workload: WorkloadSpec, specs: readonly GpuSpec[]): AllReduceBreakdown {
+export function allReduceBreakdown(
+  cluster: ClusterSpec,
+  workload: WorkloadSpec,
+  specs: readonly GpuSpec[],
+): AllReduceBreakdown {
   const ring: RingGroup[] = cluster.groups.map((g, i) => ({
     count: g.count,
     scaleUpDomain: g.scaleUpDomain,
@@ -100,9 +121,14 @@ export function allReduceBreakdown(cluster: ClusterSpec, workload: WorkloadSpec,
 }
 
 function resolveGlobalBatch(w: WorkloadSpec, gpus: number, override: number | undefined): number {
-  const batch = override ?? ('sequences' in w.globalBatch ? w.globalBatch.sequences : w.globalBatch.sequencesPerGpu * gpus);
+  const batch =
+    override ?? ('sequences' in w.globalBatch ? w.globalBatch.sequences : w.globalBatch.sequencesPerGpu * gpus);
   if (!Number.isSafeInteger(batch) || batch < 1 || batch > MAX_GLOBAL_BATCH) {
-    throw new SpecError(override === undefined ? '$.globalBatch' : 'globalBatch', batch, `must be a whole number of sequences from 1 to ${MAX_GLOBAL_BATCH.toExponential()}.`);
+    throw new SpecError(
+      override === undefined ? '$.globalBatch' : 'globalBatch',
+      batch,
+      `must be a whole number of sequences from 1 to ${MAX_GLOBAL_BATCH.toExponential()}.`,
+    );
   }
   return batch;
 }

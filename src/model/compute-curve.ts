@@ -48,7 +48,11 @@ export function computeCurve(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number)
  * micro-batches: the optimizer update (weights change once per step). Kernel launches, GEMMs
  * and elementwise work repeat for every micro-batch.
  */
-export function curveParts(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number): { timeS: (b: number) => number; perStepS: number } {
+export function curveParts(
+  gpu: GpuSpec,
+  w: WorkloadSpec,
+  clusterGpus: number,
+): { timeS: (b: number) => number; perStepS: number } {
   const roofline: Roofline = {
     peakFlops: peakFlopsFor(gpu, w),
     bandwidthBytes: gpu.memoryBandwidthTBs * 1e12,
@@ -56,9 +60,12 @@ export function curveParts(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number): 
   };
   const templates = gemmTemplates(w);
   const e = dtypeBytes(w.dtype);
-  const elementwisePerSequenceS = (NON_GEMM.elementwisePasses * w.layers * layerActivationElementsPerToken(w) * w.seqLen * e) / roofline.bandwidthBytes;
+  const elementwisePerSequenceS =
+    (NON_GEMM.elementwisePasses * w.layers * layerActivationElementsPerToken(w) * w.seqLen * e) /
+    roofline.bandwidthBytes;
   const kernels = w.layers * NON_GEMM.kernelsPerLayer * (w.recompute ? 4 / 3 : 1);
-  const optimizerS = (NON_GEMM.optimizerPasses * MODEL_STATE_BYTES_PER_PARAM * w.params) / clusterGpus / roofline.bandwidthBytes;
+  const optimizerS =
+    (NON_GEMM.optimizerPasses * MODEL_STATE_BYTES_PER_PARAM * w.params) / clusterGpus / roofline.bandwidthBytes;
   const fixedS = kernels * NON_GEMM.kernelLaunchS + optimizerS;
   const timeS = (b: number): number => {
     if (b <= 0) return 0;
@@ -85,7 +92,11 @@ export function curveParts(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: number): 
  * Infinity means no splitting. Sizes never exceed microBatchCap, so single() is memoised on
  * 1..microBatchCap and a call costs O(1) after the first (O(#GEMM templates) at worst).
  */
-export function accumulatedCurve(single: (b: number) => number, perStepS: number, microBatchCap: number): (b: number) => number {
+export function accumulatedCurve(
+  single: (b: number) => number,
+  perStepS: number,
+  microBatchCap: number,
+): (b: number) => number {
   if (!(microBatchCap >= 1) || !Number.isFinite(microBatchCap)) return single;
   const mu = Math.floor(microBatchCap);
   const memo = new Float64Array(mu + 1).fill(-1);

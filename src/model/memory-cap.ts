@@ -37,5 +37,13 @@ export function memoryBreakdown(gpu: GpuSpec, w: WorkloadSpec, clusterGpus: numb
   const freeBytes = capacityBytes - WORKSPACE_RESERVE_BYTES - shardedStateBytes - gatheredBufferBytes;
   const perSequence = activationBytesPerSequence(w);
   const capSequences = freeBytes <= 0 ? 0 : Math.floor(freeBytes / perSequence);
-  return { capacityBytes, reserveBytes: WORKSPACE_RESERVE_BYTES, shardedStateBytes, gatheredBufferBytes, freeBytes, activationBytesPerSequence: perSequence, capSequences };
+  return {
+    capacityBytes,
+    reserveBytes: WORKSPACE_RESERVE_BYTES,
+    shardedStateBytes,
+    gatheredBufferBytes,
+    freeBytes,
+    activationBytesPerSequence: perSequence,
+    capSequences,
+  };
 }

@@ -68,7 +68,10 @@ export function summarizePlan(model: ClusterModel): PlanSummary {
   const h100Peak = peakFlopsFor(h100, w);
   // The reference H100 runs with the same gradient accumulation as the model's classes.
   const h100Parts = curveParts(h100, w, model.gpus);
-  const h100Time = model.maxMicroBatches === 1 ? h100Parts.timeS : accumulatedCurve(h100Parts.timeS, h100Parts.perStepS, memoryBreakdown(h100, w, model.gpus).capSequences);
+  const h100Time =
+    model.maxMicroBatches === 1
+      ? h100Parts.timeS
+      : accumulatedCurve(h100Parts.timeS, h100Parts.perStepS, memoryBreakdown(h100, w, model.gpus).capSequences);
   const b = Math.ceil(model.globalBatch / model.gpus);
   const times = model.classes.map((c) => c.timeS(b));
   const slowest = Math.max(...times);
@@ -99,7 +102,11 @@ export function summarizePlan(model: ClusterModel): PlanSummary {
       mfu: (b * model.flopsPerSequence) / (t * c.peakFlops),
     };
   });
-  const ar = allReduceBreakdown(model.cluster, w, model.classes.map((c) => c.gpu));
+  const ar = allReduceBreakdown(
+    model.cluster,
+    w,
+    model.classes.map((c) => c.gpu),
+  );
   const exposedS = (1 - model.overlap) * ar.totalS;
   const sum = (f: (c: PlanClass) => number): number => classes.reduce((s, c) => s + f(c), 0);
   return {

@@ -26,7 +26,9 @@ export interface GpuSpec {
   readonly scaleUpGBs: number | null;
   readonly tdpW: number;
   /** Source of every number above, keyed by field name. */
-  readonly sources: Readonly<Record<'bf16DenseTflops' | 'fp32Tflops' | 'memoryGB' | 'memoryBandwidthTBs' | 'scaleUpGBs' | 'tdpW', Source>>;
+  readonly sources: Readonly<
+    Record<'bf16DenseTflops' | 'fp32Tflops' | 'memoryGB' | 'memoryBandwidthTBs' | 'scaleUpGBs' | 'tdpW', Source>
+  >;
 }
 
 export interface ClusterGroup {

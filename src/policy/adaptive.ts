@@ -56,7 +56,8 @@ export function createAdaptive(ctx: PolicyContext, options: AdaptiveOptions = {}
       return current();
     },
     observe(classTimesS: readonly number[]) {
-      if (classTimesS.length !== model.classes.length) throw new RangeError(`expected ${model.classes.length} class times, got ${classTimesS.length}`);
+      if (classTimesS.length !== model.classes.length)
+        throw new RangeError(`expected ${model.classes.length} class times, got ${classTimesS.length}`);
       model.classes.forEach((c, i) => {
         const s = allocation[i] ?? 0;
         const observed = classTimesS[i] ?? 0;

@@ -25,7 +25,9 @@ export function apportion(weights: readonly number[], total: number, caps: reado
     }
     const floors = ideal.map(Math.floor);
     let left = remaining - floors.reduce((a, b) => a + b, 0);
-    const order = active.map((i, j) => ({ i, j, frac: (ideal[j] ?? 0) - (floors[j] ?? 0) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+    const order = active
+      .map((i, j) => ({ i, j, frac: (ideal[j] ?? 0) - (floors[j] ?? 0) }))
+      .sort((a, b) => b.frac - a.frac || a.i - b.i);
     active.forEach((i, j) => {
       out[i] = (out[i] ?? 0) + (floors[j] ?? 0);
     });

@@ -28,6 +28,10 @@ export function islandAllReduceS(model: ClusterModel): number[] {
   return model.classes.map((c) => {
     const group = model.cluster.groups[c.index];
     if (!group || c.count <= 1) return 0;
-    return allReduceBreakdown({ name: `${model.cluster.name}/${c.gpu.id}`, groups: [{ ...group, count: c.count }] }, model.workload, [c.gpu]).totalS;
+    return allReduceBreakdown(
+      { name: `${model.cluster.name}/${c.gpu.id}`, groups: [{ ...group, count: c.count }] },
+      model.workload,
+      [c.gpu],
+    ).totalS;
   });
 }

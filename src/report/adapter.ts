@@ -8,7 +8,13 @@ import type { AdapterInfo, Report } from './schema.js';
  */
 export function adapterKey(adapter: AdapterInfo | null): string {
   if (adapter === null) return 'unknown';
-  return [adapter.vendor, adapter.architecture, adapter.device, adapter.backend, adapter.isFallbackAdapter ? 'fallback' : 'hw'].join('|');
+  return [
+    adapter.vendor,
+    adapter.architecture,
+    adapter.device,
+    adapter.backend,
+    adapter.isFallbackAdapter ? 'fallback' : 'hw',
+  ].join('|');
 }
 
 export function sameAdapter(a: Report, b: Report): boolean {

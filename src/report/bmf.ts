@@ -21,7 +21,8 @@ const MEASURE_MAX = 64;
 
 export function bmfKeys(metric: Metric): { benchmark: string; measure: string } {
   const cut = metric.name.lastIndexOf('.');
-  if (cut <= 0 || cut === metric.name.length - 1) return { benchmark: metric.name, measure: metric.unit.slice(0, MEASURE_MAX) || 'value' };
+  if (cut <= 0 || cut === metric.name.length - 1)
+    return { benchmark: metric.name, measure: metric.unit.slice(0, MEASURE_MAX) || 'value' };
   return { benchmark: metric.name.slice(0, cut), measure: metric.name.slice(cut + 1).slice(0, MEASURE_MAX) };
 }
 
@@ -32,7 +33,10 @@ export function toBmf(report: Report): Bmf {
     const ci = m.samples.length > 1 ? bootstrapMedian(m.samples, 0.95, m.name) : null;
     const bench = (out[benchmark] ??= {});
     // The CI of the median can exclude a value summarised differently (e.g. a mean): widen to keep lower <= value <= upper.
-    bench[measure] = ci === null ? { value: m.value } : { value: m.value, lower_value: Math.min(ci.lower, m.value), upper_value: Math.max(ci.upper, m.value) };
+    bench[measure] =
+      ci === null
+        ? { value: m.value }
+        : { value: m.value, lower_value: Math.min(ci.lower, m.value), upper_value: Math.max(ci.upper, m.value) };
   }
   return out;
 }

@@ -39,7 +39,12 @@ export function bootstrapRatioOfMedians(
 }
 
 /** CI of one sample's median, for the exports' error bars. */
-export function bootstrapMedian(xs: readonly number[], confidence: number, seedKey: string, resamples = DEFAULT_RESAMPLES): Interval | null {
+export function bootstrapMedian(
+  xs: readonly number[],
+  confidence: number,
+  seedKey: string,
+  resamples = DEFAULT_RESAMPLES,
+): Interval | null {
   if (xs.length === 0) return null;
   if (xs.length === 1) return { lower: xs[0]!, upper: xs[0]! };
   const rng = mulberry32(hashSeed(seedKey));

@@ -32,7 +32,18 @@ function verdictText(m: MetricComparison): string {
 /** The hardware comparison, one row per report. */
 export function hardwareRows(hw: HardwareTable): Table {
   return {
-    header: ['report', 'adapter', 'timing', ...hw.shapes.map((s) => `${s} GFLOP/s`), 'FMA f32 GFLOP/s', 'FMA f16 GFLOP/s', 'memory GB/s', 'lockstep loss', 'lockstep step', 'best policy'],
+    header: [
+      'report',
+      'adapter',
+      'timing',
+      ...hw.shapes.map((s) => `${s} GFLOP/s`),
+      'FMA f32 GFLOP/s',
+      'FMA f16 GFLOP/s',
+      'memory GB/s',
+      'lockstep loss',
+      'lockstep step',
+      'best policy',
+    ],
     rows: hw.rows.map((r) => [
       r.label,
       r.adapter,

@@ -55,7 +55,11 @@ export interface Comparison {
   readonly improvements: number;
 }
 
-export function compareReports(base: Report, head: Report, options: CompareOptions = DEFAULT_COMPARE_OPTIONS): Comparison {
+export function compareReports(
+  base: Report,
+  head: Report,
+  options: CompareOptions = DEFAULT_COMPARE_OPTIONS,
+): Comparison {
   const headByName = new Map(head.metrics.map((m) => [m.name, m]));
   const baseNames = new Set(base.metrics.map((m) => m.name));
   const metrics: MetricComparison[] = [];
@@ -91,7 +95,10 @@ export function compareMetric(base: Metric, head: Metric, options: CompareOption
   const worse = better === 'lower' ? change > options.threshold : change < -options.threshold;
   const nicer = better === 'lower' ? change < -options.threshold : change > options.threshold;
   const verdict: Verdict = significant && worse ? 'regression' : significant && nicer ? 'improvement' : 'unchanged';
-  const ci = base.samples.length > 0 && head.samples.length > 0 ? bootstrapRatioOfMedians(bs, hs, 1 - options.alpha, base.name) : null;
+  const ci =
+    base.samples.length > 0 && head.samples.length > 0
+      ? bootstrapRatioOfMedians(bs, hs, 1 - options.alpha, base.name)
+      : null;
   const few = Math.min(base.samples.length, head.samples.length) < MIN_SAMPLES;
   const out: MetricComparison = {
     name: base.name,

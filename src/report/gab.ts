@@ -32,7 +32,12 @@ export function toGab(report: Report, direction: GabDirection): GabEntry[] {
     .filter((m) => m.better === want)
     .map((m) => {
       const ci = m.samples.length > 1 ? bootstrapMedian(m.samples, 0.95, m.name) : null;
-      const entry: GabEntry = { name: m.name, unit: m.unit, value: m.value, extra: `n=${m.samples.length} samples; ${adapter}` };
+      const entry: GabEntry = {
+        name: m.name,
+        unit: m.unit,
+        value: m.value,
+        extra: `n=${m.samples.length} samples; ${adapter}`,
+      };
       if (ci === null) return entry;
       const half = Math.max(Math.abs(ci.upper - m.value), Math.abs(m.value - ci.lower));
       return { ...entry, range: `± ${Number(half.toPrecision(3))}` };

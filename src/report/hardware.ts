@@ -15,7 +15,12 @@ export interface HardwareRow {
   readonly kernels: Readonly<Record<string, number>>;
   readonly roofline: Roofline | null;
   /** Lockstep's measured straggler loss, step time, and the policy with the best measured speedup. */
-  readonly straggler: { readonly lockstepLoss: number; readonly lockstepStepS: number; readonly bestPolicy: string; readonly bestSpeedup: number } | null;
+  readonly straggler: {
+    readonly lockstepLoss: number;
+    readonly lockstepStepS: number;
+    readonly bestPolicy: string;
+    readonly bestSpeedup: number;
+  } | null;
 }
 
 export interface HardwareTable {
@@ -26,9 +31,13 @@ export interface HardwareTable {
 export function hardwareTable(inputs: readonly { readonly label: string; readonly report: Report }[]): HardwareTable {
   const rows = inputs.map(({ label, report }) => hardwareRow(label, report));
   const flops = new Map<string, number>();
-  for (const { report } of inputs) if (report.kind === 'bench') for (const k of report.kernels) flops.set(shapeKey(k.m, k.n, k.k, k.dtype), k.m * k.n * k.k);
+  for (const { report } of inputs)
+    if (report.kind === 'bench')
+      for (const k of report.kernels) flops.set(shapeKey(k.m, k.n, k.k, k.dtype), k.m * k.n * k.k);
   // Small shapes first, then by dtype, so the columns read left to right like a size sweep.
-  const shapes = [...new Set(rows.flatMap((r) => Object.keys(r.kernels)))].sort((a, b) => (flops.get(a) ?? 0) - (flops.get(b) ?? 0) || a.localeCompare(b));
+  const shapes = [...new Set(rows.flatMap((r) => Object.keys(r.kernels)))].sort(
+    (a, b) => (flops.get(a) ?? 0) - (flops.get(b) ?? 0) || a.localeCompare(b),
+  );
   return { shapes, rows };
 }
 
@@ -46,10 +55,23 @@ function hardwareRow(label: string, report: Report): HardwareRow {
     const lock = report.policies.find((p) => p.policy === 'lockstep');
     const best = [...report.policies].sort((a, b) => b.measured.speedup - a.measured.speedup)[0];
     if (lock !== undefined && best !== undefined) {
-      straggler = { lockstepLoss: lock.measured.stragglerLoss, lockstepStepS: lock.measured.stepS, bestPolicy: best.policy, bestSpeedup: best.measured.speedup };
+      straggler = {
+        lockstepLoss: lock.measured.stragglerLoss,
+        lockstepStepS: lock.measured.stepS,
+        bestPolicy: best.policy,
+        bestSpeedup: best.measured.speedup,
+      };
     }
   }
-  return { label, kind: report.kind, adapter: adapterLabel(report.environment.adapter), timing: report.environment.timing, kernels, roofline, straggler };
+  return {
+    label,
+    kind: report.kind,
+    adapter: adapterLabel(report.environment.adapter),
+    timing: report.environment.timing,
+    kernels,
+    roofline,
+    straggler,
+  };
 }
 
 /** Column key: '1024³ f32' for square GEMMs (short headers), 'MxNxK dtype' otherwise. */

@@ -65,20 +65,37 @@ function fig(svg: string, caption: string): string {
 
 function table(header: readonly string[], rows: readonly (readonly string[])[], caption: string): string {
   return `<table>\n<caption class="meta">${esc(caption)}</caption>\n<thead><tr>${header.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows
-    .map((r) => `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`)
+    .map(
+      (r) =>
+        `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
+    )
     .join('\n')}\n</tbody>\n</table>`;
 }
 
 function runSections(r: RunReport): string[] {
   const out: string[] = [];
-  if (r.status === 'partial') out.push(`<p class="warn" role="alert">Partial run: ${esc(r.failure ?? 'stopped early')}. Figures cover what completed.</p>`);
+  if (r.status === 'partial')
+    out.push(
+      `<p class="warn" role="alert">Partial run: ${esc(r.failure ?? 'stopped early')}. Figures cover what completed.</p>`,
+    );
   const cluster = r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ');
-  out.push(`<p>Cluster: <strong>${esc(cluster)}</strong> · ${r.inputs.steps} steps per policy${r.inputs.quick ? ' (quick)' : ''} · seed ${r.inputs.seed} · wall time ${esc(seconds(r.wallS))}</p>`);
+  out.push(
+    `<p>Cluster: <strong>${esc(cluster)}</strong> · ${r.inputs.steps} steps per policy${r.inputs.quick ? ' (quick)' : ''} · seed ${r.inputs.seed} · wall time ${esc(seconds(r.wallS))}</p>`,
+  );
   out.push(
     section(
       'Policies',
       table(
-        ['policy', 'step (measured)', 'step (model)', 'speedup', 'straggler loss', 'MFU', 'tokens/s', ...r.classes.map((c) => `${c.gpu} share`)],
+        [
+          'policy',
+          'step (measured)',
+          'step (model)',
+          'speedup',
+          'straggler loss',
+          'MFU',
+          'tokens/s',
+          ...r.classes.map((c) => `${c.gpu} share`),
+        ],
         r.policies.map((p) => {
           const total = p.allocation.reduce((a, b) => a + b, 0) || 1;
           return [
@@ -97,12 +114,40 @@ function runSections(r: RunReport): string[] {
     ),
   );
   if (r.policies.length > 0) {
-    out.push(section('One step per policy', fig(timelineChart(r), "Each policy's median measured step. Grey is time a generation spends waiting for the slowest one.")));
-    out.push(section('Utilization per generation', fig(utilizationChart(r), 'Busy fraction = compute time / step time, measured.')));
+    out.push(
+      section(
+        'One step per policy',
+        fig(
+          timelineChart(r),
+          "Each policy's median measured step. Grey is time a generation spends waiting for the slowest one.",
+        ),
+      ),
+    );
+    out.push(
+      section(
+        'Utilization per generation',
+        fig(utilizationChart(r), 'Busy fraction = compute time / step time, measured.'),
+      ),
+    );
   }
   const conv = convergenceChart(r);
-  if (conv !== null) out.push(section('Adaptive policy convergence', fig(conv, 'Step time of the adaptive policy as it re-estimates each generation’s speed; dashed lines are other policies’ medians.')));
-  if (r.decomposition !== null) out.push(section('Where lockstep loses time', fig(decompositionChart(r.decomposition), 'Fractions of total GPU-time, from the model.')));
+  if (conv !== null)
+    out.push(
+      section(
+        'Adaptive policy convergence',
+        fig(
+          conv,
+          'Step time of the adaptive policy as it re-estimates each generation’s speed; dashed lines are other policies’ medians.',
+        ),
+      ),
+    );
+  if (r.decomposition !== null)
+    out.push(
+      section(
+        'Where lockstep loses time',
+        fig(decompositionChart(r.decomposition), 'Fractions of total GPU-time, from the model.'),
+      ),
+    );
   return out;
 }
 
@@ -110,15 +155,38 @@ function benchSections(r: BenchReport): string[] {
   const out: string[] = [];
   if (r.roofline !== null) {
     const rf = r.roofline;
-    out.push(`<p>Roofline: FMA f32 <strong>${sig(rf.fmaF32Gflops)}</strong> GFLOP/s${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${sig(rf.fmaF16Gflops)}</strong> GFLOP/s`}, memory <strong>${sig(rf.bandwidthGBs)}</strong> GB/s</p>`);
+    out.push(
+      `<p>Roofline: FMA f32 <strong>${sig(rf.fmaF32Gflops)}</strong> GFLOP/s${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${sig(rf.fmaF16Gflops)}</strong> GFLOP/s`}, memory <strong>${sig(rf.bandwidthGBs)}</strong> GB/s</p>`,
+    );
   }
-  out.push(section('Kernels', fig(kernelChart(r), 'Median GFLOP/s over repetitions.'), table(
-    ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
-    r.kernels.map((k) => [k.kernel, `${k.m}×${k.n}×${k.k}`, k.dtype, sig(k.gflops), k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak)]),
-    'Kernels measured in this run.',
-  )));
+  out.push(
+    section(
+      'Kernels',
+      fig(kernelChart(r), 'Median GFLOP/s over repetitions.'),
+      table(
+        ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
+        r.kernels.map((k) => [
+          k.kernel,
+          `${k.m}×${k.n}×${k.k}`,
+          k.dtype,
+          sig(k.gflops),
+          k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak),
+        ]),
+        'Kernels measured in this run.',
+      ),
+    ),
+  );
   if (r.blas !== null && r.blas.length > 0) {
-    out.push(section('CPU BLAS reference', table(['shape', 'GFLOP/s'], r.blas.map((b) => [`${b.m}×${b.n}×${b.k}`, sig(b.gflops)]), 'numpy sgemm on the same CPU, same run.')));
+    out.push(
+      section(
+        'CPU BLAS reference',
+        table(
+          ['shape', 'GFLOP/s'],
+          r.blas.map((b) => [`${b.m}×${b.n}×${b.k}`, sig(b.gflops)]),
+          'numpy sgemm on the same CPU, same run.',
+        ),
+      ),
+    );
   }
   return out;
 }

@@ -14,7 +14,11 @@ export function loadReport(path: string): Report {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new UsageError(path, path, `cannot be read (${code}); pass the path of a report written by 'hetbench run --json' or 'hetbench bench --json'.`);
+    throw new UsageError(
+      path,
+      path,
+      `cannot be read (${code}); pass the path of a report written by 'hetbench run --json' or 'hetbench bench --json'.`,
+    );
   }
   let data: unknown;
   try {
@@ -29,7 +33,8 @@ export function loadReport(path: string): Report {
 export function parseReport(data: unknown, source: string): Report {
   const at = (field: string): string => `${source}: ${field}`;
   const obj = (value: unknown, field: string): Record<string, unknown> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new UsageError(at(field), value, 'must be an object.');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw new UsageError(at(field), value, 'must be an object.');
     return value as Record<string, unknown>;
   };
   const arr = (value: unknown, field: string): unknown[] => {
@@ -37,7 +42,8 @@ export function parseReport(data: unknown, source: string): Report {
     return value;
   };
   const num = (value: unknown, field: string): number => {
-    if (typeof value !== 'number' || !Number.isFinite(value)) throw new UsageError(at(field), value, 'must be a finite number.');
+    if (typeof value !== 'number' || !Number.isFinite(value))
+      throw new UsageError(at(field), value, 'must be a finite number.');
     return value;
   };
   const str = (value: unknown, field: string): string => {
@@ -48,7 +54,11 @@ export function parseReport(data: unknown, source: string): Report {
   const root = obj(data, '$');
   const tool = root['tool'];
   if (typeof tool !== 'object' || tool === null || (tool as Record<string, unknown>)['name'] !== 'hetbench') {
-    throw new UsageError(at('$.tool.name'), (tool as Record<string, unknown> | null)?.['name'], "must be \"hetbench\": this file is not a hetbench report.");
+    throw new UsageError(
+      at('$.tool.name'),
+      (tool as Record<string, unknown> | null)?.['name'],
+      'must be "hetbench": this file is not a hetbench report.',
+    );
   }
   if (root['schemaVersion'] !== SCHEMA_VERSION) {
     throw new UsageError(
@@ -62,14 +72,16 @@ export function parseReport(data: unknown, source: string): Report {
   const env = obj(root['environment'], '$.environment');
   if (env['adapter'] !== null) {
     const adapter = obj(env['adapter'], '$.environment.adapter');
-    for (const f of ['vendor', 'architecture', 'device', 'description', 'backend']) str(adapter[f], `$.environment.adapter.${f}`);
+    for (const f of ['vendor', 'architecture', 'device', 'description', 'backend'])
+      str(adapter[f], `$.environment.adapter.${f}`);
   }
   arr(root['metrics'], '$.metrics').forEach((m, i) => {
     const f = `$.metrics[${i}]`;
     const metric = obj(m, f);
     str(metric['name'], `${f}.name`);
     str(metric['unit'], `${f}.unit`);
-    if (metric['better'] !== 'lower' && metric['better'] !== 'higher') throw new UsageError(at(`${f}.better`), metric['better'], 'must be "lower" or "higher".');
+    if (metric['better'] !== 'lower' && metric['better'] !== 'higher')
+      throw new UsageError(at(`${f}.better`), metric['better'], 'must be "lower" or "higher".');
     num(metric['value'], `${f}.value`);
     arr(metric['samples'], `${f}.samples`).forEach((s, j) => num(s, `${f}.samples[${j}]`));
   });
@@ -90,14 +102,18 @@ export function parseReport(data: unknown, source: string): Report {
         const step = obj(s, `${f}.steps[${j}]`);
         num(step['stepS'], `${f}.steps[${j}].stepS`);
         num(step['allReduceS'], `${f}.steps[${j}].allReduceS`);
-        arr(step['classComputeS'], `${f}.steps[${j}].classComputeS`).forEach((c, k) => num(c, `${f}.steps[${j}].classComputeS[${k}]`));
+        arr(step['classComputeS'], `${f}.steps[${j}].classComputeS`).forEach((c, k) =>
+          num(c, `${f}.steps[${j}].classComputeS[${k}]`),
+        );
       });
     });
     if (root['decomposition'] !== null) {
       const d = obj(root['decomposition'], '$.decomposition');
-      for (const k of ['total', 'generationMix', 'jitter', 'communication', 'memoryCaps']) num(d[k], `$.decomposition.${k}`);
+      for (const k of ['total', 'generationMix', 'jitter', 'communication', 'memoryCaps'])
+        num(d[k], `$.decomposition.${k}`);
     }
-    if (root['adaptiveTrace'] !== null) arr(root['adaptiveTrace'], '$.adaptiveTrace').forEach((t, i) => num(t, `$.adaptiveTrace[${i}]`));
+    if (root['adaptiveTrace'] !== null)
+      arr(root['adaptiveTrace'], '$.adaptiveTrace').forEach((t, i) => num(t, `$.adaptiveTrace[${i}]`));
   } else {
     arr(root['kernels'], '$.kernels').forEach((k, i) => {
       const f = `$.kernels[${i}]`;

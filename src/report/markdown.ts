@@ -25,10 +25,22 @@ export function renderMarkdown(report: Report): string {
 function runBody(r: RunReport): string[] {
   const out: string[] = [];
   if (r.status === 'partial') out.push(`> **Partial run**: ${r.failure ?? 'stopped early'}`, '');
-  out.push(`Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ')} · ${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`, '');
+  out.push(
+    `Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ')} · ${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
+    '',
+  );
   out.push(
     markdownTable({
-      header: ['policy', 'step (measured)', 'step (model)', 'speedup', 'straggler loss', 'MFU', 'tokens/s', ...r.classes.map((c) => `${c.gpu} busy`)],
+      header: [
+        'policy',
+        'step (measured)',
+        'step (model)',
+        'speedup',
+        'straggler loss',
+        'MFU',
+        'tokens/s',
+        ...r.classes.map((c) => `${c.gpu} busy`),
+      ],
       rows: r.policies.map((p) => [
         p.policy,
         `${sig(p.measured.stepS)} s`,
@@ -55,12 +67,21 @@ function runBody(r: RunReport): string[] {
 function benchBody(r: BenchReport): string[] {
   const out: string[] = [];
   if (r.roofline !== null) {
-    out.push(`Roofline: FMA f32 ${sig(r.roofline.fmaF32Gflops)} GFLOP/s${r.roofline.fmaF16Gflops === null ? '' : `, f16 ${sig(r.roofline.fmaF16Gflops)} GFLOP/s`}, memory ${sig(r.roofline.bandwidthGBs)} GB/s`, '');
+    out.push(
+      `Roofline: FMA f32 ${sig(r.roofline.fmaF32Gflops)} GFLOP/s${r.roofline.fmaF16Gflops === null ? '' : `, f16 ${sig(r.roofline.fmaF16Gflops)} GFLOP/s`}, memory ${sig(r.roofline.bandwidthGBs)} GB/s`,
+      '',
+    );
   }
   out.push(
     markdownTable({
       header: ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
-      rows: r.kernels.map((k) => [k.kernel, `${k.m}×${k.n}×${k.k}`, k.dtype, sig(k.gflops), k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak)]),
+      rows: r.kernels.map((k) => [
+        k.kernel,
+        `${k.m}×${k.n}×${k.k}`,
+        k.dtype,
+        sig(k.gflops),
+        k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak),
+      ]),
     }),
     '',
   );
@@ -73,7 +94,8 @@ export interface ComparisonLabels {
 }
 
 export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabels): string {
-  const verdict = cmp.regressions > 0 ? `**${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}**` : 'no regressions';
+  const verdict =
+    cmp.regressions > 0 ? `**${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}**` : 'no regressions';
   const lines = [
     `## hetbench compare: ${labels.base} → ${labels.head}`,
     '',

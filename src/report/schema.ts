@@ -145,7 +145,9 @@ export interface BenchReport extends ReportBase {
   readonly kernels: readonly KernelResult[];
   readonly roofline: Roofline | null;
   /** Native BLAS sgemm on the same CPU in the same run (numpy), when python3 with numpy is present. */
-  readonly blas: readonly { readonly m: number; readonly n: number; readonly k: number; readonly gflops: number }[] | null;
+  readonly blas:
+    | readonly { readonly m: number; readonly n: number; readonly k: number; readonly gflops: number }[]
+    | null;
 }
 
 export type Report = RunReport | BenchReport;

@@ -4,7 +4,16 @@
  */
 
 /** Okabe-Ito: distinguishable with the common colour-vision deficiencies. */
-export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#F0E442', '#000000'] as const;
+export const PALETTE = [
+  '#0072B2',
+  '#E69F00',
+  '#009E73',
+  '#CC79A7',
+  '#56B4E9',
+  '#D55E00',
+  '#F0E442',
+  '#000000',
+] as const;
 export const IDLE = '#d9d9d9';
 export const COMM = '#7f3c8d';
 
@@ -47,7 +56,10 @@ export function path(a: Attrs): string {
  * The plot area of the 960-wide bar and line charts: `left` is the room for the y labels; the
  * legend sits in the 40 above, the x labels in the 50 below, 20 spare on the right.
  */
-export function plotFrame(height: number, left: number): { W: number; H: number; left: number; top: number; plotW: number; plotH: number } {
+export function plotFrame(
+  height: number,
+  left: number,
+): { W: number; H: number; left: number; top: number; plotW: number; plotH: number } {
   const W = 960;
   const top = 40;
   const bottom = 50;
@@ -55,7 +67,14 @@ export function plotFrame(height: number, left: number): { W: number; H: number;
 }
 
 /** An accessible SVG figure: role="img" with a <title> and a <desc> that screen readers announce. */
-export function figure(id: string, width: number, height: number, title: string, desc: string, body: readonly string[]): string {
+export function figure(
+  id: string,
+  width: number,
+  height: number,
+  title: string,
+  desc: string,
+  body: readonly string[],
+): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${r2(width)} ${r2(height)}" width="${r2(width)}" height="${r2(height)}" role="img" aria-labelledby="${id}-t ${id}-d">`,
     `<title id="${id}-t">${esc(title)}</title>`,
@@ -77,7 +96,12 @@ export function ticks(max: number, count = 5): number[] {
 }
 
 /** A legend row of coloured swatches with labels, starting at (x, y). */
-export function legend(x: number, y: number, items: readonly { readonly label: string; readonly fill: string }[], gap = 24): string[] {
+export function legend(
+  x: number,
+  y: number,
+  items: readonly { readonly label: string; readonly fill: string }[],
+  gap = 24,
+): string[] {
   const out: string[] = [];
   let cx = x;
   for (const it of items) {

@@ -157,6 +157,8 @@ export function composeIslands(
 
 function checkShape(model: ClusterModel, allocation: Allocation, classComputeS: readonly number[]): void {
   if (allocation.length !== model.classes.length || classComputeS.length !== model.classes.length) {
-    throw new RangeError(`expected ${model.classes.length} classes, got allocation ${allocation.length} and times ${classComputeS.length}`);
+    throw new RangeError(
+      `expected ${model.classes.length} classes, got allocation ${allocation.length} and times ${classComputeS.length}`,
+    );
   }
 }

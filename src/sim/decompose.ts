@@ -34,11 +34,17 @@ import { runStatic, staticFigures } from './static-run.js';
  */
 export function decomposeLoss(model: ClusterModel, allocation: Allocation, draws: JitterDraws): LossDecomposition {
   const none = fixedDraws(model.classes.map(() => 1));
-  const lossOn = (m: ClusterModel, alloc: Allocation, d: JitterDraws, comm: boolean): number => staticFigures(m, alloc, runStatic(m, alloc, d, comm), NaN).stragglerLoss;
+  const lossOn = (m: ClusterModel, alloc: Allocation, d: JitterDraws, comm: boolean): number =>
+    staticFigures(m, alloc, runStatic(m, alloc, d, comm), NaN).stragglerLoss;
   const loss = (alloc: Allocation, d: JitterDraws, comm: boolean): number => lossOn(model, alloc, d, comm);
   const unlimited: ClusterModel = {
     ...model,
-    classes: model.classes.map((c) => ({ ...c, timeS: c.singleMicroBatchTimeS ?? c.timeS, microBatchCap: model.globalBatch, memoryCapSequences: model.globalBatch })),
+    classes: model.classes.map((c) => ({
+      ...c,
+      timeS: c.singleMicroBatchTimeS ?? c.timeS,
+      microBatchCap: model.globalBatch,
+      memoryCapSequences: model.globalBatch,
+    })),
     maxMicroBatches: 1,
   };
   const l0 = lossOn(unlimited, minmaxAllocation(unlimited, undefined, true), none, false);

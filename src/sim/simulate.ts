@@ -1,7 +1,21 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import type { LossDecomposition, PolicyFigures } from '../report/schema.js';
-import { createAdaptive, getPolicy, islandAllReduceS as defaultIslandAllReduce, lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
-import { classComputeS, classMeanComputeS, composeIslands, exposedAllReduceS, figuresAt, perGpuBatch } from './compose.js';
+import {
+  createAdaptive,
+  getPolicy,
+  islandAllReduceS as defaultIslandAllReduce,
+  lockstepAllocation,
+  type PolicyContext,
+  type PolicyName,
+} from '../policy/index.js';
+import {
+  classComputeS,
+  classMeanComputeS,
+  composeIslands,
+  exposedAllReduceS,
+  figuresAt,
+  perGpuBatch,
+} from './compose.js';
 import { decomposeLoss } from './decompose.js';
 import { drawJitter, fixedDraws, type JitterDraws } from './draws.js';
 import { parametricJitter, tailFactor, type JitterModel } from './order-stats.js';
@@ -73,8 +87,11 @@ export interface SimulationResult {
   readonly adaptive: AdaptiveConvergence | null;
 }
 
-export function jitterModelOf(options: Pick<SimulateOptions, 'jitterCv' | 'jitterKind' | 'jitterSamples'>): JitterModel {
-  if (options.jitterSamples && options.jitterSamples.length > 0) return { kind: 'empirical', samples: options.jitterSamples };
+export function jitterModelOf(
+  options: Pick<SimulateOptions, 'jitterCv' | 'jitterKind' | 'jitterSamples'>,
+): JitterModel {
+  if (options.jitterSamples && options.jitterSamples.length > 0)
+    return { kind: 'empirical', samples: options.jitterSamples };
   return parametricJitter(options.jitterCv, options.jitterKind ?? 'lognormal');
 }
 
@@ -83,7 +100,8 @@ export function jitterModelOf(options: Pick<SimulateOptions, 'jitterCv' | 'jitte
  * O(policies * steps * classes): the tail of a class is one order-statistic draw whatever its size.
  */
 export function simulate(model: ClusterModel, options: SimulateOptions): SimulationResult {
-  if (!(Number.isInteger(options.steps) && options.steps >= 1)) throw new RangeError(`steps must be an integer >= 1, got ${options.steps}`);
+  if (!(Number.isInteger(options.steps) && options.steps >= 1))
+    throw new RangeError(`steps must be an integer >= 1, got ${options.steps}`);
   const jitter = jitterModelOf(options);
   const tails = model.classes.map((c) => tailFactor(c.count, jitter));
   const draws = drawJitter(model, jitter, options.steps, options.seed);
@@ -109,7 +127,17 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     }
     const allocation = policy.allocate(ctx);
     const pgb = model.classes.map((c, i) => perGpuBatch(c, allocation[i] ?? 0));
-    if (policy.kind === 'islands') return simulateIslands(model, allocation, pgb, draws, tails, options.islandAllReduceS ?? defaultIslandAllReduce(model), lockS, lockExpectedS);
+    if (policy.kind === 'islands')
+      return simulateIslands(
+        model,
+        allocation,
+        pgb,
+        draws,
+        tails,
+        options.islandAllReduceS ?? defaultIslandAllReduce(model),
+        lockS,
+        lockExpectedS,
+      );
     const run = name === 'lockstep' ? lockRun : runStatic(model, allocation, draws);
     return {
       policy: name,
@@ -127,7 +155,10 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     globalBatch: model.globalBatch,
     steps: options.steps,
     seed: options.seed,
-    jitter: { kind: jitter.kind, cv: jitter.kind === 'normal' || jitter.kind === 'lognormal' ? jitter.cv : jitter.kind === 'none' ? 0 : NaN },
+    jitter: {
+      kind: jitter.kind,
+      cv: jitter.kind === 'normal' || jitter.kind === 'lognormal' ? jitter.cv : jitter.kind === 'none' ? 0 : NaN,
+    },
     tailFactors: tails,
     exposedAllReduceS: exposedAllReduceS(model),
     lockstepStepS: lockS,
@@ -219,8 +250,21 @@ function simulateIslands(
     return s / draws.steps;
   });
   const sim = composeIslands(model, allocation, meanCompute, islandAllReduce, mean);
-  const exp = composeIslands(model, allocation, base.map((b, i) => b * (tails[i] ?? 1)), islandAllReduce, mean);
-  const fig = (c: typeof sim, lock: number): PolicyFigures => ({ stepS: c.stepS, stragglerLoss: c.stragglerLoss, busy: c.busy, tokensPerS: c.tokensPerS, mfu: c.mfu, speedup: c.stepS > 0 ? lock / c.stepS : 0 });
+  const exp = composeIslands(
+    model,
+    allocation,
+    base.map((b, i) => b * (tails[i] ?? 1)),
+    islandAllReduce,
+    mean,
+  );
+  const fig = (c: typeof sim, lock: number): PolicyFigures => ({
+    stepS: c.stepS,
+    stragglerLoss: c.stragglerLoss,
+    busy: c.busy,
+    tokensPerS: c.tokensPerS,
+    mfu: c.mfu,
+    speedup: c.stepS > 0 ? lock / c.stepS : 0,
+  });
   const perStep = new Float64Array(draws.steps).fill(sim.stepS);
   return {
     policy: 'islands',

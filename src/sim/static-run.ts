@@ -15,7 +15,12 @@ export interface StaticRun {
   readonly classMeanS: number[];
 }
 
-export function runStatic(model: ClusterModel, allocation: Allocation, draws: JitterDraws, communication = true): StaticRun {
+export function runStatic(
+  model: ClusterModel,
+  allocation: Allocation,
+  draws: JitterDraws,
+  communication = true,
+): StaticRun {
   const k = model.classes.length;
   const base = model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0));
   const comm = communication ? exposedAllReduceS(model) : 0;
@@ -30,9 +35,18 @@ export function runStatic(model: ClusterModel, allocation: Allocation, draws: Ji
     stepS[t] = slowest + comm;
     total += slowest + comm;
   }
-  return { meanStepS: draws.steps > 0 ? total / draws.steps : 0, stepS, classMeanS: model.classes.map((c, i) => classMeanComputeS(c, allocation[i] ?? 0)) };
+  return {
+    meanStepS: draws.steps > 0 ? total / draws.steps : 0,
+    stepS,
+    classMeanS: model.classes.map((c, i) => classMeanComputeS(c, allocation[i] ?? 0)),
+  };
 }
 
-export function staticFigures(model: ClusterModel, allocation: Allocation, run: StaticRun, lockstepStepS: number): PolicyFigures {
+export function staticFigures(
+  model: ClusterModel,
+  allocation: Allocation,
+  run: StaticRun,
+  lockstepStepS: number,
+): PolicyFigures {
   return figuresAt(model, allocation, run.meanStepS, run.classMeanS, lockstepStepS);
 }

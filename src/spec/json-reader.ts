@@ -17,7 +17,12 @@ export class JsonReader {
   }
 
   /** An object with only the allowed keys (typos like "cout" are errors, not silently ignored). */
-  object(path: string, value: unknown, required: readonly string[], optional: readonly string[] = []): Record<string, unknown> {
+  object(
+    path: string,
+    value: unknown,
+    required: readonly string[],
+    optional: readonly string[] = [],
+  ): Record<string, unknown> {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       this.fail(path, value, `must be a JSON object with keys ${required.join(', ')}.`);
     }
@@ -44,27 +49,44 @@ export class JsonReader {
 
   string(path: string, value: unknown, maxLength = 200): string {
     if (typeof value !== 'string') this.fail(path, value, `must be a string.`);
-    if (value.length === 0 || value.length > maxLength) this.fail(path, value, `must be a non-empty string of at most ${maxLength} characters.`);
+    if (value.length === 0 || value.length > maxLength)
+      this.fail(path, value, `must be a non-empty string of at most ${maxLength} characters.`);
     return value;
   }
 
   /** A lower-case identifier, as catalog keys are: letters, digits, '-', '_', '.'. */
   id(path: string, value: unknown): string {
     const text = this.string(path, value, 64);
-    if (!/^[a-z0-9][a-z0-9._-]*$/.test(text)) this.fail(path, value, `must be a lower-case id of letters, digits, '.', '_' or '-' (e.g. "h100-sxm").`);
+    if (!/^[a-z0-9][a-z0-9._-]*$/.test(text))
+      this.fail(path, value, `must be a lower-case id of letters, digits, '.', '_' or '-' (e.g. "h100-sxm").`);
     return text;
   }
 
   integer(path: string, value: unknown, min: number, max: number): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || !Number.isInteger(value) || value < min || value > max) {
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      !Number.isInteger(value) ||
+      value < min ||
+      value > max
+    ) {
       this.fail(path, value, `must be an integer from ${formatLimit(min)} to ${formatLimit(max)}.`);
     }
     return value;
   }
 
   number(path: string, value: unknown, min: number, max: number, exclusiveMin = false): number {
-    if (typeof value !== 'number' || !Number.isFinite(value) || (exclusiveMin ? value <= min : value < min) || value > max) {
-      this.fail(path, value, `must be a number ${exclusiveMin ? 'greater than' : 'from'} ${formatLimit(min)} ${exclusiveMin ? 'and at most' : 'to'} ${formatLimit(max)}.`);
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      (exclusiveMin ? value <= min : value < min) ||
+      value > max
+    ) {
+      this.fail(
+        path,
+        value,
+        `must be a number ${exclusiveMin ? 'greater than' : 'from'} ${formatLimit(min)} ${exclusiveMin ? 'and at most' : 'to'} ${formatLimit(max)}.`,
+      );
     }
     return value;
   }

@@ -19,12 +19,21 @@ export function readJsonFile(path: string, what: string, presetNames: readonly s
   let text: string;
   try {
     const buffer = readFileSync(path);
-    if (buffer.length > MAX_SPEC_BYTES) throw new SpecError(path, `${buffer.length} bytes`, `is too large for a ${what} spec (at most ${MAX_SPEC_BYTES} bytes).`);
+    if (buffer.length > MAX_SPEC_BYTES)
+      throw new SpecError(
+        path,
+        `${buffer.length} bytes`,
+        `is too large for a ${what} spec (at most ${MAX_SPEC_BYTES} bytes).`,
+      );
     text = buffer.toString('utf8');
   } catch (err) {
     if (err instanceof SpecError) throw err;
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new SpecError(path, path, `is neither a ${what} preset (${presetNames.join(', ')}) nor a readable JSON file (${code}).`);
+    throw new SpecError(
+      path,
+      path,
+      `is neither a ${what} preset (${presetNames.join(', ')}) nor a readable JSON file (${code}).`,
+    );
   }
   return parseJsonText(text, path);
 }

@@ -16,7 +16,19 @@ export const WORKLOAD_LIMITS = {
   tokens: 1e15,
 } as const;
 
-const REQUIRED = ['name', 'params', 'layers', 'hidden', 'ffnHidden', 'heads', 'vocab', 'seqLen', 'globalBatch', 'dtype', 'recompute'] as const;
+const REQUIRED = [
+  'name',
+  'params',
+  'layers',
+  'hidden',
+  'ffnHidden',
+  'heads',
+  'vocab',
+  'seqLen',
+  'globalBatch',
+  'dtype',
+  'recompute',
+] as const;
 const OPTIONAL = ['$schema', 'kvHeads'] as const;
 
 /**
@@ -35,7 +47,8 @@ export function parseWorkloadSpec(json: unknown, source?: string): WorkloadSpec 
   const hidden = r.integer('$.hidden', o['hidden'], 1, L.hidden);
   const ffnHidden = r.integer('$.ffnHidden', o['ffnHidden'], 1, L.ffnHidden);
   const heads = r.integer('$.heads', o['heads'], 1, L.heads);
-  if (hidden % heads !== 0) r.fail('$.heads', heads, `must divide hidden (${hidden}) so that every head has the same width.`);
+  if (hidden % heads !== 0)
+    r.fail('$.heads', heads, `must divide hidden (${hidden}) so that every head has the same width.`);
   const kvHeads = o['kvHeads'] === undefined ? heads : r.integer('$.kvHeads', o['kvHeads'], 1, heads);
   if (heads % kvHeads !== 0) r.fail('$.kvHeads', kvHeads, `must divide heads (${heads}) for grouped-query attention.`);
   const vocab = r.integer('$.vocab', o['vocab'], 1, L.vocab);
@@ -43,10 +56,27 @@ export function parseWorkloadSpec(json: unknown, source?: string): WorkloadSpec 
   const dtype = r.choice('$.dtype', o['dtype'], ['bf16', 'fp16', 'fp32'] as const);
   const recompute = r.boolean('$.recompute', o['recompute']);
   const globalBatch = parseGlobalBatch(r, o['globalBatch'], seqLen);
-  const spec: WorkloadSpec = { name, params, layers, hidden, ffnHidden, heads, kvHeads, vocab, seqLen, globalBatch, dtype, recompute };
+  const spec: WorkloadSpec = {
+    name,
+    params,
+    layers,
+    hidden,
+    ffnHidden,
+    heads,
+    kvHeads,
+    vocab,
+    seqLen,
+    globalBatch,
+    dtype,
+    recompute,
+  };
   const implied = paramsFromShape(spec);
   if (Math.abs(params - implied) > PARAMS_TOLERANCE * implied) {
-    r.fail('$.params', params, `disagrees with the shapes, which imply ${Math.round(implied).toLocaleString('en-US')} parameters (layers, hidden, ffnHidden, heads, kvHeads, vocab); allowed difference ${PARAMS_TOLERANCE * 100}%.`);
+    r.fail(
+      '$.params',
+      params,
+      `disagrees with the shapes, which imply ${Math.round(implied).toLocaleString('en-US')} parameters (layers, hidden, ffnHidden, heads, kvHeads, vocab); allowed difference ${PARAMS_TOLERANCE * 100}%.`,
+    );
   }
   return spec;
 }
@@ -54,13 +84,24 @@ export function parseWorkloadSpec(json: unknown, source?: string): WorkloadSpec 
 function parseGlobalBatch(r: JsonReader, value: unknown, seqLen: number): WorkloadSpec['globalBatch'] {
   const path = '$.globalBatch';
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.keys(value).length !== 1) {
-    r.fail(path, value, 'must be an object with exactly one of: {"sequences": N}, {"sequencesPerGpu": N}, {"tokens": N}.');
+    r.fail(
+      path,
+      value,
+      'must be an object with exactly one of: {"sequences": N}, {"sequencesPerGpu": N}, {"tokens": N}.',
+    );
   }
   const o = r.object(path, value, [], ['sequences', 'sequencesPerGpu', 'tokens']);
   const L = WORKLOAD_LIMITS;
-  if (o['sequences'] !== undefined) return { sequences: r.integer(`${path}.sequences`, o['sequences'], 1, L.sequences) };
-  if (o['sequencesPerGpu'] !== undefined) return { sequencesPerGpu: r.integer(`${path}.sequencesPerGpu`, o['sequencesPerGpu'], 1, L.sequencesPerGpu) };
+  if (o['sequences'] !== undefined)
+    return { sequences: r.integer(`${path}.sequences`, o['sequences'], 1, L.sequences) };
+  if (o['sequencesPerGpu'] !== undefined)
+    return { sequencesPerGpu: r.integer(`${path}.sequencesPerGpu`, o['sequencesPerGpu'], 1, L.sequencesPerGpu) };
   const tokens = r.integer(`${path}.tokens`, o['tokens'], 1, L.tokens);
-  if (tokens % seqLen !== 0) r.fail(`${path}.tokens`, tokens, `must be a multiple of seqLen (${seqLen}); nearest: ${Math.max(1, Math.round(tokens / seqLen)) * seqLen}.`);
+  if (tokens % seqLen !== 0)
+    r.fail(
+      `${path}.tokens`,
+      tokens,
+      `must be a multiple of seqLen (${seqLen}); nearest: ${Math.max(1, Math.round(tokens / seqLen)) * seqLen}.`,
+    );
   return { sequences: tokens / seqLen };
 }

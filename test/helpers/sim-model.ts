@@ -33,14 +33,47 @@ export function makeModel(classes: readonly ClassSpec[], spec: ModelSpec): Clust
       memoryBandwidthTBs: 3,
       scaleUpGBs: 450,
       tdpW: 700,
-      sources: { bf16DenseTflops: source, fp32Tflops: source, memoryGB: source, memoryBandwidthTBs: source, scaleUpGBs: source, tdpW: source },
+      sources: {
+        bf16DenseTflops: source,
+        fp32Tflops: source,
+        memoryGB: source,
+        memoryBandwidthTBs: source,
+        scaleUpGBs: source,
+        tdpW: source,
+      },
     };
     const timeS = k.timeS ?? ((b: number) => (b > 0 ? k.a + k.c * b : 0));
-    return { index, gpu, count: k.count, timeS, fixedS: k.a, perSequenceS: k.c, microBatchCap: k.cap, memoryCapSequences: k.cap, peakFlops: (k.peakTflops ?? 1000) * 1e12 };
+    return {
+      index,
+      gpu,
+      count: k.count,
+      timeS,
+      fixedS: k.a,
+      perSequenceS: k.c,
+      microBatchCap: k.cap,
+      memoryCapSequences: k.cap,
+      peakFlops: (k.peakTflops ?? 1000) * 1e12,
+    };
   });
   return {
-    cluster: { name: spec.name ?? 'test', groups: classes.map((k) => ({ gpu: k.id, count: k.count, scaleUpDomain: 8, scaleOutGBs: k.scaleOutGBs ?? 50 })) },
-    workload: { name: 'test', params: 1e9, layers: 2, hidden: 64, ffnHidden: 256, heads: 2, kvHeads: 2, vocab: 100, seqLen: 1024, globalBatch: { sequences: spec.globalBatch }, dtype: 'bf16', recompute: false },
+    cluster: {
+      name: spec.name ?? 'test',
+      groups: classes.map((k) => ({ gpu: k.id, count: k.count, scaleUpDomain: 8, scaleOutGBs: k.scaleOutGBs ?? 50 })),
+    },
+    workload: {
+      name: 'test',
+      params: 1e9,
+      layers: 2,
+      hidden: 64,
+      ffnHidden: 256,
+      heads: 2,
+      kvHeads: 2,
+      vocab: 100,
+      seqLen: 1024,
+      globalBatch: { sequences: spec.globalBatch },
+      dtype: 'bf16',
+      recompute: false,
+    },
     classes: costs,
     gpus: classes.reduce((a, k) => a + k.count, 0),
     globalBatch: spec.globalBatch,
@@ -52,7 +85,11 @@ export function makeModel(classes: readonly ClassSpec[], spec: ModelSpec): Clust
 }
 
 /** A colossus-like mix (H100 : H200 : GB200 = 150 : 50 : 20) scaled to `gpus`, synthetic costs. */
-export function colossusLike(gpus: number, perGpu = 4, opts: { allReduceS?: number; overlap?: number } = {}): ClusterModel {
+export function colossusLike(
+  gpus: number,
+  perGpu = 4,
+  opts: { allReduceS?: number; overlap?: number } = {},
+): ClusterModel {
   const h100 = Math.round((gpus * 150) / 220);
   const h200 = Math.round((gpus * 50) / 220);
   const gb200 = gpus - h100 - h200;
@@ -62,6 +99,11 @@ export function colossusLike(gpus: number, perGpu = 4, opts: { allReduceS?: numb
       { id: 'h200', count: h200, a: 0.05, c: 0.8, cap: 10, peakTflops: 989, scaleOutGBs: 50 },
       { id: 'gb200', count: gb200, a: 0.04, c: 0.4, cap: 12, peakTflops: 2500, scaleOutGBs: 100 },
     ],
-    { globalBatch: gpus * perGpu, allReduceS: opts.allReduceS ?? 0.3, overlap: opts.overlap ?? 0.5, name: `colossus-like-${gpus}` },
+    {
+      globalBatch: gpus * perGpu,
+      allReduceS: opts.allReduceS ?? 0.3,
+      overlap: opts.overlap ?? 0.5,
+      name: `colossus-like-${gpus}`,
+    },
   );
 }

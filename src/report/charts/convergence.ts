@@ -23,17 +23,52 @@ export function convergenceChart(report: RunReport): string | null {
   const y = (t: number): number => top + plotH * (1 - t / yMax);
   const adaptiveColor = color(report.policies.findIndex((p) => p.policy === 'adaptive'));
   const body: string[] = [];
-  body.push(...legend(left, 18, [{ label: 'adaptive', fill: adaptiveColor }, ...shown.map((r) => ({ label: `${r.label} (measured median)`, fill: r.fill }))]));
+  body.push(
+    ...legend(left, 18, [
+      { label: 'adaptive', fill: adaptiveColor },
+      ...shown.map((r) => ({ label: `${r.label} (measured median)`, fill: r.fill })),
+    ]),
+  );
   for (const t of axis) {
     body.push(line({ x1: left, y1: y(t), x2: left + plotW, y2: y(t), stroke: t === 0 ? '#444' : '#e5e5e5' }));
     body.push(text({ x: left - 6, y: y(t) + 4, class: 'lbl', 'text-anchor': 'end' }, seconds(t)));
   }
-  for (const r of shown) body.push(line({ x1: left, y1: y(r.stepS), x2: left + plotW, y2: y(r.stepS), stroke: r.fill, 'stroke-dasharray': '6 4', 'stroke-width': 1.5 }));
-  body.push(path({ d: trace.map((t, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(t).toFixed(1)}`).join(' '), fill: 'none', stroke: adaptiveColor, 'stroke-width': 2.5 }));
-  trace.forEach((t, i) => body.push(`<circle cx="${x(i).toFixed(1)}" cy="${y(t).toFixed(1)}" r="3" fill="${adaptiveColor}"><title>step ${i + 1}: ${seconds(t)}</title></circle>`));
+  for (const r of shown)
+    body.push(
+      line({
+        x1: left,
+        y1: y(r.stepS),
+        x2: left + plotW,
+        y2: y(r.stepS),
+        stroke: r.fill,
+        'stroke-dasharray': '6 4',
+        'stroke-width': 1.5,
+      }),
+    );
+  body.push(
+    path({
+      d: trace.map((t, i) => `${i === 0 ? 'M' : 'L'}${x(i).toFixed(1)},${y(t).toFixed(1)}`).join(' '),
+      fill: 'none',
+      stroke: adaptiveColor,
+      'stroke-width': 2.5,
+    }),
+  );
+  trace.forEach((t, i) =>
+    body.push(
+      `<circle cx="${x(i).toFixed(1)}" cy="${y(t).toFixed(1)}" r="3" fill="${adaptiveColor}"><title>step ${i + 1}: ${seconds(t)}</title></circle>`,
+    ),
+  );
   const every = Math.max(1, Math.ceil(trace.length / 10));
-  for (let i = 0; i < trace.length; i += every) body.push(text({ x: x(i), y: y(0) + 16, class: 'lbl', 'text-anchor': 'middle' }, String(i + 1)));
+  for (let i = 0; i < trace.length; i += every)
+    body.push(text({ x: x(i), y: y(0) + 16, class: 'lbl', 'text-anchor': 'middle' }, String(i + 1)));
   body.push(text({ x: left + plotW / 2, y: H - 8, class: 'lbl', 'text-anchor': 'middle' }, 'step'));
   const last = trace[trace.length - 1] ?? 0;
-  return figure('convergence', W, H, "Adaptive policy's convergence", `Adaptive step time per step, from ${seconds(trace[0] ?? 0)} to ${seconds(last)} over ${trace.length} steps, with reference step times of other policies.`, body);
+  return figure(
+    'convergence',
+    W,
+    H,
+    "Adaptive policy's convergence",
+    `Adaptive step time per step, from ${seconds(trace[0] ?? 0)} to ${seconds(last)} over ${trace.length} steps, with reference step times of other policies.`,
+    body,
+  );
 }

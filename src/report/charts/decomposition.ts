@@ -14,7 +14,10 @@ export function decompositionChart(d: LossDecomposition): string {
     { label: 'communication', value: d.communication, fill: COMM },
     { label: 'memory caps', value: d.memoryCaps, fill: PALETTE[2] },
   ];
-  const total = Math.max(1e-12, parts.reduce((a, p) => a + Math.max(0, p.value), 0));
+  const total = Math.max(
+    1e-12,
+    parts.reduce((a, p) => a + Math.max(0, p.value), 0),
+  );
   const body: string[] = [text({ x: left, y: 20, class: 'hd' }, `Lost: ${percent(d.total)} of all GPU-time`)];
   let x = left;
   parts.forEach((p) => {
@@ -28,7 +31,19 @@ export function decompositionChart(d: LossDecomposition): string {
     const lx = left + (i % 2) * (plotW / 2);
     const ly = 90 + Math.floor(i / 2) * 22;
     body.push(rect({ x: lx, y: ly, width: 12, height: 12, fill: p.fill }));
-    body.push(text({ x: lx + 18, y: ly + 10, class: 'lbl' }, `${p.label}: ${percent(p.value)} (${percent(p.value / total, 0)} of the loss)`));
+    body.push(
+      text(
+        { x: lx + 18, y: ly + 10, class: 'lbl' },
+        `${p.label}: ${percent(p.value)} (${percent(p.value / total, 0)} of the loss)`,
+      ),
+    );
   });
-  return figure('decomposition', W, H, 'Loss decomposition', `Lockstep loses ${percent(d.total)} of GPU-time: ${parts.map((p) => `${p.label} ${percent(p.value)}`).join(', ')}.`, body);
+  return figure(
+    'decomposition',
+    W,
+    H,
+    'Loss decomposition',
+    `Lockstep loses ${percent(d.total)} of GPU-time: ${parts.map((p) => `${p.label} ${percent(p.value)}`).join(', ')}.`,
+    body,
+  );
 }

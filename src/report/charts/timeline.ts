@@ -25,7 +25,13 @@ export function timelineChart(report: RunReport): string {
   const top = 30;
   const H = top + picks.length * groupH + 40;
   const body: string[] = [];
-  body.push(...legend(left, 16, [...classes.map((c, i) => ({ label: `${c.gpu} busy`, fill: color(i) })), { label: 'idle (waiting)', fill: IDLE }, { label: 'all-reduce', fill: COMM }]));
+  body.push(
+    ...legend(left, 16, [
+      ...classes.map((c, i) => ({ label: `${c.gpu} busy`, fill: color(i) })),
+      { label: 'idle (waiting)', fill: IDLE },
+      { label: 'all-reduce', fill: COMM },
+    ]),
+  );
   picks.forEach((pk, gi) => {
     const gy = top + gi * groupH;
     body.push(text({ x: 8, y: gy + 13, class: 'hd' }, pk.policy));
@@ -40,9 +46,26 @@ export function timelineChart(report: RunReport): string {
       const y = gy + headH + ci * rowH;
       const busy = step.classComputeS[ci] ?? 0;
       body.push(text({ x: left - 8, y: y + 11, class: 'lbl', 'text-anchor': 'end' }, c.gpu));
-      body.push(rect({ x: x(0), y, width: x(busy) - x(0), height: rowH - 3, fill: color(ci) }, `${pk.policy}, ${c.gpu}: busy ${seconds(busy)}`));
-      if (slowest > busy) body.push(rect({ x: x(busy), y, width: x(slowest) - x(busy), height: rowH - 3, fill: IDLE }, `${pk.policy}, ${c.gpu}: idle ${seconds(slowest - busy)}`));
-      if (step.allReduceS > 0) body.push(rect({ x: x(slowest), y, width: x(slowest + step.allReduceS) - x(slowest), height: rowH - 3, fill: COMM }, `${pk.policy}: all-reduce ${seconds(step.allReduceS)}`));
+      body.push(
+        rect(
+          { x: x(0), y, width: x(busy) - x(0), height: rowH - 3, fill: color(ci) },
+          `${pk.policy}, ${c.gpu}: busy ${seconds(busy)}`,
+        ),
+      );
+      if (slowest > busy)
+        body.push(
+          rect(
+            { x: x(busy), y, width: x(slowest) - x(busy), height: rowH - 3, fill: IDLE },
+            `${pk.policy}, ${c.gpu}: idle ${seconds(slowest - busy)}`,
+          ),
+        );
+      if (step.allReduceS > 0)
+        body.push(
+          rect(
+            { x: x(slowest), y, width: x(slowest + step.allReduceS) - x(slowest), height: rowH - 3, fill: COMM },
+            `${pk.policy}: all-reduce ${seconds(step.allReduceS)}`,
+          ),
+        );
     });
   });
   const axisY = top + picks.length * groupH;
@@ -51,7 +74,12 @@ export function timelineChart(report: RunReport): string {
     body.push(line({ x1: x(t), y1: axisY, x2: x(t), y2: axisY + 4, stroke: '#444' }));
     body.push(text({ x: x(t), y: axisY + 16, class: 'lbl', 'text-anchor': 'middle' }, seconds(t)));
   }
-  body.push(text({ x: left + plotW / 2, y: axisY + 32, class: 'lbl', 'text-anchor': 'middle' }, 'time within one training step (cluster time)'));
+  body.push(
+    text(
+      { x: left + plotW / 2, y: axisY + 32, class: 'lbl', 'text-anchor': 'middle' },
+      'time within one training step (cluster time)',
+    ),
+  );
   return figure(
     'timeline',
     W,
