@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { MatmulShape } from '../src/kernels/kernel.js';
-import { median } from '../src/stats.js';
+import { median } from '../src/stats/quantiles.js';
 
 export interface BlasResult {
   readonly shape: MatmulShape;

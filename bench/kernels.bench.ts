@@ -4,7 +4,7 @@ import { timePasses, type TimingMethod } from '../src/gpu/timer.js';
 import { autotune } from '../src/kernels/autotune.js';
 import { flopsOf, shapeKey, type KernelDtype, type MatmulKernel, type MatmulShape } from '../src/kernels/kernel.js';
 import { prepareMatmul } from '../src/kernels/matmul.js';
-import { median } from '../src/stats.js';
+import { median } from '../src/stats/quantiles.js';
 import { naiveKernel } from '../src/kernels/naive.js';
 import { kernelFor } from '../src/kernels/select.js';
 import type { TuneCacheOptions } from '../src/kernels/tune-cache.js';

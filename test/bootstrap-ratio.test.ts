@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapMedian, bootstrapRatioOfMedians } from '../src/report/bootstrap.js';
-import { mulberry32 } from '../src/report/rng.js';
+import { bootstrapMedian, bootstrapRatioOfMedians } from '../src/stats/bootstrap.js';
+import { seededRandom } from './helpers/rng.js';
 import { noisySamples } from './fixtures/reports.js';
 
 describe('bootstrap CI of the ratio of medians', () => {
@@ -9,7 +9,7 @@ describe('bootstrap CI of the ratio of medians', () => {
     { ratio: 1.1, n: 20 },
     { ratio: 0.8, n: 30 },
   ])('covers the true ratio $ratio in >= 17 of 20 draws (95% CI, n=$n)', ({ ratio, n }) => {
-    const rng = mulberry32(Math.round(ratio * 1000) + n);
+    const rng = seededRandom(Math.round(ratio * 1000) + n);
     let covered = 0;
     for (let i = 0; i < 20; i++) {
       const ci = bootstrapRatioOfMedians(
@@ -24,7 +24,7 @@ describe('bootstrap CI of the ratio of medians', () => {
   });
 
   it('is deterministic for the same metric name, and differs for another name', () => {
-    const rng = mulberry32(9);
+    const rng = seededRandom(9);
     const a = noisySamples(rng, 12, 1, 0.05);
     const b = noisySamples(rng, 12, 1.05, 0.05);
     expect(bootstrapRatioOfMedians(a, b, 0.95, 'x')).toEqual(bootstrapRatioOfMedians(a, b, 0.95, 'x'));
@@ -32,7 +32,7 @@ describe('bootstrap CI of the ratio of medians', () => {
   });
 
   it('narrows as samples grow', () => {
-    const rng = mulberry32(10);
+    const rng = seededRandom(10);
     const width = (n: number): number => {
       const ci = bootstrapRatioOfMedians(noisySamples(rng, n, 1, 0.05), noisySamples(rng, n, 1, 0.05), 0.95, 'w');
       return ci === null ? Infinity : ci.upper - ci.lower;

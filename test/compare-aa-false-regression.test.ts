@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
-import { mulberry32 } from '../src/report/rng.js';
+import { seededRandom } from './helpers/rng.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
 
@@ -20,7 +20,7 @@ describe('A/A: same distribution, 5% noise', () => {
     { better: 'higher' as const, n: 20, seed: 202 },
     { better: 'lower' as const, n: 10, seed: 303 },
   ])('20 pairs ($better is better, n=$n) give at most one false regression', ({ better, n, seed }) => {
-    const rng = mulberry32(seed);
+    const rng = seededRandom(seed);
     let regressions = 0;
     let notUnchanged = 0;
     for (let pair = 0; pair < 20; pair++) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
-import { mulberry32 } from '../src/report/rng.js';
+import { seededRandom } from './helpers/rng.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
 
@@ -20,7 +20,7 @@ describe('10% slowdown injected into HEAD', () => {
     { better: 'lower' as const, headMean: 1.1, seed: 11 },
     { better: 'higher' as const, headMean: 1 / 1.1, seed: 22 },
   ])('is a regression in >= 19 of 20 pairs ($better is better, n=20)', ({ better, headMean, seed }) => {
-    const rng = mulberry32(seed);
+    const rng = seededRandom(seed);
     let flagged = 0;
     for (let pair = 0; pair < 20; pair++) {
       const c = compareMetric(
@@ -35,7 +35,7 @@ describe('10% slowdown injected into HEAD', () => {
   });
 
   it('is never called an improvement', () => {
-    const rng = mulberry32(33);
+    const rng = seededRandom(33);
     for (let pair = 0; pair < 20; pair++) {
       const c = compareMetric(
         metric('lower', noisySamples(rng, 20, 1, 0.05)),

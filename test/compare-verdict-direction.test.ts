@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, type CompareOptions } from '../src/report/compare.js';
-import { mulberry32 } from '../src/report/rng.js';
+import { seededRandom } from './helpers/rng.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
 
@@ -22,7 +22,7 @@ describe('compare verdicts', () => {
     { better: 'higher' as const, factor: 1.2, want: 'improvement' },
     { better: 'higher' as const, factor: 0.8, want: 'regression' },
   ])('$better is better, head x$factor -> $want', ({ better, factor, want }) => {
-    const rng = mulberry32(5);
+    const rng = seededRandom(5);
     const c = compareMetric(
       m(better, noisySamples(rng, 15, 10, 0.02)),
       m(better, noisySamples(rng, 15, 10 * factor, 0.02)),
@@ -38,7 +38,7 @@ describe('compare verdicts', () => {
     { threshold: 0.05, want: 'unchanged' },
     { threshold: 0.01, want: 'regression' },
   ])('a significant 3% slowdown is $want at threshold $threshold', ({ threshold, want }) => {
-    const rng = mulberry32(6);
+    const rng = seededRandom(6);
     const c = compareMetric(
       m('lower', noisySamples(rng, 30, 1, 0.005)),
       m('lower', noisySamples(rng, 30, 1.03, 0.005)),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mannWhitneyU } from '../src/report/mann-whitney.js';
+import { mannWhitneyU } from '../src/stats/mann-whitney.js';
 
 // Reference p-values are the textbook exact/normal results (scipy.stats.mannwhitneyu,
 // alternative='two-sided', method='exact' or 'asymptotic' with continuity correction).

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { minmaxAllocation } from '../src/policy/minmax.js';
-import { createRng } from '../src/sim/rng.js';
+import { createRng } from '../src/stats/rng.js';
 import type { ClusterModel } from '../src/model/types.js';
 import { makeModel, type ClassSpec } from './helpers/sim-model.js';
 
@@ -41,23 +41,23 @@ function exhaustive(model: ClusterModel, tails?: readonly number[]): number {
 // Random small clusters: affine and non-affine (saturating-efficiency) cost curves, caps, tails.
 const cases = Array.from({ length: 40 }, (_, t) => {
   const rng = createRng(100 + t);
-  const k = 1 + Math.floor(rng.next() * 3);
+  const k = 1 + Math.floor(rng.open() * 3);
   const classes: ClassSpec[] = Array.from({ length: k }, (_, i) => {
-    const a = rng.next() * 0.5;
-    const c = 0.1 + rng.next() * 2;
-    const curved = rng.next() < 0.5;
+    const a = rng.open() * 0.5;
+    const c = 0.1 + rng.open() * 2;
+    const curved = rng.open() < 0.5;
     return {
       id: `g${i}`,
-      count: 1 + Math.floor(rng.next() * 4),
+      count: 1 + Math.floor(rng.open() * 4),
       a,
       c,
-      cap: 1 + Math.floor(rng.next() * 8),
+      cap: 1 + Math.floor(rng.open() * 8),
       ...(curved ? { timeS: (b: number) => (b > 0 ? a + c * b * (1 + 2 / (b + 1)) : 0) } : {}),
     };
   });
   const capacity = classes.reduce((s, c) => s + c.count * c.cap, 0);
-  const globalBatch = 1 + Math.floor(rng.next() * capacity);
-  const tails = rng.next() < 0.5 ? classes.map(() => 1 + rng.next() * 0.2) : undefined;
+  const globalBatch = 1 + Math.floor(rng.open() * capacity);
+  const tails = rng.open() < 0.5 ? classes.map(() => 1 + rng.open() * 0.2) : undefined;
   return { t, model: makeModel(classes, { globalBatch }), tails };
 });
 

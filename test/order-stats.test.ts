@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectedMaxOfNormals, sampleMax, tailFactor, type JitterModel } from '../src/sim/order-stats.js';
-import { createRng } from '../src/sim/rng.js';
+import { createRng } from '../src/stats/rng.js';
 
 describe('expected maximum of n iid draws', () => {
   // Exact values of E[max of n standard normals] (tables of normal order statistics).

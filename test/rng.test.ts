@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, deriveSeed } from '../src/sim/rng.js';
+import { createRng, deriveSeed } from '../src/stats/rng.js';
 
 describe('seeded RNG', () => {
   it('repeats exactly for a seed and differs across seeds', () => {
     const a = createRng(42);
     const b = createRng(42);
     const c = createRng(43);
-    const xa = Array.from({ length: 100 }, () => a.next());
-    const xb = Array.from({ length: 100 }, () => b.next());
-    const xc = Array.from({ length: 100 }, () => c.next());
+    const xa = Array.from({ length: 100 }, () => a.open());
+    const xb = Array.from({ length: 100 }, () => b.open());
+    const xc = Array.from({ length: 100 }, () => c.open());
     expect(xa).toEqual(xb);
     expect(xa).not.toEqual(xc);
     expect(deriveSeed(1, 0)).not.toBe(deriveSeed(1, 1));
@@ -20,7 +20,7 @@ describe('seeded RNG', () => {
     let s = 0;
     let s2 = 0;
     for (let i = 0; i < n; i++) {
-      const u = r.next();
+      const u = r.open();
       expect(u > 0 && u < 1).toBe(true);
       s += u;
       s2 += u * u;

@@ -1,6 +1,6 @@
 import type { Gpu } from '../gpu/open.js';
 import { timePasses, type TimingMethod } from '../gpu/timer.js';
-import { median } from '../kernels/matmul.js';
+import { median } from '../stats/quantiles.js';
 import type { UnitExecutor } from './unit-executor.js';
 
 /**

@@ -1,7 +1,7 @@
 import { DeviceError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import { timePasses, type PassEncoder } from '../gpu/timer.js';
-import { median } from '../kernels/matmul.js';
+import { median } from '../stats/quantiles.js';
 import type { Allocation, ClusterModel } from '../model/types.js';
 import {
   createAdaptive,

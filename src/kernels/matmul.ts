@@ -4,11 +4,9 @@ import { timePasses, type TimingMethod } from '../gpu/timer.js';
 import type { Gpu } from '../gpu/open.js';
 import { toF16Array } from './f16.js';
 import { flopsOf, type MatmulKernel, type MatmulShape } from './kernel.js';
-import { median } from '../stats.js';
+import { median } from '../stats/quantiles.js';
 import { getPipeline } from './pipeline.js';
 import { kernelFor } from './select.js';
-
-export { median };
 
 /** Largest size we accept per dimension: indices are u32 in WGSL. */
 export const MAX_DIMENSION = 2 ** 31 - 1;

@@ -2,7 +2,7 @@ import { withErrorScopes } from '../gpu/scope.js';
 import { timePasses, validSeconds, type TimingMethod } from '../gpu/timer.js';
 import type { Gpu } from '../gpu/open.js';
 import type { Roofline } from '../report/schema.js';
-import { median } from '../stats.js';
+import { median } from '../stats/quantiles.js';
 import { getPipeline } from './pipeline.js';
 
 /**

@@ -1,9 +1,9 @@
-import { mulberry32 } from '../rng.js';
+import { seededRng } from '../stats/rng.js';
 
 /** Seeded uniform values in [-1, 1) for matmul inputs: the same seed gives the same matrix everywhere. */
 export function randomMatrix(length: number, seed: number): Float32Array {
   const out = new Float32Array(length);
-  const next = mulberry32(seed);
-  for (let i = 0; i < length; i++) out[i] = next() * 2 - 1;
+  const rng = seededRng(seed);
+  for (let i = 0; i < length; i++) out[i] = rng.uniform() * 2 - 1;
   return out;
 }

@@ -3,7 +3,7 @@ import type { Policy, PolicyContext } from './policy.js';
 import { assertFits } from './apportion.js';
 import { lockstepAllocation } from './lockstep.js';
 import { minmaxSplit } from './minmax.js';
-import { median } from '../stats.js';
+import { median } from '../stats/quantiles.js';
 
 /**
  * Online rebalancing (Cannikin-style re-estimation): start from lockstep, and after every step

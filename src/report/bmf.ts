@@ -1,4 +1,4 @@
-import { bootstrapMedian } from './bootstrap.js';
+import { bootstrapMedian } from '../stats/bootstrap.js';
 import type { Metric, Report } from './schema.js';
 
 /**

@@ -1,5 +1,5 @@
-import { logNormalCdf, normalUpperQuantile } from './normal.js';
-import type { Rng } from './rng.js';
+import { logNormalCdf, normalUpperQuantile } from '../stats/normal.js';
+import type { Rng } from '../stats/rng.js';
 
 /**
  * Per-worker step-time jitter and the tail of a class of n workers.
@@ -177,7 +177,7 @@ export function tailFactor(n: number, jitter: JitterModel): number {
  * the jitter's quantile at 1 - q.
  */
 export function sampleMax(n: number, jitter: JitterModel, rng: Rng): number {
-  const u = rng.next();
+  const u = rng.open();
   if (jitter.kind === 'none' || n < 1) return n < 1 ? 0 : 1;
   const q = -Math.expm1(Math.log(u) / n);
   switch (jitter.kind) {

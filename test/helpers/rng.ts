@@ -1,5 +1,10 @@
-/** The project's seeded PRNG, so a failing fuzz case can be replayed from its seed. */
-export { mulberry32 as seededRandom } from '../../src/rng.js';
+import { seededRng } from '../../src/stats/rng.js';
+
+/** The project's seeded generator as a plain uniform [0, 1) function, so a failing case replays from its seed. */
+export function seededRandom(seed: number): () => number {
+  const rng = seededRng(seed);
+  return () => rng.uniform();
+}
 
 /** Standard normal draw (Box-Muller, one variate per two uniforms), for synthetic noise in fixtures. */
 export function normal(rng: () => number): number {

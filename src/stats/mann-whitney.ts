@@ -1,4 +1,4 @@
-import { normalUpperTail } from '../sim/normal.js';
+import { normalUpperTail } from './normal.js';
 
 /**
  * Two-sided Mann-Whitney U test. Chosen for compare because benchmark samples are few

@@ -1,5 +1,5 @@
-import { hashSeed, mulberry32, type Rng } from './rng.js';
-import { quantileSorted, sorted } from '../stats.js';
+import { hashSeed, seededRng, type Rng } from './rng.js';
+import { quantileSorted, sorted } from './quantiles.js';
 
 /**
  * Percentile bootstrap confidence intervals. Compare reports the ratio of medians
@@ -23,7 +23,7 @@ export function bootstrapRatioOfMedians(
   resamples = DEFAULT_RESAMPLES,
 ): Interval | null {
   if (base.length === 0 || head.length === 0) return null;
-  const rng = mulberry32(hashSeed(seedKey));
+  const rng = seededRng(hashSeed(seedKey));
   const ratios = new Float64Array(resamples);
   const bufA = new Float64Array(base.length);
   const bufB = new Float64Array(head.length);
@@ -47,7 +47,7 @@ export function bootstrapMedian(
 ): Interval | null {
   if (xs.length === 0) return null;
   if (xs.length === 1) return { lower: xs[0]!, upper: xs[0]! };
-  const rng = mulberry32(hashSeed(seedKey));
+  const rng = seededRng(hashSeed(seedKey));
   const buf = new Float64Array(xs.length);
   const meds: number[] = [];
   for (let r = 0; r < resamples; r++) meds.push(resampleMedian(xs, buf, rng));
@@ -58,7 +58,7 @@ export function bootstrapMedian(
 
 function resampleMedian(xs: readonly number[], buf: Float64Array, rng: Rng): number {
   const n = xs.length;
-  for (let i = 0; i < n; i++) buf[i] = xs[Math.floor(rng() * n)]!;
+  for (let i = 0; i < n; i++) buf[i] = xs[Math.floor(rng.uniform() * n)]!;
   buf.sort();
   const mid = (n - 1) / 2;
   const lo = buf[Math.floor(mid)]!;
