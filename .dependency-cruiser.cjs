@@ -3,7 +3,7 @@
  *
  * Layers, lowest first; a module may import its own layer and any layer below it:
  *   stats                               seeded rng, quantiles, normal, bootstrap, rank tests
- *   base   errors.ts version.ts spec/   named errors, the package version, schema validation
+ *   base   errors.ts spec/               named errors, schema validation
  *   gpu                                  the device (the only place that knows Dawn)
  *   kernels                              WGSL generation, autotuner, probes (no clusters)
  *   hardware < cluster, workload         specs: data, own their types
@@ -13,7 +13,7 @@
  *   bench                                the measured runner (GPU + sim)
  *   report                               schema, compare, renderers (reads sim/bench results)
  *   cli, index.ts                        commands and the library entry
- * Node-only helpers at the top of src (assets.ts, write-atomic.ts, io/) sit beside base but may
+ * Node-only helpers at the top of src (assets.ts, version.ts, write-atomic.ts, io/) sit beside base but may
  * use node: modules; the pure core (stats .. sim) never imports the GPU layers.
  */
 const layer = (...dirs) => `^src/(${dirs.join('|')})(/|\\.ts$)`;
@@ -33,8 +33,8 @@ const below = {
 };
 const paths = {
   stats: layer('stats'),
-  base: layer('errors', 'version', 'spec'),
-  node: layer('assets', 'write-atomic', 'io'),
+  base: layer('errors', 'spec'),
+  node: layer('assets', 'version', 'write-atomic', 'io'),
   gpu: layer('gpu'),
   kernels: layer('kernels'),
   hardware: layer('hardware'),

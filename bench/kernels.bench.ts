@@ -1,14 +1,14 @@
 import { Bench } from 'tinybench';
-import { setHostPolling, type Gpu } from '../src/gpu/open.js';
-import { timePasses, type TimingMethod } from '../src/gpu/timer.js';
+import { type Gpu, setHostPolling } from '../src/gpu/open.js';
+import { type TimingMethod, timePasses } from '../src/gpu/timer.js';
 import { autotune } from '../src/kernels/autotune.js';
-import { flopsOf, shapeKey, type KernelDtype, type MatmulKernel, type MatmulShape } from '../src/kernels/kernel.js';
+import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape, shapeKey } from '../src/kernels/kernel.js';
 import { prepareMatmul } from '../src/kernels/matmul.js';
-import { median } from '../src/stats/quantiles.js';
 import { naiveKernel } from '../src/kernels/naive.js';
+import type { Roofline } from '../src/kernels/roofline.js';
 import { kernelFor } from '../src/kernels/select.js';
 import type { TuneCacheOptions } from '../src/kernels/tune-cache.js';
-import type { Roofline } from '../src/report/schema.js';
+import { median } from '../src/stats/quantiles.js';
 
 /** Square shapes from 256 to 2048 (and 4096 on a GPU), and the skinny shapes of a training step. */
 export const SQUARE_SHAPES: readonly MatmulShape[] = [256, 512, 1024, 2048].map((s) => ({ m: s, n: s, k: s }));

@@ -1,14 +1,14 @@
 import { parseArgs } from 'node:util';
 import { environmentOf } from '../src/bench/environment.js';
+import { fmt, formatTable, pct } from '../src/cli/output.js';
 import { closeGpu, openGpu } from '../src/gpu/open.js';
 import { shapeKey } from '../src/kernels/kernel.js';
-import { probeRoofline, type ProbeResult } from '../src/kernels/probe.js';
-import { SCHEMA_VERSION, type BenchReport, type KernelResult, type Metric } from '../src/report/schema.js';
-import { fmt, formatTable, pct } from '../src/cli/output.js';
-import { writeFileAtomic } from '../src/write-atomic.js';
+import { type ProbeResult, probeRoofline } from '../src/kernels/probe.js';
+import { type BenchReport, type KernelResult, type Metric, SCHEMA_VERSION } from '../src/report/schema.js';
 import { VERSION } from '../src/version.js';
-import { runBlasBench, type BlasRun } from './blas.js';
-import { runKernelBench, type KernelBenchResult } from './kernels.bench.js';
+import { writeFileAtomic } from '../src/write-atomic.js';
+import { type BlasRun, runBlasBench } from './blas.js';
+import { type KernelBenchResult, runKernelBench } from './kernels.bench.js';
 import { runSimulateBench, type SimulateBenchResult } from './simulate.bench.js';
 
 /**

@@ -1,8 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { loadCluster } from '../src/cluster/load.js';
+import type { ClusterSpec } from '../src/cluster/types.js';
 import { buildClusterModel } from '../src/model/cluster-model.js';
-import type { ClusterModel, ClusterSpec } from '../src/model/types.js';
+import type { ClusterModel } from '../src/model/types.js';
 import { policyNames } from '../src/policy/index.js';
 import { simulate } from '../src/sim/simulate.js';
 import { loadWorkload } from '../src/workload/load.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkloadSpec } from '../src/model/types.js';
 import { activationBytesPerSequence, layerActivationElementsPerToken } from '../src/workload/activations.js';
+import type { WorkloadSpec } from '../src/workload/types.js';
 import { findWorkload } from './helpers/presets.js';
 
 const tiny: WorkloadSpec = {

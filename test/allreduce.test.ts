@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hierarchicalAllReduce, ringAllReduceS, RING_LATENCY } from '../src/model/allreduce.js';
+import { hierarchicalAllReduce, RING_LATENCY, ringAllReduceS } from '../src/model/allreduce.js';
 
 const noLatency = { scaleUpS: 0, scaleOutS: 0 };
 

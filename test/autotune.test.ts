@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
+import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
 import { autotune } from '../src/kernels/autotune.js';
 import { candidateConfigs } from '../src/kernels/candidates.js';
 import { shapeClass } from '../src/kernels/shape-class.js';

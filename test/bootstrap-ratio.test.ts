@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bootstrapMedian, bootstrapRatioOfMedians } from '../src/stats/bootstrap.js';
-import { seededRandom } from './helpers/rng.js';
 import { noisySamples } from './fixtures/reports.js';
+import { seededRandom } from './helpers/rng.js';
 
 describe('bootstrap CI of the ratio of medians', () => {
   it.each([

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../src/errors.js';
-import { buildClusterModel, DEFAULT_OVERLAP } from '../src/model/cluster-model.js';
-import { hierarchicalAllReduce } from '../src/model/allreduce.js';
 import { clusterPresets } from '../src/cluster/presets.js';
+import { SpecError } from '../src/errors.js';
+import { hierarchicalAllReduce } from '../src/model/allreduce.js';
+import { buildClusterModel, DEFAULT_OVERLAP } from '../src/model/cluster-model.js';
 import { workloadPresets } from '../src/workload/presets.js';
 import { findCluster, findWorkload } from './helpers/presets.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../src/errors.js';
 import { parseClusterSpec } from '../src/cluster/parse.js';
+import { SpecError } from '../src/errors.js';
 import { parseJsonText } from '../src/spec/read-json-file.js';
 
 const group = { gpu: 'h100-sxm', count: 8, scaleUpDomain: 8, scaleOutGBs: 50 };

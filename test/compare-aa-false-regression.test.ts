@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
-import { seededRandom } from './helpers/rng.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
+import { seededRandom } from './helpers/rng.js';
 
 // A/A: base and head are drawn from the same distribution (5% noise). The issue allows at
 // most one false regression in 20 pairs; the rate is printed for docs/compare.md.

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compareCommand } from '../src/cli/compare.js';
-import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 import { runCli, writeJsonFiles } from './fixtures/cli.js';
+import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
 // End to end through the command: exit code, what is printed first, and the JSON output.
 describe('hetbench compare', () => {

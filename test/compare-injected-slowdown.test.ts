@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
-import { seededRandom } from './helpers/rng.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
+import { seededRandom } from './helpers/rng.js';
 
 // A 10% slowdown injected into HEAD (5% noise on both sides) must be flagged in at least
 // 19 of 20 pairs, whichever way the metric is oriented: a step time 10% longer, or a

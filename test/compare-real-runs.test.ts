@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { metricFilter } from '../src/cli/compare.js';
 import { compareReports } from '../src/report/compare.js';
-import type { Report } from '../src/report/schema.js';
 import { loadReport } from '../src/report/load.js';
+import type { Report } from '../src/report/schema.js';
 import { hetbench } from './helpers/spawn-cli.js';
 
 /*

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetric, type CompareOptions } from '../src/report/compare.js';
-import { seededRandom } from './helpers/rng.js';
+import { type CompareOptions, compareMetric } from '../src/report/compare.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
+import { seededRandom } from './helpers/rng.js';
 
 // The metric's `better` decides which way is a regression; the threshold gates small but
 // significant shifts; too few samples never produce a verdict.

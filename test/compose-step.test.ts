@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { composeIslands, composeStep } from '../src/sim/compose.js';
 import { lockstepAllocation } from '../src/policy/index.js';
+import { composeIslands, composeStep } from '../src/sim/compose.js';
 import { makeModel } from './helpers/sim-model.js';
 
 describe('step composition', () => {

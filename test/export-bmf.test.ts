@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { exportCommand } from '../src/cli/export.js';
-import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 import { runCli, writeJsonFiles } from './fixtures/cli.js';
+import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
 /**
  * Bencher's published BMF JSON Schema (draft-07): an object whose values are objects whose

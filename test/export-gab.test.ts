@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportCommand } from '../src/cli/export.js';
-import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 import { runCli, writeJsonFiles } from './fixtures/cli.js';
+import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
 // github-action-benchmark's custom tools read a JSON array whose entries have a string name,
 // a string unit, a numeric value and optional string range and extra; no other keys are read.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gemmEfficiency, gemmInstanceS, gemmTimeS, GEMM_EFFICIENCY } from '../src/model/gemm-cost.js';
+import { GEMM_EFFICIENCY, gemmEfficiency, gemmInstanceS, gemmTimeS } from '../src/model/gemm-cost.js';
 
 const h100 = { peakFlops: 989.4e12, bandwidthBytes: 3.35e12, elementBytes: 2 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { catalog, findGpu } from '../src/hardware/catalog.js';
 import { SpecError } from '../src/errors.js';
+import { catalog, findGpu } from '../src/hardware/catalog.js';
 
 const FIELDS = ['bf16DenseTflops', 'fp32Tflops', 'memoryGB', 'memoryBandwidthTBs', 'scaleUpGBs', 'tdpW'] as const;
 

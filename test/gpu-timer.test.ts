@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, openGpu, prepareMatmul, timePasses, type Gpu } from '../src/index.js';
+import { closeGpu, type Gpu, openGpu, prepareMatmul, timePasses } from '../src/index.js';
 import { naiveKernel } from '../src/kernels/naive.js';
 
 let gpu: Gpu;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { clusterPresets } from '../src/cluster/presets.js';
+import type { ClusterSpec } from '../src/cluster/types.js';
 import { SpecError } from '../src/errors.js';
 import { catalog } from '../src/hardware/catalog.js';
 import { buildClusterModel, DEFAULT_MAX_MICRO_BATCHES } from '../src/model/cluster-model.js';
 import { accumulatedCurve, affineFit, computeCurve, curveParts } from '../src/model/compute-curve.js';
 import { memoryBreakdown } from '../src/model/memory-cap.js';
-import type { ClusterSpec } from '../src/model/types.js';
-import { clusterPresets } from '../src/cluster/presets.js';
-import { workloadPresets } from '../src/workload/presets.js';
 import { lockstepAllocation, minmaxAllocation } from '../src/policy/index.js';
 import { fixedDraws } from '../src/sim/draws.js';
 import { runStatic } from '../src/sim/static-run.js';
+import { workloadPresets } from '../src/workload/presets.js';
 import { findCluster, findWorkload } from './helpers/presets.js';
 
 /** One generation alone, 1,000 GPUs: the sharding every catalog GPU is checked at. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
+import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
 import { defaultConfig, smallProductConfig } from '../src/kernels/candidates.js';
 import { matmul } from '../src/kernels/matmul.js';
 import { randomMatrix } from '../src/kernels/random.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../src/errors.js';
 import { loadReport } from '../src/report/load.js';
-import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 import { writeJsonFiles } from './fixtures/cli.js';
+import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
 const run = makeRunReport({ steps: 4 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { lockstepAllocation, minmaxAllocation } from '../src/policy/index.js';
-import { decomposeLoss, simulate } from '../src/sim/simulate.js';
-import { fixedDraws } from '../src/sim/draws.js';
-import { colossusLike, makeModel } from './helpers/sim-model.js';
 import { accumulatedCurve } from '../src/model/compute-curve.js';
+import { lockstepAllocation, minmaxAllocation } from '../src/policy/index.js';
+import { fixedDraws } from '../src/sim/draws.js';
+import { decomposeLoss, simulate } from '../src/sim/simulate.js';
+import { colossusLike, makeModel } from './helpers/sim-model.js';
 
 const lab = makeModel(
   [

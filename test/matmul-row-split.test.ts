@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, matmul, openGpu, referenceMatmul, UsageError, verifyMatmul, type Gpu } from '../src/index.js';
+import { closeGpu, type Gpu, matmul, openGpu, referenceMatmul, UsageError, verifyMatmul } from '../src/index.js';
 import { naiveKernel } from '../src/kernels/naive.js';
 import { randomMatrix } from '../src/kernels/random.js';
 

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { loadCluster } from '../src/cluster/load.js';
+import { buildClusterModel } from '../src/model/cluster-model.js';
+import type { ClusterModel } from '../src/model/types.js';
 import { getPolicy, policyNames } from '../src/policy/index.js';
 import { fixedDraws } from '../src/sim/draws.js';
 import { tailFactor } from '../src/sim/order-stats.js';
-import { runStatic } from '../src/sim/static-run.js';
 import { simulate } from '../src/sim/simulate.js';
-import { loadCluster } from '../src/cluster/load.js';
+import { runStatic } from '../src/sim/static-run.js';
 import { loadWorkload } from '../src/workload/load.js';
-import { buildClusterModel } from '../src/model/cluster-model.js';
-import type { ClusterModel } from '../src/model/types.js';
 import { colossusLike, makeModel } from './helpers/sim-model.js';
 
 function preset(c: string, w: string): ClusterModel {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import type { ClusterModel } from '../src/model/types.js';
 import { minmaxAllocation } from '../src/policy/minmax.js';
 import { createRng } from '../src/stats/rng.js';
-import type { ClusterModel } from '../src/model/types.js';
-import { makeModel, type ClassSpec } from './helpers/sim-model.js';
+import { type ClassSpec, makeModel } from './helpers/sim-model.js';
 
 /** The slowest class's time for an allocation (Allocation semantics: ceil(s/n) per GPU). */
 function maxTime(model: ClusterModel, alloc: readonly number[], tails?: readonly number[]): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedMaxOfNormals, sampleMax, tailFactor, type JitterModel } from '../src/sim/order-stats.js';
+import { expectedMaxOfNormals, type JitterModel, sampleMax, tailFactor } from '../src/sim/order-stats.js';
 import { createRng } from '../src/stats/rng.js';
 
 describe('expected maximum of n iid draws', () => {

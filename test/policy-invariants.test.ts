@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createAdaptive, getPolicy, policyNames } from '../src/policy/index.js';
-import { UsageError } from '../src/errors.js';
-import { colossusLike, makeModel } from './helpers/sim-model.js';
-import type { ClusterModel } from '../src/model/types.js';
-import { buildClusterModel } from '../src/model/cluster-model.js';
 import { loadCluster } from '../src/cluster/load.js';
+import { UsageError } from '../src/errors.js';
+import { buildClusterModel } from '../src/model/cluster-model.js';
+import type { ClusterModel } from '../src/model/types.js';
+import { createAdaptive, getPolicy, policyNames } from '../src/policy/index.js';
 import { loadWorkload } from '../src/workload/load.js';
+import { colossusLike, makeModel } from './helpers/sim-model.js';
 
 function preset(c: string, w: string, globalBatch?: number): ClusterModel {
   const { cluster, gpus } = loadCluster(c);

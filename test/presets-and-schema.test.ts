@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../src/errors.js';
-import { catalog } from '../src/hardware/catalog.js';
 import { CLUSTER_LIMITS, parseClusterSpec } from '../src/cluster/parse.js';
 import { clusterPresets } from '../src/cluster/presets.js';
+import { SpecError } from '../src/errors.js';
+import { catalog } from '../src/hardware/catalog.js';
 import { parseWorkloadSpec, WORKLOAD_LIMITS } from '../src/workload/parse.js';
 import { workloadPresets } from '../src/workload/presets.js';
 

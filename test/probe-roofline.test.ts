@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
+import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
 import { probeRoofline } from '../src/kernels/probe.js';
 
 let gpu: Gpu;

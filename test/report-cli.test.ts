@@ -2,8 +2,8 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reportCommand } from '../src/cli/report.js';
-import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 import { runCli, writeJsonFiles } from './fixtures/cli.js';
+import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
 describe('hetbench report', () => {
   it.each([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../src/errors.js';
 import { parseClusterSpec } from '../src/cluster/parse.js';
 import { clusterPresets } from '../src/cluster/presets.js';
+import { SpecError } from '../src/errors.js';
 import { buildClusterModel } from '../src/model/cluster-model.js';
 import { parseJsonText } from '../src/spec/read-json-file.js';
 import { parseWorkloadSpec } from '../src/workload/parse.js';

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SpecError } from '../src/errors.js';
 import { loadCluster } from '../src/cluster/load.js';
+import { SpecError } from '../src/errors.js';
 import { loadWorkload } from '../src/workload/load.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hetbench-spec-'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, openGpu, type Gpu } from '../src/gpu/open.js';
+import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
 import { allCandidateConfigs } from '../src/kernels/candidates.js';
 import type { MatmulKernel } from '../src/kernels/kernel.js';
 import { matmul } from '../src/kernels/matmul.js';

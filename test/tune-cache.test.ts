@@ -2,15 +2,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AdapterInfo } from '../src/report/schema.js';
+import type { AdapterInfo } from '../src/gpu/adapter-info.js';
 import {
   CACHE_FILE,
   cacheDir,
   lookupTune,
   readTuneCache,
   storeTune,
-  tuneKey,
   type TuneEntry,
+  tuneKey,
 } from '../src/kernels/tune-cache.js';
 
 const lavapipe: AdapterInfo = {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { WorkloadSpec } from '../src/model/types.js';
 import { flopsPerSequence, gemmFlops, gradientBytes, stepGemms } from '../src/workload/gemms.js';
-import { paramsFromShape } from '../src/workload/shape.js';
 import { workloadPresets } from '../src/workload/presets.js';
+import { paramsFromShape } from '../src/workload/shape.js';
+import type { WorkloadSpec } from '../src/workload/types.js';
 
 // 2 layers, h = 8, f = 16, 2 heads of width 4, 1 KV head, vocab 10, 4 tokens per sequence.
 const tiny: WorkloadSpec = {

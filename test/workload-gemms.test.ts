@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Gemm, WorkloadSpec } from '../src/model/types.js';
 import { stepGemms } from '../src/workload/gemms.js';
+import type { Gemm, WorkloadSpec } from '../src/workload/types.js';
 
 const tiny: WorkloadSpec = {
   name: 'tiny',

@@ -1,5 +1,5 @@
 import type { Gpu } from '../gpu/open.js';
-import { timePasses, type TimingMethod } from '../gpu/timer.js';
+import { type TimingMethod, timePasses } from '../gpu/timer.js';
 import { median } from '../stats/quantiles.js';
 import type { UnitExecutor } from './unit-executor.js';
 

@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { cpus, platform, release } from 'node:os';
 import { packageRoot } from '../assets.js';
-import { webgpuVersion, type Gpu } from '../gpu/open.js';
-import type { Environment } from '../report/schema.js';
+import { type Gpu, webgpuVersion } from '../gpu/open.js';
+import type { Environment } from './environment-info.js';
 
 function gitSha(): string | null {
   try {

@@ -1,5 +1,5 @@
-import type { WorkloadSpec } from '../model/types.js';
 import type { MatmulShape } from '../kernels/kernel.js';
+import type { WorkloadSpec } from '../workload/types.js';
 
 /**
  * The local stand-in for a training step: one transformer layer's GEMMs (forward, recompute

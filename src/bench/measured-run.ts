@@ -1,7 +1,6 @@
 import { DeviceError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
-import { timePasses, type PassEncoder } from '../gpu/timer.js';
-import { median } from '../stats/quantiles.js';
+import { type PassEncoder, timePasses } from '../gpu/timer.js';
 import type { Allocation, ClusterModel } from '../model/types.js';
 import {
   createAdaptive,
@@ -11,7 +10,6 @@ import {
   type PolicyContext,
   type PolicyName,
 } from '../policy/index.js';
-import type { PolicyFigures, PolicyRun, StepSample } from '../report/schema.js';
 import {
   classComputeS,
   classMeanComputeS,
@@ -20,9 +18,12 @@ import {
   figuresAt,
   perGpuBatch,
 } from '../sim/compose.js';
+import type { PolicyFigures, StepSample } from '../sim/figures.js';
 import { parametricJitter, tailFactor } from '../sim/order-stats.js';
-import { simulate, type SimulationResult } from '../sim/simulate.js';
-import { calibrate, type Calibration } from './calibrate.js';
+import { type SimulationResult, simulate } from '../sim/simulate.js';
+import { median } from '../stats/quantiles.js';
+import { type Calibration, calibrate } from './calibrate.js';
+import type { PolicyRun } from './policy-run.js';
 import type { UnitExecutor } from './unit-executor.js';
 
 export interface MeasuredRunOptions {

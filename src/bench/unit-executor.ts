@@ -1,7 +1,7 @@
 import type { Gpu } from '../gpu/open.js';
 import type { PassEncoder } from '../gpu/timer.js';
 import type { MatmulKernel, MatmulShape } from '../kernels/kernel.js';
-import { prepareMatmul, type PreparedMatmul } from '../kernels/matmul.js';
+import { type PreparedMatmul, prepareMatmul } from '../kernels/matmul.js';
 import { randomMatrix } from '../kernels/random.js';
 import type { LocalUnit } from './local-unit.js';
 

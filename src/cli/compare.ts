@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import { UsageError } from '../errors.js';
 import { adapterLabel } from '../report/adapter.js';
-import { compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES, type CompareOptions } from '../report/compare.js';
+import { type CompareOptions, compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES } from '../report/compare.js';
 import { comparisonTable, hardwareRows } from '../report/compare-table.js';
 import { hardwareTable } from '../report/hardware.js';
 import { loadReport } from '../report/load.js';

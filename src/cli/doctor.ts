@@ -1,7 +1,7 @@
 import { describeGpu, type GpuDescription } from '../gpu/describe.js';
 import { withGpu } from '../gpu/open.js';
-import type { Command } from './command.js';
 import { boolFlag, parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
 import { paint, printJson } from './output.js';
 

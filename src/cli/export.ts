@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { toBmf } from '../report/bmf.js';
-import { GAB_TOOL, toGab, type GabDirection } from '../report/gab.js';
+import { GAB_TOOL, type GabDirection, toGab } from '../report/gab.js';
 import { loadReport } from '../report/load.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { choiceFlag, parseCommandArgs, stringFlag } from './args.js';
 import type { Command } from './command.js';
-import { writeFileAtomic } from '../write-atomic.js';
 
 const help = `
 Usage: hetbench export REPORT.json --format gab|bmf [options]

@@ -1,6 +1,6 @@
 import { BACKENDS, type Backend, type GpuOptions } from '../gpu/open.js';
 import { HOST_POLLING_OPTIONS, type HostPollingOption } from '../gpu/polling.js';
-import { choiceFlag, stringFlag, type ParsedArgs } from './args.js';
+import { choiceFlag, type ParsedArgs, stringFlag } from './args.js';
 
 /** The adapter-selection flags every GPU command takes. */
 export const gpuFlagOptions = {

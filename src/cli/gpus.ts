@@ -1,6 +1,6 @@
-import type { Command } from './command.js';
 import { catalog } from '../hardware/catalog.js';
 import { boolFlag, parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
 import { fmt, formatTable, printJson } from './output.js';
 
 const help = `

@@ -1,17 +1,17 @@
-import { withGpu } from '../gpu/open.js';
 import { DeviceError, UsageError } from '../errors.js';
+import type { Gpu } from '../gpu/open.js';
+import { withGpu } from '../gpu/open.js';
+import type { MatmulKernel } from '../kernels/kernel.js';
 import { flopsOf, type MatmulShape } from '../kernels/kernel.js';
 import { matmul, timeMatmul, validateShape } from '../kernels/matmul.js';
 import { naiveKernel } from '../kernels/naive.js';
 import { probeRoofline } from '../kernels/probe.js';
+import { randomMatrix } from '../kernels/random.js';
 import { kernelFor } from '../kernels/select.js';
 import { parseConfigName, tiledKernel } from '../kernels/tiled.js';
-import type { MatmulKernel } from '../kernels/kernel.js';
-import type { Gpu } from '../gpu/open.js';
-import { randomMatrix } from '../kernels/random.js';
 import { verifyProduct } from '../kernels/verify-sampled.js';
-import type { Command } from './command.js';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
+import type { Command } from './command.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
 import { fmt, paint, pct, printJson } from './output.js';
 

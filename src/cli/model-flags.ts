@@ -3,10 +3,10 @@ import { clusterPresetNames } from '../cluster/presets.js';
 import { UsageError } from '../errors.js';
 import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
-import { getPolicy, policyNames, type PolicyName } from '../policy/index.js';
+import { getPolicy, type PolicyName, policyNames } from '../policy/index.js';
 import { loadWorkload } from '../workload/load.js';
 import { workloadPresetNames } from '../workload/presets.js';
-import { intFlag, numberFlag, stringFlag, type ParsedArgs } from './args.js';
+import { intFlag, numberFlag, type ParsedArgs, stringFlag } from './args.js';
 
 /** The flags that pick and shape the modelled cluster: shared by plan, simulate and run. */
 export const modelFlagOptions = {

@@ -1,6 +1,6 @@
-import type { Command } from './command.js';
-import { summarizePlan, type PlanSummary } from '../model/plan.js';
+import { type PlanSummary, summarizePlan } from '../model/plan.js';
 import { boolFlag, parseCommandArgs } from './args.js';
+import type { Command } from './command.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags } from './model-flags.js';
 import { fmt, formatTable, pct, printJson } from './output.js';
 

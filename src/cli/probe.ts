@@ -1,7 +1,7 @@
 import { withGpu } from '../gpu/open.js';
 import { probeRoofline } from '../kernels/probe.js';
-import type { Command } from './command.js';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
+import type { Command } from './command.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
 import { fmt, printJson } from './output.js';
 

@@ -2,10 +2,10 @@ import { UsageError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
 import { loadReport } from '../report/load.js';
 import { renderMarkdown } from '../report/markdown.js';
+import { writeFileAtomic } from '../write-atomic.js';
 import { parseCommandArgs, stringFlag } from './args.js';
 import type { Command } from './command.js';
 import { emitMarkdown } from './markdown-output.js';
-import { writeFileAtomic } from '../write-atomic.js';
 
 const help = `
 Usage: hetbench report REPORT.json [--html FILE] [--md FILE]

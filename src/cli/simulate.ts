@@ -1,8 +1,8 @@
 import { policyNames } from '../policy/index.js';
-import { DEFAULT_JITTER_CV, simulate, type SimulationResult } from '../sim/simulate.js';
+import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
 import type { Command } from './command.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
 import { fmt, formatTable, pct, printJson } from './output.js';
 
 const MAX_STEPS = 1_000_000;

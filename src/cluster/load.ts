@@ -1,8 +1,9 @@
 import { catalog } from '../hardware/catalog.js';
-import type { ClusterSpec, GpuSpec } from '../model/types.js';
+import type { GpuSpec } from '../hardware/types.js';
 import { readJsonFile } from '../spec/read-json-file.js';
 import { parseClusterSpec } from './parse.js';
 import { clusterPresetNames, clusterPresets } from './presets.js';
+import type { ClusterSpec } from './types.js';
 
 /**
  * A preset name ('colossus-1', ...), else the path of a cluster JSON file. Returns the GPU

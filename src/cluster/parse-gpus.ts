@@ -1,5 +1,5 @@
-import type { GpuSpec, Source } from '../model/types.js';
 import { catalog } from '../hardware/catalog.js';
+import type { GpuSpec, Source } from '../hardware/types.js';
 import type { JsonReader } from '../spec/json-reader.js';
 
 type SourcedField = keyof GpuSpec['sources'];

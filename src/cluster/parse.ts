@@ -1,7 +1,8 @@
-import type { ClusterGroup, ClusterSpec, GpuSpec } from '../model/types.js';
-import { nearestNames } from '../spec/nearest-names.js';
+import type { GpuSpec } from '../hardware/types.js';
 import { JsonReader } from '../spec/json-reader.js';
+import { nearestNames } from '../spec/nearest-names.js';
 import { mergeGpus, parseSpecGpus } from './parse-gpus.js';
+import type { ClusterGroup, ClusterSpec } from './types.js';
 
 /** Sanity caps: the largest clusters built are a few 100,000 GPUs; 10^7 leaves headroom. */
 export const CLUSTER_LIMITS = {

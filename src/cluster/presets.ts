@@ -1,4 +1,4 @@
-import type { ClusterSpec } from '../model/types.js';
+import type { ClusterSpec } from './types.js';
 
 /*
  * Scale-out bandwidth is per GPU, one direction: one 400 Gb/s NIC per GPU (ConnectX-7 /

@@ -1,4 +1,4 @@
-import { RAISED_LIMITS, type Gpu } from './open.js';
+import { type Gpu, RAISED_LIMITS } from './open.js';
 
 /** The limits `doctor` shows: the ones hetbench raises (they bound its kernels and buffers), plus alignment. */
 export const KEY_LIMITS = [...RAISED_LIMITS, 'minStorageBufferOffsetAlignment'] as const;

@@ -1,8 +1,8 @@
 import { createRequire } from 'node:module';
 import { create, globals } from 'webgpu';
 import { DeviceError, GpuUnavailableError, UsageError } from '../errors.js';
-import type { AdapterInfo } from '../report/schema.js';
-import { HOST_POLLING_OPTIONS, holdTimerPolling, type HostPolling, type HostPollingOption } from './polling.js';
+import type { AdapterInfo } from './adapter-info.js';
+import { HOST_POLLING_OPTIONS, type HostPolling, type HostPollingOption, holdTimerPolling } from './polling.js';
 
 /** Backends Dawn's node bindings know; on Linux only `vulkan` finds a real adapter here. */
 export const BACKENDS = ['vulkan', 'd3d12', 'd3d11', 'metal', 'opengl', 'opengles', 'null'] as const;

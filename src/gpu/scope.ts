@@ -1,6 +1,6 @@
 import { DeviceError } from '../errors.js';
-import { errorReason } from './open.js';
 import type { Gpu } from './open.js';
+import { errorReason } from './open.js';
 
 /**
  * Runs GPU work inside validation, out-of-memory and internal error scopes, so that a bad

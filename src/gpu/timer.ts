@@ -1,5 +1,5 @@
-import { asDeviceError, throwIfFailed } from './scope.js';
 import type { Gpu } from './open.js';
+import { asDeviceError, throwIfFailed } from './scope.js';
 
 export type TimingMethod = 'gpu-timestamp' | 'wall-clock';
 

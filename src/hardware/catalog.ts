@@ -1,6 +1,6 @@
 import { SpecError } from '../errors.js';
-import type { GpuSpec, Source } from '../model/types.js';
 import { nearestNames } from '../spec/nearest-names.js';
+import type { GpuSpec, Source } from './types.js';
 
 /*
  * The GPU generations hetbench knows, with every number sourced. Conventions:

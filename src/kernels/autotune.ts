@@ -1,15 +1,15 @@
 import { DeviceError, UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
+import { median } from '../stats/quantiles.js';
 import { candidateConfigs } from './candidates.js';
 import { roundToF16 } from './f16.js';
 import type { KernelDtype, MatmulShape } from './kernel.js';
-import { median } from '../stats/quantiles.js';
 import { matmul, timeMatmul } from './matmul.js';
 import { randomMatrix } from './random.js';
 import { referenceMatmul, verifyMatmul } from './reference.js';
 import { representativeShape, shapeClass } from './shape-class.js';
-import { configName, parseConfigName, tiledKernel, type TiledConfig, type TiledKernel } from './tiled.js';
-import { lookupTune, storeTune, tuneKey, type TuneCacheOptions } from './tune-cache.js';
+import { configName, parseConfigName, type TiledConfig, type TiledKernel, tiledKernel } from './tiled.js';
+import { lookupTune, storeTune, type TuneCacheOptions, tuneKey } from './tune-cache.js';
 
 export interface AutotuneOptions extends TuneCacheOptions {
   /** Wall-clock budget in seconds; candidates after it are skipped once one has passed. Default 8 (software adapter) or 60. */

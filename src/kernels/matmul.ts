@@ -1,10 +1,10 @@
 import { UsageError } from '../errors.js';
-import { withErrorScopes } from '../gpu/scope.js';
-import { timePasses, type TimingMethod } from '../gpu/timer.js';
 import type { Gpu } from '../gpu/open.js';
+import { withErrorScopes } from '../gpu/scope.js';
+import { type TimingMethod, timePasses } from '../gpu/timer.js';
+import { median } from '../stats/quantiles.js';
 import { toF16Array } from './f16.js';
 import { flopsOf, type MatmulKernel, type MatmulShape } from './kernel.js';
-import { median } from '../stats/quantiles.js';
 import { getPipeline } from './pipeline.js';
 import { kernelFor } from './select.js';
 

@@ -1,5 +1,5 @@
-import { withErrorScopes } from '../gpu/scope.js';
 import type { Gpu } from '../gpu/open.js';
+import { withErrorScopes } from '../gpu/scope.js';
 import type { KernelPlan } from './kernel.js';
 
 // Generated WGSL bakes in the sizes, so each shape compiles once; cache per device by source.

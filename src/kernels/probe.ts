@@ -1,9 +1,9 @@
-import { withErrorScopes } from '../gpu/scope.js';
-import { timePasses, validSeconds, type TimingMethod } from '../gpu/timer.js';
 import type { Gpu } from '../gpu/open.js';
-import type { Roofline } from '../report/schema.js';
+import { withErrorScopes } from '../gpu/scope.js';
+import { type TimingMethod, timePasses, validSeconds } from '../gpu/timer.js';
 import { median } from '../stats/quantiles.js';
 import { getPipeline } from './pipeline.js';
+import type { Roofline } from './roofline.js';
 
 /**
  * The local device's roofline, measured with dedicated micro-kernels:

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
-import { autotune, cachedChoice, type AutotuneOptions } from './autotune.js';
+import { type AutotuneOptions, autotune, cachedChoice } from './autotune.js';
 import { defaultConfig, smallProductConfig } from './candidates.js';
 import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape } from './kernel.js';
 import { representativeShape, shapeClass } from './shape-class.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { webgpuVersion, type Gpu } from '../gpu/open.js';
+import { type Gpu, webgpuVersion } from '../gpu/open.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import type { KernelDtype } from './kernel.js';

@@ -1,5 +1,5 @@
 import type { MatmulShape } from './kernel.js';
-import { referenceMatmul, verifyMatmul, type Verification } from './reference.js';
+import { referenceMatmul, type Verification, verifyMatmul } from './reference.js';
 
 /** Past this many multiply-adds the CPU reference takes seconds; verify a sample of rows instead. */
 export const FULL_VERIFY_MAX_MACS = 2 ** 28;

@@ -1,10 +1,13 @@
-import type { ClassCost, ClusterModel, ClusterSpec, GpuSpec, WorkloadSpec } from './types.js';
+import type { ClusterSpec } from '../cluster/types.js';
 import { SpecError } from '../errors.js';
 import { findGpu } from '../hardware/catalog.js';
+import type { GpuSpec } from '../hardware/types.js';
 import { flopsPerSequence, gradientBytes } from '../workload/gemms.js';
-import { hierarchicalAllReduce, type AllReduceBreakdown, type RingGroup } from './allreduce.js';
+import type { WorkloadSpec } from '../workload/types.js';
+import { type AllReduceBreakdown, hierarchicalAllReduce, type RingGroup } from './allreduce.js';
 import { accumulatedCurve, affineFit, curveParts, peakFlopsFor } from './compute-curve.js';
 import { memoryBreakdown } from './memory-cap.js';
+import type { ClassCost, ClusterModel } from './types.js';
 
 /** Fraction of the gradient all-reduce hidden behind backward compute when not given. */
 export const DEFAULT_OVERLAP = 0.5;

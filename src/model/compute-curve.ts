@@ -1,9 +1,10 @@
-import type { GpuSpec, WorkloadSpec } from './types.js';
+import type { GpuSpec } from '../hardware/types.js';
+import { layerActivationElementsPerToken } from '../workload/activations.js';
+import { stepGemms } from '../workload/gemms.js';
+import { dtypeBytes } from '../workload/shape.js';
+import type { WorkloadSpec } from '../workload/types.js';
 import { gemmInstanceS, type Roofline } from './gemm-cost.js';
 import { MODEL_STATE_BYTES_PER_PARAM } from './memory-cap.js';
-import { stepGemms } from '../workload/gemms.js';
-import { layerActivationElementsPerToken } from '../workload/activations.js';
-import { dtypeBytes } from '../workload/shape.js';
 
 /**
  * Non-GEMM work, which is memory-bound: norms, SwiGLU, rotary, residual adds and softmax

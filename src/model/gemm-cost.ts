@@ -1,4 +1,4 @@
-import type { Gemm } from './types.js';
+import type { Gemm } from '../workload/types.js';
 
 /**
  * Size-dependent GEMM efficiency (fraction of peak FLOP/s a well-tuned library reaches), in

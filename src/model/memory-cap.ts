@@ -1,6 +1,7 @@
-import type { GpuSpec, WorkloadSpec } from './types.js';
+import type { GpuSpec } from '../hardware/types.js';
 import { activationBytesPerSequence } from '../workload/activations.js';
 import { dtypeBytes, layerParams } from '../workload/shape.js';
+import type { WorkloadSpec } from '../workload/types.js';
 
 /**
  * Bytes of model state per parameter under mixed-precision Adam: bf16 weights (2) and

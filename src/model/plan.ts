@@ -1,10 +1,10 @@
-import type { ClusterModel } from './types.js';
 import { catalog } from '../hardware/catalog.js';
 import { activationBytesPerSequence, gradientBytes } from '../workload/gemms.js';
+import type { AllReduceBreakdown } from './allreduce.js';
 import { allReduceBreakdown } from './cluster-model.js';
 import { accumulatedCurve, curveParts, peakFlopsFor } from './compute-curve.js';
 import { memoryBreakdown } from './memory-cap.js';
-import type { AllReduceBreakdown } from './allreduce.js';
+import type { ClusterModel } from './types.js';
 
 /** One generation of a plan under an equal split of the global batch. */
 export interface PlanClass {

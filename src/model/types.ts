@@ -6,78 +6,9 @@
  * Tflops = 1e12 FLOP/s. "Sequence" is the unit of batch: one training sample of seqLen tokens.
  */
 
-/** Where a catalog number comes from: a datasheet URL or document, with a short note. */
-export interface Source {
-  readonly url: string;
-  readonly note?: string;
-}
-
-export interface GpuSpec {
-  /** Catalog key, lower-case: 'h100-sxm', 'h200-sxm', 'gb200', ... */
-  readonly id: string;
-  readonly name: string;
-  readonly vendor: 'nvidia' | 'amd' | 'intel' | 'other';
-  /** Dense (never sparse) BF16/FP16 tensor throughput. */
-  readonly bf16DenseTflops: number;
-  readonly fp32Tflops: number;
-  readonly memoryGB: number;
-  readonly memoryBandwidthTBs: number;
-  /** Per-GPU scale-up (NVLink/Infinity Fabric) bandwidth, one direction; null for PCIe-only cards. */
-  readonly scaleUpGBs: number | null;
-  readonly tdpW: number;
-  /** Source of every number above, keyed by field name. */
-  readonly sources: Readonly<
-    Record<'bf16DenseTflops' | 'fp32Tflops' | 'memoryGB' | 'memoryBandwidthTBs' | 'scaleUpGBs' | 'tdpW', Source>
-  >;
-}
-
-export interface ClusterGroup {
-  /** GpuSpec.id */
-  readonly gpu: string;
-  readonly count: number;
-  /** GPUs per scale-up domain (8 for HGX, 72 for NVL72, 1 for PCIe cards). */
-  readonly scaleUpDomain: number;
-  /** Scale-out (InfiniBand/Ethernet) bandwidth per GPU, GB/s one direction. */
-  readonly scaleOutGBs: number;
-}
-
-export interface ClusterSpec {
-  readonly name: string;
-  readonly description?: string;
-  readonly groups: readonly ClusterGroup[];
-}
-
-/** One GEMM C[m x n] = A[m x k] * B[k x n] of a training step, `count` times per micro-batch. */
-export interface Gemm {
-  readonly name: string;
-  readonly m: number;
-  readonly n: number;
-  readonly k: number;
-  readonly count: number;
-  readonly phase: 'forward' | 'backward' | 'recompute';
-  /**
-   * How many of the `count` GEMMs run together in one batched launch (attention: heads x
-   * sequences of one layer). Absent means 1. Only the cost model's efficiency uses it: a
-   * batched launch fills the GPU like one GEMM with `batch` times the outputs.
-   */
-  readonly batch?: number;
-}
-
-export interface WorkloadSpec {
-  readonly name: string;
-  readonly params: number;
-  readonly layers: number;
-  readonly hidden: number;
-  readonly ffnHidden: number;
-  readonly heads: number;
-  readonly kvHeads: number;
-  readonly vocab: number;
-  readonly seqLen: number;
-  /** Global batch: explicit sequences per step, or sequences per GPU times the cluster size. */
-  readonly globalBatch: { readonly sequences: number } | { readonly sequencesPerGpu: number };
-  readonly dtype: 'bf16' | 'fp16' | 'fp32';
-  readonly recompute: boolean;
-}
+import type { ClusterSpec } from '../cluster/types.js';
+import type { GpuSpec } from '../hardware/types.js';
+import type { WorkloadSpec } from '../workload/types.js';
 
 /**
  * The modelled cost of one GPU generation (one cluster group) in one cluster.

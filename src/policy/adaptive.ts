@@ -1,9 +1,9 @@
 import type { Allocation } from '../model/types.js';
-import type { Policy, PolicyContext } from './policy.js';
+import { median } from '../stats/quantiles.js';
 import { assertFits } from './apportion.js';
 import { lockstepAllocation } from './lockstep.js';
 import { minmaxSplit } from './minmax.js';
-import { median } from '../stats/quantiles.js';
+import type { Policy, PolicyContext } from './policy.js';
 
 /**
  * Online rebalancing (Cannikin-style re-estimation): start from lockstep, and after every step

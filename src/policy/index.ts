@@ -7,11 +7,11 @@ import type { Policy, PolicyName } from './policy.js';
 import { proportionalMeasured } from './proportional-measured.js';
 import { proportionalSpec } from './proportional-spec.js';
 
-export type { Policy, PolicyContext, PolicyName } from './policy.js';
-export { createAdaptive, type AdaptiveController, type AdaptiveOptions } from './adaptive.js';
+export { type AdaptiveController, type AdaptiveOptions, createAdaptive } from './adaptive.js';
 export { islandAllReduceS } from './islands.js';
 export { lockstepAllocation } from './lockstep.js';
-export { minmaxAllocation, minmaxSplit, type MinmaxClass } from './minmax.js';
+export { type MinmaxClass, minmaxAllocation, minmaxSplit } from './minmax.js';
+export type { Policy, PolicyContext, PolicyName } from './policy.js';
 
 const registry: readonly Policy[] = [lockstep, proportionalSpec, proportionalMeasured, minmax, adaptive, islands];
 

@@ -1,7 +1,7 @@
 import { allReduceBreakdown } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
-import type { Policy, PolicyContext } from './policy.js';
 import { lockstepAllocation } from './lockstep.js';
+import type { Policy, PolicyContext } from './policy.js';
 
 /**
  * Islands: each generation trains as its own homogeneous job, the "build homogeneous clusters"

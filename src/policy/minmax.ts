@@ -1,6 +1,6 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
-import type { Policy, PolicyContext } from './policy.js';
 import { assertFits } from './apportion.js';
+import type { Policy, PolicyContext } from './policy.js';
 
 /** One class as the min-max solver sees it: `time` is non-decreasing with time(0) = 0. */
 export interface MinmaxClass {

@@ -1,6 +1,6 @@
 import type { ClusterModel } from '../model/types.js';
-import type { Policy, PolicyContext } from './policy.js';
 import { apportion, assertFits, classCaps } from './apportion.js';
+import type { Policy, PolicyContext } from './policy.js';
 
 /**
  * Per-GPU sequences/s each class would show in a throughput benchmark: the local calibration's

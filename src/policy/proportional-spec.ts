@@ -1,5 +1,5 @@
-import type { Policy, PolicyContext } from './policy.js';
 import { apportion, assertFits, classCaps } from './apportion.js';
+import type { Policy, PolicyContext } from './policy.js';
 
 /** Batch proportional to each GPU's datasheet peak (dense, at the workload's dtype). */
 export const proportionalSpec: Policy = {

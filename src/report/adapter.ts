@@ -1,4 +1,5 @@
-import type { AdapterInfo, Report } from './schema.js';
+import type { AdapterInfo } from '../gpu/adapter-info.js';
+import type { Report } from './schema.js';
 
 /**
  * Whether two reports ran on the same adapter. Regression verdicts between different

@@ -1,7 +1,7 @@
-import { sameAdapter } from './adapter.js';
 import { bootstrapRatioOfMedians, type Interval } from '../stats/bootstrap.js';
 import { mannWhitneyU } from '../stats/mann-whitney.js';
 import { median } from '../stats/quantiles.js';
+import { sameAdapter } from './adapter.js';
 import type { Metric, Report } from './schema.js';
 
 /**

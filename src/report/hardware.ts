@@ -1,5 +1,6 @@
+import type { Roofline } from '../kernels/roofline.js';
 import { adapterLabel } from './adapter.js';
-import type { Report, Roofline } from './schema.js';
+import type { Report } from './schema.js';
 
 /**
  * The hardware comparison: one row per report, for reports from different adapters where a

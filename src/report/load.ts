@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { SCHEMA_VERSION, type Report } from './schema.js';
+import { type Report, SCHEMA_VERSION } from './schema.js';
 
 /**
  * Reads and checks a hetbench JSON report. Everything that reads reports (compare, export,

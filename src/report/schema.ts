@@ -4,32 +4,16 @@
  */
 export const SCHEMA_VERSION = 1;
 
-export interface AdapterInfo {
-  readonly vendor: string;
-  readonly architecture: string;
-  readonly device: string;
-  readonly description: string;
-  readonly isFallbackAdapter: boolean;
-  readonly backend: string;
-}
+import type { Environment } from '../bench/environment-info.js';
+import type { PolicyRun } from '../bench/policy-run.js';
+import type { Roofline } from '../kernels/roofline.js';
+import type { LossDecomposition } from '../sim/figures.js';
 
-export interface Environment {
-  readonly gitSha: string | null;
-  readonly os: string;
-  readonly cpu: string;
-  readonly cores: number;
-  readonly node: string;
-  readonly webgpu: string;
-  readonly dawnToggles: readonly string[];
-  readonly adapter: AdapterInfo | null;
-  /** How durations were taken: GPU timestamp queries, or the wall clock (when timestamp-query is missing). */
-  readonly timing: 'gpu-timestamp' | 'wall-clock';
-  /**
-   * How the host thread waited for the GPU (src/gpu/polling.ts): `timer` sleeps between polls,
-   * `busy` spins a core. Absent when no GPU was opened, and in reports from before it was recorded.
-   */
-  readonly hostPolling?: 'busy' | 'timer';
-}
+export type { Environment } from '../bench/environment-info.js';
+export type { PolicyRun } from '../bench/policy-run.js';
+export type { AdapterInfo } from '../gpu/adapter-info.js';
+export type { Roofline } from '../kernels/roofline.js';
+export type { LossDecomposition, PolicyFigures, StepSample } from '../sim/figures.js';
 
 /**
  * One tracked figure. `samples` are the raw repeated observations (e.g. per-step or per-rep)
@@ -51,51 +35,6 @@ export interface ReportBase {
   readonly createdAt: string;
   readonly environment: Environment;
   readonly metrics: readonly Metric[];
-}
-
-/** Per-policy figures, either measured on the local GPU or predicted by the analytic model. */
-export interface PolicyFigures {
-  /** Step time, seconds (cluster time, after time dilation is undone). */
-  readonly stepS: number;
-  /** 1 - sum(busy) / (N * T). */
-  readonly stragglerLoss: number;
-  /** Busy fraction per class (compute time / step time), in ClusterModel.classes order. */
-  readonly busy: readonly number[];
-  readonly tokensPerS: number;
-  readonly mfu: number;
-  /** lockstep step time / this policy's step time. */
-  readonly speedup: number;
-}
-
-/** One measured step of one policy. */
-export interface StepSample {
-  /** Composed step time, seconds. */
-  readonly stepS: number;
-  /** Slowest GPU's compute time per class, seconds (cluster time). */
-  readonly classComputeS: readonly number[];
-  /** Exposed all-reduce, seconds. */
-  readonly allReduceS: number;
-  /** This step's straggler loss and MFU (optional: reports before 0.1 lacked them). */
-  readonly stragglerLoss?: number;
-  readonly mfu?: number;
-}
-
-export interface PolicyRun {
-  readonly policy: string;
-  /** Sequences per class; sums to the global batch. */
-  readonly allocation: readonly number[];
-  readonly measured: PolicyFigures;
-  readonly predicted: PolicyFigures;
-  readonly steps: readonly StepSample[];
-}
-
-export interface LossDecomposition {
-  /** Each part is a fraction of total GPU-time; the parts sum to `total`. */
-  readonly total: number;
-  readonly generationMix: number;
-  readonly jitter: number;
-  readonly communication: number;
-  readonly memoryCaps: number;
 }
 
 export interface RunReport extends ReportBase {
@@ -132,12 +71,6 @@ export interface KernelResult {
   readonly samples: readonly number[];
   /** gflops / measured FMA peak of the same dtype, when a roofline was probed. */
   readonly fractionOfPeak: number | null;
-}
-
-export interface Roofline {
-  readonly fmaF32Gflops: number;
-  readonly fmaF16Gflops: number | null;
-  readonly bandwidthGBs: number;
 }
 
 export interface BenchReport extends ReportBase {

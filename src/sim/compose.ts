@@ -1,5 +1,5 @@
 import type { Allocation, ClassCost, ClusterModel } from '../model/types.js';
-import type { PolicyFigures } from '../report/schema.js';
+import type { PolicyFigures } from './figures.js';
 
 /**
  * Composes one synchronous data-parallel step from per-class compute times:

@@ -1,7 +1,7 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
-import type { LossDecomposition } from '../report/schema.js';
 import { minmaxAllocation } from '../policy/minmax.js';
 import { fixedDraws, type JitterDraws } from './draws.js';
+import type { LossDecomposition } from './figures.js';
 import { runStatic, staticFigures } from './static-run.js';
 
 /**

@@ -1,6 +1,6 @@
 import type { ClusterModel } from '../model/types.js';
-import { sampleMax, type JitterModel } from './order-stats.js';
 import { createRng } from '../stats/rng.js';
+import { type JitterModel, sampleMax } from './order-stats.js';
 
 /**
  * The jitter every policy faces in one simulation: for each step and class, one draw of the

@@ -1,9 +1,8 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
-import type { LossDecomposition, PolicyFigures } from '../report/schema.js';
 import {
   createAdaptive,
-  getPolicy,
   islandAllReduceS as defaultIslandAllReduce,
+  getPolicy,
   lockstepAllocation,
   type PolicyContext,
   type PolicyName,
@@ -18,7 +17,8 @@ import {
 } from './compose.js';
 import { decomposeLoss } from './decompose.js';
 import { drawJitter, fixedDraws, type JitterDraws } from './draws.js';
-import { parametricJitter, tailFactor, type JitterModel } from './order-stats.js';
+import type { LossDecomposition, PolicyFigures } from './figures.js';
+import { type JitterModel, parametricJitter, tailFactor } from './order-stats.js';
 import { runStatic, staticFigures } from './static-run.js';
 
 export { decomposeLoss } from './decompose.js';

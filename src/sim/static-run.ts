@@ -1,7 +1,7 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
-import type { PolicyFigures } from '../report/schema.js';
 import { classComputeS, classMeanComputeS, exposedAllReduceS, figuresAt } from './compose.js';
 import type { JitterDraws } from './draws.js';
+import type { PolicyFigures } from './figures.js';
 
 /**
  * A fixed allocation run for every step of `draws`: step t takes max_c t_c * M_tc (+ exposed

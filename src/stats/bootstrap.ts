@@ -1,5 +1,5 @@
-import { hashSeed, seededRng, type Rng } from './rng.js';
 import { quantileSorted, sorted } from './quantiles.js';
+import { hashSeed, type Rng, seededRng } from './rng.js';
 
 /**
  * Percentile bootstrap confidence intervals. Compare reports the ratio of medians

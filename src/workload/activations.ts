@@ -1,5 +1,5 @@
-import type { WorkloadSpec } from '../model/types.js';
 import { dtypeBytes, kvDim } from './shape.js';
+import type { WorkloadSpec } from './types.js';
 
 /**
  * Activation elements one decoder layer keeps per token for its backward pass, assuming a

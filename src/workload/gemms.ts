@@ -1,5 +1,5 @@
-import type { Gemm, WorkloadSpec } from '../model/types.js';
 import { dtypeBytes, headDim, kvDim } from './shape.js';
+import type { Gemm, WorkloadSpec } from './types.js';
 
 /**
  * The GEMMs of one training micro-batch of `sequences` sequences (m = sequences * seqLen

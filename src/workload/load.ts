@@ -1,7 +1,7 @@
-import type { WorkloadSpec } from '../model/types.js';
 import { readJsonFile } from '../spec/read-json-file.js';
 import { parseWorkloadSpec } from './parse.js';
 import { workloadPresetNames, workloadPresets } from './presets.js';
+import type { WorkloadSpec } from './types.js';
 
 /** A preset name ('8b', '70b', '405b'), else the path of a workload JSON file. */
 export function loadWorkload(nameOrFile: string): WorkloadSpec {

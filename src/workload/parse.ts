@@ -1,6 +1,6 @@
-import type { WorkloadSpec } from '../model/types.js';
 import { JsonReader } from '../spec/json-reader.js';
 import { PARAMS_TOLERANCE, paramsFromShape } from './shape.js';
+import type { WorkloadSpec } from './types.js';
 
 /** Upper bounds that no real model reaches; anything above is a typo or an overflow. */
 export const WORKLOAD_LIMITS = {

@@ -1,4 +1,4 @@
-import type { WorkloadSpec } from '../model/types.js';
+import type { WorkloadSpec } from './types.js';
 
 /*
  * Dense Llama-3-shaped models (grouped-query attention with 8 KV heads, SwiGLU MLP, 128,256

@@ -1,4 +1,4 @@
-import type { WorkloadSpec } from '../model/types.js';
+import type { WorkloadSpec } from './types.js';
 
 /** Bytes per element of the training dtype (weights, activations, gradients). */
 export function dtypeBytes(dtype: WorkloadSpec['dtype']): number {

@@ -1,6 +1,7 @@
-import type { ClusterSpec, WorkloadSpec } from '../../src/model/types.js';
 import { clusterPresets } from '../../src/cluster/presets.js';
+import type { ClusterSpec } from '../../src/cluster/types.js';
 import { workloadPresets } from '../../src/workload/presets.js';
+import type { WorkloadSpec } from '../../src/workload/types.js';
 
 /** A preset by name, failing the test loudly if it is gone. */
 export function findWorkload(name: string): WorkloadSpec {

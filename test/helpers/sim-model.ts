@@ -1,4 +1,5 @@
-import type { ClassCost, ClusterModel, GpuSpec } from '../../src/model/types.js';
+import type { GpuSpec } from '../../src/hardware/types.js';
+import type { ClassCost, ClusterModel } from '../../src/model/types.js';
 
 /** One hand-made class: affine time a + c*b (or a custom curve), a per-GPU memory cap (no accumulation: micro-batch cap = cap). */
 export interface ClassSpec {

@@ -1,6 +1,6 @@
 import { seconds } from '../format.js';
 import type { RunReport } from '../schema.js';
-import { color, figure, legend, line, path, text, ticks, plotFrame } from '../svg.js';
+import { color, figure, legend, line, path, plotFrame, text, ticks } from '../svg.js';
 
 /**
  * The adaptive policy's step time per step, against lockstep and the best static split:

@@ -1,6 +1,6 @@
+import type { LossDecomposition } from '../../sim/figures.js';
 import { percent } from '../format.js';
-import type { LossDecomposition } from '../schema.js';
-import { COMM, PALETTE, figure, rect, text } from '../svg.js';
+import { COMM, figure, PALETTE, rect, text } from '../svg.js';
 
 /** Lockstep's lost GPU-time split by cause, as one stacked bar with a labelled legend. */
 export function decompositionChart(d: LossDecomposition): string {

@@ -1,6 +1,6 @@
 import { sig } from '../format.js';
 import type { BenchReport } from '../schema.js';
-import { color, figure, legend, line, rect, text, ticks, plotFrame } from '../svg.js';
+import { color, figure, legend, line, plotFrame, rect, text, ticks } from '../svg.js';
 
 /** Kernel GFLOP/s per shape (one bar per kernel and dtype), with the measured FMA peaks as lines. */
 export function kernelChart(report: BenchReport): string {

@@ -1,6 +1,7 @@
+import type { StepSample } from '../../sim/figures.js';
 import { seconds } from '../format.js';
-import type { RunReport, StepSample } from '../schema.js';
-import { COMM, IDLE, color, figure, line, rect, text, ticks, legend } from '../svg.js';
+import type { RunReport } from '../schema.js';
+import { COMM, color, figure, IDLE, legend, line, rect, text, ticks } from '../svg.js';
 
 /**
  * One step per policy as a Gantt chart: for each generation, its compute (busy), the wait for

@@ -1,6 +1,6 @@
 import { percent } from '../format.js';
 import type { RunReport } from '../schema.js';
-import { color, figure, legend, line, rect, text, plotFrame } from '../svg.js';
+import { color, figure, legend, line, plotFrame, rect, text } from '../svg.js';
 
 /** Measured busy fraction per generation, one bar per policy: where each policy leaves GPUs waiting. */
 export function utilizationChart(report: RunReport): string {

@@ -1,7 +1,11 @@
-import type { ClusterModel, ClusterSpec, WorkloadSpec } from '../model/types.js';
-import { SCHEMA_VERSION, type Environment, type Metric, type PolicyRun, type RunReport } from '../report/schema.js';
+import type { Environment } from '../bench/environment-info.js';
+import type { MeasuredRunResult } from '../bench/measured-run.js';
+import type { PolicyRun } from '../bench/policy-run.js';
+import type { ClusterSpec } from '../cluster/types.js';
+import type { ClusterModel } from '../model/types.js';
 import { VERSION } from '../version.js';
-import type { MeasuredRunResult } from './measured-run.js';
+import type { WorkloadSpec } from '../workload/types.js';
+import { type Metric, type RunReport, SCHEMA_VERSION } from './schema.js';
 
 export interface RunInputs {
   readonly cluster: ClusterSpec;

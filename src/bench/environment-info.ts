@@ -1,0 +1,19 @@
+import type { AdapterInfo } from '../gpu/adapter-info.js';
+
+export interface Environment {
+  readonly gitSha: string | null;
+  readonly os: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly node: string;
+  readonly webgpu: string;
+  readonly dawnToggles: readonly string[];
+  readonly adapter: AdapterInfo | null;
+  /** How durations were taken: GPU timestamp queries, or the wall clock (when timestamp-query is missing). */
+  readonly timing: 'gpu-timestamp' | 'wall-clock';
+  /**
+   * How the host thread waited for the GPU (src/gpu/polling.ts): `timer` sleeps between polls,
+   * `busy` spins a core. Absent when no GPU was opened, and in reports from before it was recorded.
+   */
+  readonly hostPolling?: 'busy' | 'timer';
+}
