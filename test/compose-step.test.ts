@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lockstepAllocation } from '../src/policy/index.js';
-import { composeIslands, composeStep } from '../src/sim/compose.js';
+import { barrierSync, getPolicy, lockstepAllocation, stepSync } from '../src/policy/index.js';
+import { composeStep } from '../src/sim/compose.js';
 import { makeModel } from './helpers/sim-model.js';
 
 describe('step composition', () => {
@@ -13,7 +13,7 @@ describe('step composition', () => {
   );
 
   it('step = slowest class + exposed all-reduce; busy, loss, tokens/s and MFU by definition', () => {
-    const c = composeStep(model, [4, 4], [2, 1]);
+    const c = composeStep(model, barrierSync(model), { allocation: [4, 4], slowestS: [2, 1], meanS: [2, 1] });
     expect(c.stepS).toBe(3);
     expect(c.busy).toEqual([2 / 3, 1 / 3]);
     expect(c.stragglerLoss).toBeCloseTo(1 - (2 * 2 + 2 * 1) / (4 * 3), 14);
@@ -33,8 +33,9 @@ describe('step composition', () => {
   });
 
   it('islands add throughput without a cross-class barrier', () => {
-    const c = composeIslands(model, [4, 4], [2, 1], [1, 1]);
-    expect(c.islandStepS).toEqual([2.5, 1.5]);
+    const sync = stepSync(getPolicy('islands'), model, [1, 1]);
+    const c = composeStep(model, sync, { allocation: [4, 4], slowestS: [2, 1], meanS: [2, 1] });
+    expect(c.islands?.stepS).toEqual([2.5, 1.5]);
     expect(c.tokensPerS).toBeCloseTo((4 / 2.5 + 4 / 1.5) * 1024, 9);
     expect(c.stepS).toBeCloseTo(8 / (4 / 2.5 + 4 / 1.5), 12);
   });

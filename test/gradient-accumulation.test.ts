@@ -105,16 +105,16 @@ describe('maxMicroBatches', () => {
     const cluster = findCluster('colossus-1');
     const model = buildClusterModel(cluster, findWorkload('70b'), { maxMicroBatches: 1, globalBatch: 4 * 220_000 });
     const none = fixedDraws([1, 1, 1]);
-    const lock = runStatic(model, lockstepAllocation(model), none).meanStepS;
-    const mm = runStatic(model, minmaxAllocation(model), none).meanStepS;
+    const lock = runStatic(model, lockstepAllocation(model), none).figures.stepS;
+    const mm = runStatic(model, minmaxAllocation(model), none).figures.stepS;
     expect(mm).toBeCloseTo(lock, 9);
   });
 
   it('with accumulation (the default), colossus-1 / 70b at 32 per GPU lets minmax act: over 10% faster than lockstep', () => {
     const model = buildClusterModel(findCluster('colossus-1'), findWorkload('70b'));
     const none = fixedDraws([1, 1, 1]);
-    const lock = runStatic(model, lockstepAllocation(model), none).meanStepS;
-    const mm = runStatic(model, minmaxAllocation(model), none).meanStepS;
+    const lock = runStatic(model, lockstepAllocation(model), none).figures.stepS;
+    const mm = runStatic(model, minmaxAllocation(model), none).figures.stepS;
     expect(lock / mm).toBeGreaterThan(1.1);
     // H100s give up sequences, GB200s take them, nobody over the per-step cap.
     const perGpu = minmaxAllocation(model).map((s, i) => Math.ceil(s / model.classes[i]!.count));

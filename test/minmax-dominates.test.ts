@@ -28,8 +28,8 @@ describe.each(models)('minmax is never worse than any synchronous policy under t
   it.each([0, 0.03])('jitter CV %s', (cv) => {
     const tails = model.classes.map((c) => tailFactor(c.count, { kind: 'lognormal', cv }));
     const expected = (name: string): number =>
-      runStatic(model, getPolicy(name).allocate({ model, seed: 1, classTailFactors: tails }), fixedDraws(tails))
-        .meanStepS;
+      runStatic(model, getPolicy(name).allocate({ model, seed: 1, classTailFactors: tails }), fixedDraws(tails)).figures
+        .stepS;
     const best = expected('minmax');
     for (const p of synchronous) expect(best).toBeLessThanOrEqual(expected(p) * (1 + 1e-12));
   });

@@ -3,7 +3,7 @@ import { median } from '../stats/quantiles.js';
 import { assertFits } from './apportion.js';
 import { lockstepAllocation } from './lockstep.js';
 import { minmaxSplit } from './minmax.js';
-import type { Policy, PolicyContext } from './policy.js';
+import type { AdaptiveController, AdaptivePolicy, PolicyContext } from './policy.js';
 
 /**
  * Online rebalancing (Cannikin-style re-estimation): start from lockstep, and after every step
@@ -14,16 +14,6 @@ import type { Policy, PolicyContext } from './policy.js';
  * comes in bursts, so the correction is the median of the class's last few ratios: one slow
  * outlier cannot throw the split off (an average would carry it for many steps).
  */
-export interface AdaptiveController {
-  /** The allocation for the next step. */
-  readonly allocation: Allocation;
-  /** Steps observed so far. */
-  readonly steps: number;
-  /** Current correction factor per class (observed / modelled time); 1 before any observation. */
-  readonly corrections: readonly number[];
-  /** Feed the slowest-GPU compute seconds per class of the step just run with `allocation`. */
-  observe(classTimesS: readonly number[]): void;
-}
 
 export interface AdaptiveOptions {
   /** How many recent observations per class the correction's median takes (default 5). */
@@ -83,10 +73,11 @@ export function createAdaptive(ctx: PolicyContext, options: AdaptiveOptions = {}
   };
 }
 
-/** As a Policy, adaptive's allocation is its starting point (lockstep); runners drive createAdaptive. */
-export const adaptive: Policy = {
+/** Adaptive's first allocation is its starting point (lockstep); `start` gives the controller runners drive. */
+export const adaptive: AdaptivePolicy = {
   name: 'adaptive',
   summary: 'starts at lockstep, rebalances each step from observed times',
   kind: 'adaptive',
   allocate: (ctx: PolicyContext) => createAdaptive(ctx).allocation,
+  start: (ctx: PolicyContext) => createAdaptive(ctx),
 };

@@ -1,22 +1,23 @@
 import { allReduceBreakdown } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
 import { lockstepAllocation } from './lockstep.js';
-import type { Policy, PolicyContext } from './policy.js';
+import type { IslandsPolicy, PolicyContext } from './policy.js';
 
 /**
  * Islands: each generation trains as its own homogeneous job, the "build homogeneous clusters"
  * alternative. Each island keeps lockstep's per-GPU batch (so its hyper-parameters match the
  * synchronous job's per-GPU work), so the allocation is lockstep's; the difference is in the
- * composition (sim/compose composeIslands): no cross-generation barrier, and each island runs
+ * composition (sim/compose, islands sync): no cross-generation barrier, and each island runs
  * its own, smaller all-reduce. Its costs: the islands train separate replicas (one model's
  * progress is one island's, not the cluster's), and each island's all-reduce runs over its own
  * links.
  */
-export const islands: Policy = {
+export const islands: IslandsPolicy = {
   name: 'islands',
   summary: 'each generation a separate homogeneous job (no cross-generation sync)',
   kind: 'islands',
   allocate: (ctx: PolicyContext) => lockstepAllocation(ctx.model),
+  islandAllReduceS: (model: ClusterModel) => islandAllReduceS(model),
 };
 
 /**

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { Allocation, ClusterModel } from '../model/types.js';
-import type { Policy, PolicyContext } from './policy.js';
+import type { PolicyContext, StaticPolicy } from './policy.js';
 
 /**
  * The same per-GPU batch everywhere, what a mixed cluster runs by default. When N GPUs do not
@@ -27,7 +27,7 @@ export function lockstepAllocation(model: ClusterModel): Allocation {
   });
 }
 
-export const lockstep: Policy = {
+export const lockstep: StaticPolicy = {
   name: 'lockstep',
   summary: 'the same batch on every GPU (the default for mixed clusters)',
   kind: 'static',

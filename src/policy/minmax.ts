@@ -1,6 +1,6 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import { assertFits } from './apportion.js';
-import type { Policy, PolicyContext } from './policy.js';
+import type { PolicyContext, StaticPolicy } from './policy.js';
 
 /** One class as the min-max solver sees it: `time` is non-decreasing with time(0) = 0. */
 export interface MinmaxClass {
@@ -91,7 +91,7 @@ export function minmaxAllocation(model: ClusterModel, tailFactors?: readonly num
   return minmaxSplit(classes, model.globalBatch).allocation;
 }
 
-export const minmax: Policy = {
+export const minmax: StaticPolicy = {
   name: 'minmax',
   summary: 'the optimal split: minimise the slowest worker (memory caps, integer batches)',
   kind: 'static',

@@ -1,6 +1,6 @@
 import type { ClusterModel } from '../model/types.js';
 import { apportion, assertFits, classCaps } from './apportion.js';
-import type { Policy, PolicyContext } from './policy.js';
+import type { PolicyContext, StaticPolicy } from './policy.js';
 
 /**
  * Per-GPU sequences/s each class would show in a throughput benchmark: the local calibration's
@@ -19,7 +19,7 @@ export function measuredRates(model: ClusterModel, measured?: readonly number[])
 }
 
 /** Batch proportional to measured throughput (Metis-style). */
-export const proportionalMeasured: Policy = {
+export const proportionalMeasured: StaticPolicy = {
   name: 'proportional-measured',
   summary: 'batch proportional to measured throughput (calibration, else model)',
   kind: 'static',

@@ -1,8 +1,8 @@
 import { apportion, assertFits, classCaps } from './apportion.js';
-import type { Policy, PolicyContext } from './policy.js';
+import type { PolicyContext, StaticPolicy } from './policy.js';
 
 /** Batch proportional to each GPU's datasheet peak (dense, at the workload's dtype). */
-export const proportionalSpec: Policy = {
+export const proportionalSpec: StaticPolicy = {
   name: 'proportional-spec',
   summary: 'batch proportional to datasheet peak throughput',
   kind: 'static',

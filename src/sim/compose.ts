@@ -1,29 +1,58 @@
 import type { Allocation, ClassCost, ClusterModel } from '../model/types.js';
+import type { StepSync } from '../policy/sync.js';
 import type { PolicyFigures } from './figures.js';
 
 /**
- * Composes one synchronous data-parallel step from per-class compute times:
- *   T = max over classes of the class's slowest-GPU compute + exposed all-reduce,
- * where exposed all-reduce = allReduceS * (1 - overlap): the overlapped part of the gradient
- * all-reduce runs behind backward compute, the rest is a barrier every worker waits at.
+ * The one definition of a step and of its figures. Every runner (the simulator, the measured
+ * runner, the loss decomposition) hands per-class compute times to these functions; none
+ * recomputes a step, a loss or an MFU itself.
  *
- * The same function composes predicted steps (from the cost model) and measured ones (the
- * measured runner passes its dilation-undone GPU times), so both are judged by one definition.
+ *   barrier: T = max over classes of the class's slowest-GPU compute + exposed all-reduce
+ *   islands: island i's step T_i = its slowest-GPU compute + its own exposed all-reduce; the
+ *            cluster's "step" is the time it takes to process one global batch's worth of
+ *            sequences, sum(s) / sum(s_i / T_i), so speedup stays comparable with the
+ *            synchronous policies (it is not one model's progress: each island trains a replica)
+ *   busy_c = mean GPU compute of class c / T (T_c for islands)
+ *   straggler loss = 1 - sum over GPUs of busy / N
+ *   tokens/s = sequences * tokensPerSequence / T;   MFU = model FLOP/s / sum of every GPU's peak
+ *   speedup = the reference run's (lockstep's) step time / this one's
+ *
+ * Units: seconds of cluster time (the measured runner undoes its time dilation first).
  */
-export interface StepComposition {
-  readonly stepS: number;
-  /** Busy fraction per class: mean worker compute time / step time. */
-  readonly busy: number[];
-  /** 1 - sum over workers of busy time / (N * T). */
-  readonly stragglerLoss: number;
-  readonly tokensPerS: number;
-  /** Model FLOP/s achieved / sum over every GPU of its own peak. */
-  readonly mfu: number;
-  readonly exposedAllReduceS: number;
+
+/** One step's per-class compute: what a runner measured or the model predicts for `allocation`. */
+export interface StepInput {
+  readonly allocation: Allocation;
+  /** Slowest GPU's compute seconds per class (0 where the class has no work). */
+  readonly slowestS: readonly number[];
+  /** Mean GPU's compute seconds per class: what the class's busy fraction counts. */
+  readonly meanS: readonly number[];
 }
 
-export function exposedAllReduceS(model: ClusterModel): number {
-  return model.allReduceS * (1 - model.overlap);
+export interface StepComposition {
+  readonly stepS: number;
+  /** Busy fraction per class. */
+  readonly busy: number[];
+  readonly stragglerLoss: number;
+  readonly tokensPerS: number;
+  readonly mfu: number;
+  /** The barrier's exposed all-reduce (0 for islands, whose all-reduce is inside each island's step). */
+  readonly exposedAllReduceS: number;
+  /** Islands only: each island's own step and tokens/s. */
+  readonly islands: IslandFigures | null;
+}
+
+export interface IslandFigures {
+  readonly stepS: number[];
+  readonly tokensPerS: number[];
+}
+
+/** A run's figures: totals over its steps (sequences over time, busy GPU-time over GPU-time). */
+export interface RunComposition {
+  readonly figures: PolicyFigures;
+  /** Each step's time (islands: the run's figure every step, since they share no step). */
+  readonly stepS: number[];
+  readonly islands: IslandFigures | null;
 }
 
 /** Sum over every GPU of its own peak FLOP/s: MFU's denominator. */
@@ -57,108 +86,203 @@ export function classMeanComputeS(cls: ClassCost, sequences: number): number {
   return r === 0 ? tLo : (r * cls.timeS(lo + 1) + (n - r) * tLo) / n;
 }
 
-/**
- * @param classComputeS slowest-GPU compute seconds per class (cluster time).
- * @param classMeanS mean-GPU compute seconds per class; defaults to classComputeS (what a
- *   runner that times one representative GPU per class has).
- */
-export function composeStep(
+/** The model's per-class compute of an allocation, scaled per class by `slowestFactor` (jitter, tail). */
+export function modelStep(
   model: ClusterModel,
   allocation: Allocation,
-  classComputeS: readonly number[],
-  classMeanS: readonly number[] = classComputeS,
-): StepComposition {
-  checkShape(model, allocation, classComputeS);
-  let slowest = 0;
-  for (const t of classComputeS) slowest = Math.max(slowest, t);
-  const comm = exposedAllReduceS(model);
-  const { speedup: _unused, ...f } = figuresAt(model, allocation, slowest + comm, classMeanS, NaN);
-  return { ...f, exposedAllReduceS: comm };
+  slowestFactor: (classIndex: number) => number = () => 1,
+): StepInput {
+  return {
+    allocation,
+    slowestS: model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0) * slowestFactor(i)),
+    meanS: model.classes.map((c, i) => classMeanComputeS(c, allocation[i] ?? 0)),
+  };
 }
 
-/**
- * The figures of a step (or of a run's mean step) of length stepS in which class c's GPUs
- * compute for classMeanS[c] on average: the one place the metric definitions live.
- */
-export function figuresAt(
-  model: ClusterModel,
-  allocation: Allocation,
-  stepS: number,
-  classMeanS: readonly number[],
-  lockstepStepS: number,
-): PolicyFigures & { busy: number[] } {
-  const busy = model.classes.map((_, i) => (stepS > 0 ? (classMeanS[i] ?? 0) / stepS : 0));
-  let busyGpus = 0;
-  model.classes.forEach((c, i) => {
-    busyGpus += c.count * (busy[i] ?? 0);
-  });
-  let sequences = 0;
-  for (const s of allocation) sequences += s;
-  const peak = clusterPeakFlops(model);
+export function composeStep(model: ClusterModel, sync: StepSync, step: StepInput): StepComposition {
+  checkShape(model, step);
+  const sequences = sumOf(step.allocation);
+  if (sync.kind === 'islands') return composeIslands(model, sync.exposedAllReduceS, step, sequences);
+  let slowest = 0;
+  for (const t of step.slowestS) if (t > slowest) slowest = t;
+  const stepS = slowest + sync.exposedAllReduceS;
   return {
-    stepS,
-    busy,
-    stragglerLoss: 1 - busyGpus / model.gpus,
-    tokensPerS: stepS > 0 ? (sequences * model.tokensPerSequence) / stepS : 0,
-    mfu: stepS > 0 && peak > 0 ? (sequences * model.flopsPerSequence) / stepS / peak : 0,
-    speedup: stepS > 0 ? lockstepStepS / stepS : 0,
+    ...barrierFigures(model, stepS, step.meanS, sequences),
+    exposedAllReduceS: sync.exposedAllReduceS,
+    islands: null,
   };
 }
 
 /**
- * Islands: every class trains as its own homogeneous job with its own all-reduce and no
- * cross-class barrier. Throughput adds up over islands; the "step time" reported is the time
- * the cluster takes to process one global batch's worth of sequences (globalBatch / aggregate
- * sequences per second), so speedup stays comparable with the synchronous policies. It is not
- * one model's progress: each island trains a separate replica.
+ * Accumulates a run step by step (constant memory but for the step times), then gives its
+ * figures. `speedupOver` is the reference run's mean step time; null makes this run its own
+ * reference (speedup 1).
  */
-export interface IslandsComposition extends StepComposition {
-  /** Each island's own step time: its compute + its own exposed all-reduce. */
-  readonly islandStepS: number[];
-  readonly islandTokensPerS: number[];
+export interface RunAccumulator {
+  add(step: StepInput): StepComposition;
+  finish(speedupOver: number | null): RunComposition;
 }
 
-export function composeIslands(
+export function startRun(model: ClusterModel, sync: StepSync): RunAccumulator {
+  const k = model.classes.length;
+  const stepTimes: number[] = [];
+  const slowestSum = new Float64Array(k);
+  const meanOf = Array.from({ length: k }, () => exactMean());
+  const sequencesOf = exactMean();
+  let last: Allocation = [];
+  let total = 0;
+  return {
+    add(step) {
+      const c = composeStep(model, sync, step);
+      stepTimes.push(c.stepS);
+      total += c.stepS;
+      for (let i = 0; i < k; i++) {
+        slowestSum[i] = (slowestSum[i] ?? 0) + (step.slowestS[i] ?? 0);
+        meanOf[i]?.add(step.meanS[i] ?? 0);
+      }
+      sequencesOf.add(sumOf(step.allocation));
+      last = step.allocation;
+      return c;
+    },
+    finish(speedupOver) {
+      const n = stepTimes.length;
+      const meanS = meanOf.map((m) => m.value());
+      if (sync.kind === 'islands') {
+        // Islands share no step: their figures come from each island's own mean step.
+        const slowestS = Array.from(slowestSum, (s) => (n > 0 ? s / n : 0));
+        const c = composeIslands(model, sync.exposedAllReduceS, { allocation: last, slowestS, meanS }, sumOf(last));
+        const { speedup } = withSpeedup(c, speedupOver);
+        // (key order as islands reports have always had it)
+        const figures = {
+          stepS: c.stepS,
+          stragglerLoss: c.stragglerLoss,
+          busy: c.busy,
+          tokensPerS: c.tokensPerS,
+          mfu: c.mfu,
+          speedup,
+        };
+        return {
+          figures,
+          stepS: stepTimes.map(() => c.stepS),
+          islands: c.islands,
+        };
+      }
+      const meanStepS = n > 0 ? total / n : 0;
+      const f = barrierFigures(model, meanStepS, meanS, sequencesOf.value());
+      return { figures: withSpeedup(f, speedupOver), stepS: stepTimes, islands: null };
+    },
+  };
+}
+
+/** One run of `steps`, composed from start to finish (a convenience over startRun). */
+export function composeRun(
   model: ClusterModel,
-  allocation: Allocation,
-  classComputeS: readonly number[],
-  islandAllReduceS: readonly number[],
-  classMeanS: readonly number[] = classComputeS,
-): IslandsComposition {
-  checkShape(model, allocation, classComputeS);
+  sync: StepSync,
+  steps: Iterable<StepInput>,
+  speedupOver: number | null,
+): RunComposition {
+  const run = startRun(model, sync);
+  for (const s of steps) run.add(s);
+  return run.finish(speedupOver);
+}
+
+type Figures = Omit<PolicyFigures, 'speedup' | 'busy'> & { readonly busy: number[] };
+
+function withSpeedup(f: Figures, speedupOver: number | null): PolicyFigures {
+  const reference = speedupOver ?? f.stepS;
+  return {
+    stepS: f.stepS,
+    busy: f.busy,
+    stragglerLoss: f.stragglerLoss,
+    tokensPerS: f.tokensPerS,
+    mfu: f.mfu,
+    speedup: f.stepS > 0 ? reference / f.stepS : 0,
+  };
+}
+
+/** The figures of a synchronous step (or a run's mean step) of length stepS. */
+function barrierFigures(model: ClusterModel, stepS: number, classMeanS: readonly number[], sequences: number): Figures {
+  const busy = model.classes.map((_, i) => (stepS > 0 ? (classMeanS[i] ?? 0) / stepS : 0));
+  const peak = clusterPeakFlops(model);
+  return {
+    stepS,
+    busy,
+    stragglerLoss: 1 - busyGpus(model, busy) / model.gpus,
+    tokensPerS: stepS > 0 ? (sequences * model.tokensPerSequence) / stepS : 0,
+    mfu: stepS > 0 && peak > 0 ? (sequences * model.flopsPerSequence) / stepS / peak : 0,
+  };
+}
+
+function composeIslands(
+  model: ClusterModel,
+  exposed: readonly number[],
+  step: StepInput,
+  sequences: number,
+): StepComposition {
   const islandStepS = model.classes.map((_, i) => {
-    const compute = classComputeS[i] ?? 0;
-    return compute > 0 ? compute + (islandAllReduceS[i] ?? 0) * (1 - model.overlap) : 0;
+    const compute = step.slowestS[i] ?? 0;
+    return compute > 0 ? compute + (exposed[i] ?? 0) : 0;
   });
-  const islandSeqPerS = islandStepS.map((t, i) => (t > 0 ? (allocation[i] ?? 0) / t : 0));
+  const islandSeqPerS = islandStepS.map((t, i) => (t > 0 ? (step.allocation[i] ?? 0) / t : 0));
   const seqPerS = islandSeqPerS.reduce((a, b) => a + b, 0);
-  const sequences = allocation.reduce((a, b) => a + b, 0);
   const stepS = seqPerS > 0 ? sequences / seqPerS : 0;
   const busy = model.classes.map((_, i) => {
     const t = islandStepS[i] ?? 0;
-    return t > 0 ? (classMeanS[i] ?? 0) / t : 0;
-  });
-  let busyGpus = 0;
-  model.classes.forEach((c, i) => {
-    busyGpus += c.count * (busy[i] ?? 0);
+    return t > 0 ? (step.meanS[i] ?? 0) / t : 0;
   });
   const peak = clusterPeakFlops(model);
   return {
     stepS,
     busy,
-    stragglerLoss: 1 - busyGpus / model.gpus,
+    stragglerLoss: 1 - busyGpus(model, busy) / model.gpus,
     tokensPerS: seqPerS * model.tokensPerSequence,
     mfu: peak > 0 ? (seqPerS * model.flopsPerSequence) / peak : 0,
     exposedAllReduceS: 0,
-    islandStepS,
-    islandTokensPerS: islandSeqPerS.map((s) => s * model.tokensPerSequence),
+    islands: { stepS: islandStepS, tokensPerS: islandSeqPerS.map((s) => s * model.tokensPerSequence) },
   };
 }
 
-function checkShape(model: ClusterModel, allocation: Allocation, classComputeS: readonly number[]): void {
-  if (allocation.length !== model.classes.length || classComputeS.length !== model.classes.length) {
+function busyGpus(model: ClusterModel, busy: readonly number[]): number {
+  let gpus = 0;
+  model.classes.forEach((c, i) => {
+    gpus += c.count * (busy[i] ?? 0);
+  });
+  return gpus;
+}
+
+function sumOf(xs: readonly number[]): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
+}
+
+/**
+ * A running mean that is exact for a constant series (a fixed allocation's mean compute, or
+ * the global batch): summing n equal floats and dividing by n can drift by an ulp, and a
+ * constant's mean is that constant.
+ */
+function exactMean(): { add(x: number): void; value(): number } {
+  let first: number | null = null;
+  let constant = true;
+  let sum = 0;
+  let n = 0;
+  return {
+    add(x) {
+      if (first === null) first = x;
+      else if (x !== first) constant = false;
+      sum += x;
+      n++;
+    },
+    value: () => (n === 0 ? 0 : constant ? (first ?? 0) : sum / n),
+  };
+}
+
+function checkShape(model: ClusterModel, step: StepInput): void {
+  const k = model.classes.length;
+  if (step.allocation.length !== k || step.slowestS.length !== k || step.meanS.length !== k) {
     throw new RangeError(
-      `expected ${model.classes.length} classes, got allocation ${allocation.length} and times ${classComputeS.length}`,
+      `expected ${k} classes, got allocation ${step.allocation.length}, ` +
+        `slowest times ${step.slowestS.length} and mean times ${step.meanS.length}`,
     );
   }
 }

@@ -1,8 +1,9 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import { minmaxAllocation } from '../policy/minmax.js';
+import { barrierSync } from '../policy/sync.js';
 import { fixedDraws, type JitterDraws } from './draws.js';
 import type { LossDecomposition } from './figures.js';
-import { runStatic, staticFigures } from './static-run.js';
+import { runStatic } from './static-run.js';
 
 /**
  * Splits a policy's straggler loss (1 - busy GPU-time / total GPU-time) into causes, as the
@@ -35,7 +36,7 @@ import { runStatic, staticFigures } from './static-run.js';
 export function decomposeLoss(model: ClusterModel, allocation: Allocation, draws: JitterDraws): LossDecomposition {
   const none = fixedDraws(model.classes.map(() => 1));
   const lossOn = (m: ClusterModel, alloc: Allocation, d: JitterDraws, comm: boolean): number =>
-    staticFigures(m, alloc, runStatic(m, alloc, d, comm), NaN).stragglerLoss;
+    runStatic(m, alloc, d, barrierSync(m, comm)).figures.stragglerLoss;
   const loss = (alloc: Allocation, d: JitterDraws, comm: boolean): number => lossOn(model, alloc, d, comm);
   const unlimited: ClusterModel = {
     ...model,

@@ -1,25 +1,20 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import {
-  createAdaptive,
-  islandAllReduceS as defaultIslandAllReduce,
+  exposedAllReduceS,
   getPolicy,
   lockstepAllocation,
+  minmaxAllocation,
   type PolicyContext,
   type PolicyName,
+  startPartition,
+  stepSync,
 } from '../policy/index.js';
-import {
-  classComputeS,
-  classMeanComputeS,
-  composeIslands,
-  exposedAllReduceS,
-  figuresAt,
-  perGpuBatch,
-} from './compose.js';
+import { modelStep, perGpuBatch, type StepInput, startRun } from './compose.js';
 import { decomposeLoss } from './decompose.js';
-import { drawJitter, fixedDraws, type JitterDraws } from './draws.js';
+import { drawJitter, fixedDraws } from './draws.js';
 import type { LossDecomposition, PolicyFigures } from './figures.js';
 import { type JitterModel, parametricJitter, tailFactor } from './order-stats.js';
-import { runStatic, staticFigures } from './static-run.js';
+import { runStatic } from './static-run.js';
 
 export { decomposeLoss } from './decompose.js';
 
@@ -98,6 +93,8 @@ export function jitterModelOf(
 /**
  * Simulates `steps` steps of every requested policy on one set of jitter draws. Cost is
  * O(policies * steps * classes): the tail of a class is one order-statistic draw whatever its size.
+ * Every policy runs the same loop: its partition gives each step's allocation, the model and the
+ * draws give the step's class times, the one composer (sim/compose.ts) makes the step.
  */
 export function simulate(model: ClusterModel, options: SimulateOptions): SimulationResult {
   if (!(Number.isInteger(options.steps) && options.steps >= 1))
@@ -113,39 +110,57 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     ...(options.measuredSequencesPerS ? { measuredSequencesPerS: options.measuredSequencesPerS } : {}),
   };
   const lockAlloc = lockstepAllocation(model);
-  const lockRun = runStatic(model, lockAlloc, draws);
-  const lockS = lockRun.meanStepS;
-  const lockExpectedS = runStatic(model, lockAlloc, expectedDraws).meanStepS;
+  const lockS = runStatic(model, lockAlloc, draws).figures.stepS;
+  const lockExpectedS = runStatic(model, lockAlloc, expectedDraws).figures.stepS;
+  // Expected step time per distinct allocation (a partition that adapts settles: a small cache).
+  const expectedOf = new Map<string, number>();
+  const expectedStepS = (allocation: Allocation): number => {
+    const key = allocation.join(',');
+    let e = expectedOf.get(key);
+    if (e === undefined) {
+      e = runStatic(model, allocation, expectedDraws).figures.stepS;
+      expectedOf.set(key, e);
+    }
+    return e;
+  };
 
-  let adaptiveResult: AdaptiveConvergence | null = null;
+  let convergence: AdaptiveConvergence | null = null;
   const results = options.policies.map((name): PolicySimulation => {
     const policy = getPolicy(name);
-    if (policy.kind === 'adaptive') {
-      const { sim, convergence } = simulateAdaptive(model, ctx, draws, expectedDraws, lockS, lockExpectedS);
-      adaptiveResult = convergence;
-      return sim;
+    const sync = stepSync(policy, model, options.islandAllReduceS);
+    const partition = startPartition(policy, ctx);
+    const run = startRun(model, sync);
+    const expectedTrace: number[] = [];
+    const k = model.classes.length;
+    let base: StepInput | null = null;
+    for (let t = 0; t < draws.steps; t++) {
+      const allocation = partition.allocation;
+      // A fixed partition's model times are computed once; an adaptive one's when it moves.
+      if (base === null || base.allocation !== allocation) base = modelStep(model, allocation);
+      const b = base;
+      const slowestS = b.slowestS.map((x, i) => x * (draws.values[t * k + i] ?? 1));
+      run.add({ allocation, slowestS, meanS: b.meanS });
+      if (partition.adapts) expectedTrace.push(expectedStepS(allocation));
+      partition.observe(slowestS);
     }
-    const allocation = policy.allocate(ctx);
-    const pgb = model.classes.map((c, i) => perGpuBatch(c, allocation[i] ?? 0));
-    if (policy.kind === 'islands')
-      return simulateIslands(
-        model,
-        allocation,
-        pgb,
-        draws,
-        tails,
-        options.islandAllReduceS ?? defaultIslandAllReduce(model),
-        lockS,
-        lockExpectedS,
+    const simulated = run.finish(lockS);
+    const final = partition.allocation;
+    const expected = runStatic(model, final, expectedDraws, sync, lockExpectedS);
+    if (partition.adapts) {
+      convergence = convergenceOf(
+        simulated.stepS,
+        expectedTrace,
+        runStatic(model, minmaxAllocation(model, tails), expectedDraws).figures.stepS,
       );
-    const run = name === 'lockstep' ? lockRun : runStatic(model, allocation, draws);
+    }
     return {
       policy: name,
-      allocation,
-      perGpuBatch: pgb,
-      figures: staticFigures(model, allocation, run, lockS),
-      expected: staticFigures(model, allocation, runStatic(model, allocation, expectedDraws), lockExpectedS),
-      stepS: summarise(run.stepS),
+      allocation: final,
+      perGpuBatch: model.classes.map((c, i) => perGpuBatch(c, final[i] ?? 0)),
+      figures: simulated.figures,
+      expected: expected.figures,
+      stepS: summarise(simulated.stepS),
+      ...(simulated.islands ? { islands: simulated.islands } : {}),
     };
   });
   return {
@@ -164,120 +179,25 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     lockstepStepS: lockS,
     policies: results,
     decomposition: decomposeLoss(model, lockAlloc, draws),
-    adaptive: adaptiveResult,
+    adaptive: convergence,
   };
 }
 
-function simulateAdaptive(
-  model: ClusterModel,
-  ctx: PolicyContext,
-  draws: JitterDraws,
-  expectedDraws: JitterDraws,
-  lockS: number,
-  lockExpectedS: number,
-): { sim: PolicySimulation; convergence: AdaptiveConvergence } {
-  const k = model.classes.length;
-  const comm = exposedAllReduceS(model);
-  const ctl = createAdaptive(ctx);
-  const trace = new Float64Array(draws.steps);
-  const expectedTrace: number[] = [];
-  const meanSum = model.classes.map(() => 0);
-  const times = model.classes.map(() => 0);
-  // Expected step time per distinct allocation; adaptive settles, so this is a small cache.
-  const expectedOf = new Map<string, number>();
-  let total = 0;
-  for (let t = 0; t < draws.steps; t++) {
-    const alloc = ctl.allocation;
-    let slowest = 0;
-    for (let i = 0; i < k; i++) {
-      const c = model.classes[i];
-      if (!c) continue;
-      const v = classComputeS(c, alloc[i] ?? 0) * (draws.values[t * k + i] ?? 1);
-      times[i] = v;
-      if (v > slowest) slowest = v;
-      meanSum[i] = (meanSum[i] ?? 0) + classMeanComputeS(c, alloc[i] ?? 0);
-    }
-    trace[t] = slowest + comm;
-    total += slowest + comm;
-    const key = alloc.join(',');
-    let e = expectedOf.get(key);
-    if (e === undefined) {
-      e = runStatic(model, alloc, expectedDraws).meanStepS;
-      expectedOf.set(key, e);
-    }
-    expectedTrace.push(e);
-    ctl.observe(times);
-  }
-  const meanStep = total / draws.steps;
-  const classMean = meanSum.map((s) => s / draws.steps);
-  const finalAlloc = ctl.allocation;
-  // The allocation run in the last step is the one the figures describe as "settled".
-  const minmaxAlloc = getPolicy('minmax').allocate(ctx);
-  const minmaxExpectedS = runStatic(model, minmaxAlloc, expectedDraws).meanStepS;
+/** How fast an adapting partition reached minmax's expected step (within 2%, and stayed). */
+function convergenceOf(
+  trace: readonly number[],
+  expectedTrace: readonly number[],
+  minmaxExpectedS: number,
+): AdaptiveConvergence {
   let stepsToWithin2pct: number | null = null;
   for (let t = expectedTrace.length - 1; t >= 0; t--) {
     if ((expectedTrace[t] ?? Infinity) <= 1.02 * minmaxExpectedS) stepsToWithin2pct = t;
     else break;
   }
-  const sim: PolicySimulation = {
-    policy: 'adaptive',
-    allocation: finalAlloc,
-    perGpuBatch: model.classes.map((c, i) => perGpuBatch(c, finalAlloc[i] ?? 0)),
-    figures: figuresAt(model, finalAlloc, meanStep, classMean, lockS),
-    expected: staticFigures(model, finalAlloc, runStatic(model, finalAlloc, expectedDraws), lockExpectedS),
-    stepS: summarise(trace),
-  };
-  return { sim, convergence: { stepsToWithin2pct, minmaxExpectedS, trace: Array.from(trace), expectedTrace } };
+  return { stepsToWithin2pct, minmaxExpectedS, trace: [...trace], expectedTrace };
 }
 
-function simulateIslands(
-  model: ClusterModel,
-  allocation: Allocation,
-  pgb: readonly number[],
-  draws: JitterDraws,
-  tails: readonly number[],
-  islandAllReduce: readonly number[],
-  lockS: number,
-  lockExpectedS: number,
-): PolicySimulation {
-  const k = model.classes.length;
-  const base = model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0));
-  const mean = model.classes.map((c, i) => classMeanComputeS(c, allocation[i] ?? 0));
-  // Each island runs at its own pace: its mean step is its own mean jittered compute.
-  const meanCompute = base.map((b, i) => {
-    let s = 0;
-    for (let t = 0; t < draws.steps; t++) s += b * (draws.values[t * k + i] ?? 1);
-    return s / draws.steps;
-  });
-  const sim = composeIslands(model, allocation, meanCompute, islandAllReduce, mean);
-  const exp = composeIslands(
-    model,
-    allocation,
-    base.map((b, i) => b * (tails[i] ?? 1)),
-    islandAllReduce,
-    mean,
-  );
-  const fig = (c: typeof sim, lock: number): PolicyFigures => ({
-    stepS: c.stepS,
-    stragglerLoss: c.stragglerLoss,
-    busy: c.busy,
-    tokensPerS: c.tokensPerS,
-    mfu: c.mfu,
-    speedup: c.stepS > 0 ? lock / c.stepS : 0,
-  });
-  const perStep = new Float64Array(draws.steps).fill(sim.stepS);
-  return {
-    policy: 'islands',
-    allocation,
-    perGpuBatch: pgb,
-    figures: fig(sim, lockS),
-    expected: fig(exp, lockExpectedS),
-    stepS: summarise(perStep),
-    islands: { stepS: sim.islandStepS, tokensPerS: sim.islandTokensPerS },
-  };
-}
-
-function summarise(xs: Float64Array): PolicySimulation['stepS'] {
+function summarise(xs: readonly number[]): PolicySimulation['stepS'] {
   const s = Float64Array.from(xs).sort();
   const q = (p: number): number => s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? 0;
   return { min: s[0] ?? 0, p50: q(0.5), p99: q(0.99), max: s[s.length - 1] ?? 0 };

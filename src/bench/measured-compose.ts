@@ -1,0 +1,168 @@
+import type { ClusterModel } from '../model/types.js';
+import type { Allocation } from '../model/types.js';
+import type { StepSync } from '../policy/sync.js';
+import { median } from '../stats/quantiles.js';
+import {
+  classComputeS,
+  classMeanComputeS,
+  composeRun,
+  composeStep,
+  type RunComposition,
+  type StepInput,
+} from '../sim/compose.js';
+import type { StepSample } from '../sim/figures.js';
+import { parametricJitter, tailFactor } from '../sim/order-stats.js';
+import type { Calibration } from './calibrate.js';
+import type { Measured } from './rounds.js';
+
+/**
+ * Phase 3 of the measured run: from local GPU seconds to cluster steps, by the same composer
+ * the simulator uses (sim/compose.ts). Nothing here defines a step or a figure.
+ */
+
+/**
+ * The jitter behind the slowest-of-n tail: the local device's measured step-to-step noise,
+ * or a cluster jitter CV given by the caller (see `--jitter` in src/cli/run.ts).
+ */
+export type JitterSource = 'measured' | { readonly cv: number };
+
+/** What the measured run found out about the local device's noise, and the tail it used. */
+export interface MeasuredJitter {
+  /** Robust CV (1.4826 * MAD) of every class's per-step ratios, each series normalised to its median. */
+  readonly cv: number;
+  readonly samples: number;
+  /** Where the tail's CV came from, and its value. */
+  readonly source: 'measured' | 'given';
+  readonly tailCv: number;
+  /** The expected slowest-of-n factor per class at tailCv (lognormal), applied to measured times. */
+  readonly tailFactors: readonly number[];
+}
+
+/**
+ * The dilation that composes the run: the calibration's 5 timings of the reference work are
+ * one moment of a device whose speed drifts (clocks, host load), so once the run is done D is
+ * re-taken from every timing of that same work in it: lockstep's slowest class, in the pilot
+ * and in lockstep's interleaved steps. Step times then reflect the run, not its first second.
+ */
+export function settleDilation(
+  cal: Calibration,
+  lockClassS: readonly number[],
+  lockstepRuns: readonly Measured[],
+): Calibration {
+  const ref = lockClassS.indexOf(Math.max(...lockClassS));
+  const local = lockstepRuns
+    .flatMap((m) => m.local.map((step) => step[ref] ?? 0))
+    .filter((x) => x > 0 && Number.isFinite(x));
+  if (local.length === 0) return cal;
+  const refLocalS = median(local);
+  return { ...cal, refLocalS, dilation: cal.refClusterS / refLocalS };
+}
+
+/**
+ * Measured over modelled compute time of each class at each step: D * local / t_g(b) (NaN where
+ * the class had no work). Dimensionless, so it is comparable across steps whose allocation
+ * differs (adaptive), and its median per class is how fast the local kernels ran that class's
+ * work relative to the model.
+ */
+function ratios(model: ClusterModel, m: Measured, cal: Calibration): number[][] {
+  return m.local.map((step, s) =>
+    step.map((local, i) => {
+      const c = model.classes[i];
+      const modelS = c ? classComputeS(c, m.allocations[s]?.[i] ?? 0) : 0;
+      return local > 0 && modelS > 0 ? (local * cal.dilation) / modelS : Number.NaN;
+    }),
+  );
+}
+
+function classMedians(r: readonly (readonly number[])[], classes: number): number[] {
+  return Array.from({ length: classes }, (_, i) =>
+    median(r.map((step) => step[i] ?? Number.NaN).filter(Number.isFinite)),
+  );
+}
+
+/** Pools every class's per-step ratios (each series normalised to its median) into one noise estimate. */
+export function measuredJitter(
+  model: ClusterModel,
+  measured: readonly Measured[],
+  cal: Calibration,
+  source: JitterSource,
+): MeasuredJitter {
+  const pooled: number[] = [];
+  for (const m of measured) {
+    const r = ratios(model, m, cal);
+    const mid = classMedians(r, model.classes.length);
+    for (let i = 0; i < model.classes.length; i++) {
+      const series = r.map((step) => step[i] ?? Number.NaN).filter(Number.isFinite);
+      const c = mid[i] ?? Number.NaN;
+      if (series.length < 2 || !(c > 0)) continue;
+      for (const x of series) pooled.push(x / c);
+    }
+  }
+  const cv = pooled.length >= 4 ? 1.4826 * median(pooled.map((x) => Math.abs(x - 1))) : 0;
+  const tailCv = source === 'measured' ? cv : source.cv;
+  const jitter = parametricJitter(tailCv);
+  return {
+    cv,
+    samples: pooled.length,
+    source: source === 'measured' ? 'measured' : 'given',
+    tailCv,
+    tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)),
+  };
+}
+
+export interface MeasuredComposition {
+  /** The run's summary figures (speedup over `speedupOver`). */
+  readonly run: RunComposition;
+  /** One sample per measured step, carrying that step's local noise. */
+  readonly samples: StepSample[];
+}
+
+/**
+ * Cluster steps from local times. A class's slowest GPU computes ratio * t_g(b) * tail (the
+ * expected slowest of its n GPUs at the measured jitter), its mean GPU ratio * mean_g(b).
+ *
+ * Per-step samples use that step's ratio, so they carry the local noise that `compare` tests.
+ * The summary figures use each class's median ratio: in a cluster the slowest of n GPUs
+ * concentrates at its expectation (the tail), so one local draw's deviation must not be added
+ * on top of the tail, nor inflate the maximum over classes.
+ */
+export function composeMeasured(
+  model: ClusterModel,
+  sync: StepSync,
+  m: Measured,
+  cal: Calibration,
+  tails: readonly number[],
+  speedupOver: number | null,
+): MeasuredComposition {
+  const r = ratios(model, m, cal);
+  const typical = classMedians(r, model.classes.length);
+  const stepAt = (allocation: Allocation, ratio: readonly number[]): StepInput => ({
+    allocation,
+    slowestS: model.classes.map((c, i) => {
+      const x = ratio[i] ?? Number.NaN;
+      return Number.isFinite(x) ? x * classComputeS(c, allocation[i] ?? 0) * (tails[i] ?? 1) : 0;
+    }),
+    meanS: model.classes.map((c, i) => {
+      const x = ratio[i] ?? Number.NaN;
+      return Number.isFinite(x) ? x * classMeanComputeS(c, allocation[i] ?? 0) : 0;
+    }),
+  });
+  const samples = r.map((ratio, s): StepSample => {
+    const step = stepAt(m.allocations[s] ?? [], ratio);
+    const c = composeStep(model, sync, step);
+    return {
+      stepS: c.stepS,
+      classComputeS: step.slowestS,
+      allReduceS: c.exposedAllReduceS,
+      stragglerLoss: c.stragglerLoss,
+      mfu: c.mfu,
+    };
+  });
+  const run = composeRun(
+    model,
+    sync,
+    m.allocations.map((allocation) => stepAt(allocation, typical)),
+    speedupOver,
+  );
+  return { run, samples };
+}
