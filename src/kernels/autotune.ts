@@ -4,9 +4,9 @@ import { median } from '../stats/quantiles.js';
 import { candidateConfigs } from './candidates.js';
 import { roundToF16 } from './f16.js';
 import type { KernelDtype, MatmulShape } from './kernel.js';
-import { matmul, timeMatmul } from './matmul.js';
 import { randomMatrix } from './random.js';
 import { referenceMatmul, verifyMatmul } from './reference.js';
+import { runMatmul, timeMatmul } from './run-matmul.js';
 import { representativeShape, shapeClass } from './shape-class.js';
 import { configName, parseConfigName, type TiledConfig, type TiledKernel, tiledKernel } from './tiled.js';
 import { lookupTune, storeTune, type TuneCacheOptions, tuneKey } from './tune-cache.js';
@@ -76,7 +76,7 @@ function referenceFor(shape: MatmulShape, dtype: KernelDtype): Reference {
 export async function verifyKernel(gpu: Gpu, kernel: TiledKernel): Promise<string | null> {
   for (const shape of VERIFY_SHAPES) {
     const { a, b, ref } = referenceFor(shape, kernel.dtype);
-    const c = await matmul(gpu, a, b, shape, { kernel });
+    const c = await runMatmul(gpu, kernel, a, b, shape);
     const v = verifyMatmul(c, ref, shape.k);
     if (!v.ok)
       return `wrong result at ${shape.m}x${shape.n}x${shape.k}: error ${v.worstRatio.toExponential(2)} x the bound at element ${v.worstIndex}`;
