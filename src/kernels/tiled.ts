@@ -3,7 +3,8 @@ import type { KernelPlan, MatmulKernel, MatmulShape } from './kernel.js';
 import { checkGrid } from './naive.js';
 import { configName, configProblem, limitProblem, type TiledConfig } from './tiled/config.js';
 import { workgroupGrid } from './tiled/layout.js';
-import { generateTiledWgsl, type SubgroupPath } from './tiled/wgsl.js';
+import type { SubgroupPath } from './tiled/layout.js';
+import { generateTiledWgsl } from './tiled/wgsl.js';
 
 // The generated matmul family: its configs (tiled/config.ts), its WGSL (tiled/wgsl.ts and the
 // loops it composes) and, here, the kernel that plans one config for one shape. This module is
@@ -26,7 +27,8 @@ export {
   type WorkgroupTiledConfig,
   workgroupBytes,
 } from './tiled/config.js';
-export { generateTiledWgsl, type SubgroupPath } from './tiled/wgsl.js';
+export type { SubgroupPath } from './tiled/layout.js';
+export { generateTiledWgsl } from './tiled/wgsl.js';
 
 /** A generated kernel: a MatmulKernel whose WGSL is produced from `config` for each shape. */
 export interface TiledKernel extends MatmulKernel {

@@ -1,6 +1,5 @@
 import type { GlobalMemory, SubgroupShare } from './config.js';
-import { range, type TiledShader } from './layout.js';
-import type { SubgroupPath } from './wgsl.js';
+import { range, type SubgroupPath, type TiledShader } from './layout.js';
 
 /**
  * The k loop of a config without workgroup memory: every invocation loads its own A rows and B

@@ -1,6 +1,19 @@
 import type { MatmulShape } from '../kernel.js';
 import type { TiledConfig } from './config.js';
 
+/**
+ * Which code a subgroup-sharing shader runs.
+ *
+ * - `checked` (what tiledKernel generates): the shader checks at run time that its subgroup can
+ *   share and otherwise takes its plain path.
+ * - `plain-fallback`: a B-sharing (-sgb) shader always takes its plain path. It exists to verify
+ *   that fallback (plainFallbackKernel, test/tiled-candidates.test.ts), which no common adapter
+ *   takes on its own. An A-sharing (-sg) shader's fallback is reached by layout instead (a
+ *   workgroup whose subgroups span several rows, e.g. f32-w4x16-r8x4-v4-k2-sg), so its code is
+ *   the same under both; configs without subgroup sharing have no fallback.
+ */
+export type SubgroupPath = 'checked' | 'plain-fallback';
+
 export const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 /** How a workgroup's invocations cover its block of C; depends on the config only. */

@@ -1,21 +1,8 @@
 import type { MatmulShape } from '../kernel.js';
 import { configName, type TiledConfig } from './config.js';
 import { globalLoop } from './global-loop.js';
-import { range, type TiledShader, tiledShader } from './layout.js';
+import { range, type SubgroupPath, type TiledShader, tiledShader } from './layout.js';
 import { workgroupLoop } from './workgroup-loop.js';
-
-/**
- * Which code a subgroup-sharing shader runs.
- *
- * - `checked` (what tiledKernel generates): the shader checks at run time that its subgroup can
- *   share and otherwise takes its plain path.
- * - `plain-fallback`: a B-sharing (-sgb) shader always takes its plain path. It exists to verify
- *   that fallback (plainFallbackKernel, test/tiled-candidates.test.ts), which no common adapter
- *   takes on its own. An A-sharing (-sg) shader's fallback is reached by layout instead (a
- *   workgroup whose subgroups span several rows, e.g. f32-w4x16-r8x4-v4-k2-sg), so its code is
- *   the same under both; configs without subgroup sharing have no fallback.
- */
-export type SubgroupPath = 'checked' | 'plain-fallback';
 
 /**
  * Generates the WGSL of one config for one shape.
