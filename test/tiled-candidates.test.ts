@@ -2,9 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { closeGpu, openGpu } from '../src/gpu/open.js';
 import { allCandidateConfigs, candidateConfigs, defaultConfig, smallProductConfig } from '../src/kernels/candidates.js';
 import type { MatmulKernel } from '../src/kernels/kernel.js';
-import { runMatmul } from '../src/kernels/run-matmul.js';
 import { randomMatrix } from '../src/kernels/random.js';
 import { referenceMatmul, verifyMatmul } from '../src/kernels/reference.js';
+import { runMatmul } from '../src/kernels/run-matmul.js';
 import {
   adapterProblem,
   builtinConfig,

@@ -2,8 +2,7 @@ import { UsageError } from '../errors.js';
 import type { KernelPlan, MatmulKernel, MatmulShape } from './kernel.js';
 import { checkGrid } from './naive.js';
 import { configName, configProblem, limitProblem, type TiledConfig } from './tiled/config.js';
-import { workgroupGrid } from './tiled/layout.js';
-import type { SubgroupPath } from './tiled/layout.js';
+import { type SubgroupPath, workgroupGrid } from './tiled/layout.js';
 import { generateTiledWgsl } from './tiled/wgsl.js';
 
 // The generated matmul family: its configs (tiled/config.ts), its WGSL (tiled/wgsl.ts and the
