@@ -15,8 +15,9 @@ export interface SelectOptions extends AutotuneOptions {
   readonly autotune?: boolean;
   /**
    * Seconds of tuning this process may spend in kernelFor over all classes (default
-   * PROCESS_TUNE_BUDGET_S: 30 on a software adapter, 120 on a GPU). Past it, new classes get the static default, so a run
-   * with many GEMM shapes never spends minutes tuning; cached choices are still used.
+   * PROCESS_TUNE_BUDGET_S: 30 on a software adapter, 120 on a GPU). Past it, new classes get
+   * the static default, so a run with many GEMM shapes never spends minutes tuning; cached
+   * choices are still used.
    */
   readonly processBudgetS?: number;
 }
