@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import type { MatmulShape } from '../src/kernels/kernel.js';
 import { median } from '../src/stats/quantiles.js';
+import { BENCH_REPS } from './kernels.bench.js';
 
 export interface BlasResult {
   readonly shape: MatmulShape;
@@ -50,7 +51,7 @@ print(json.dumps({'library': lib, 'results': out}))
  * OPENBLAS_L2_SIZE are removed from this subprocess's environment only: some machines set them
  * to work around old OpenBLAS builds, and they slow a current numpy down.
  */
-export function runBlasBench(shapes: readonly MatmulShape[], reps = 5): BlasRun | null {
+export function runBlasBench(shapes: readonly MatmulShape[], reps: number = BENCH_REPS.full): BlasRun | null {
   const env = { ...process.env };
   delete env['OPENBLAS_CORETYPE'];
   delete env['OPENBLAS_L2_SIZE'];

@@ -3,12 +3,21 @@ import { type Gpu, setHostPolling } from '../src/gpu/open.js';
 import { type TimingMethod, timePasses } from '../src/gpu/timer.js';
 import { autotune } from '../src/kernels/autotune.js';
 import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape, shapeKey } from '../src/kernels/kernel.js';
-import { prepareMatmul } from '../src/kernels/matmul.js';
 import { naiveKernel } from '../src/kernels/naive.js';
 import type { Roofline } from '../src/kernels/roofline.js';
+import { prepareMatmul } from '../src/kernels/run-matmul.js';
 import { kernelFor } from '../src/kernels/select.js';
 import type { TuneCacheOptions } from '../src/kernels/tune-cache.js';
 import { median } from '../src/stats/quantiles.js';
+
+/** Timed repetitions per kernel and shape (and per BLAS shape, bench/blas.ts), in full and --quick runs. */
+export const BENCH_REPS = { full: 5, quick: 3 } as const;
+
+/**
+ * Autotuning budget for all of the bench's shape classes together, seconds: each class times at
+ * least one candidate, so this leaves headroom under the 30 s target.
+ */
+export const BENCH_TUNE_BUDGET_S = 26;
 
 /** Square shapes from 256 to 2048 (and 4096 on a GPU), and the skinny shapes of a training step. */
 export const SQUARE_SHAPES: readonly MatmulShape[] = [256, 512, 1024, 2048].map((s) => ({ m: s, n: s, k: s }));
@@ -21,11 +30,11 @@ export const SKINNY_SHAPES: readonly MatmulShape[] = [
 export interface KernelBenchOptions extends TuneCacheOptions {
   readonly quick?: boolean;
   readonly shapes?: readonly MatmulShape[];
-  /** Timed repetitions per kernel and shape (default 5; 3 with quick). */
+  /** Timed repetitions per kernel and shape (default BENCH_REPS). */
   readonly reps?: number;
   /** Measured FMA peaks, for fractions of peak. */
   readonly roofline?: Roofline | null;
-  /** Autotuning budget for all of the bench's shape classes together, seconds (default 26). */
+  /** Autotuning budget for all of the bench's shape classes together, seconds (default BENCH_TUNE_BUDGET_S). */
   readonly tuneBudgetS?: number;
   readonly log?: (line: string) => void;
 }
@@ -81,7 +90,7 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
     (quick
       ? [{ m: 256, n: 256, k: 256 }, { m: 1024, n: 1024, k: 1024 }, SKINNY_SHAPES[0] as MatmulShape]
       : [...SQUARE_SHAPES, ...big, ...SKINNY_SHAPES]);
-  const reps = options.reps ?? (quick ? 3 : 5);
+  const reps = options.reps ?? BENCH_REPS[quick ? 'quick' : 'full'];
   const f16Shape = shapes.find((s) => s.m === 1024 && s.n === 1024 && s.k === 1024);
   const cacheOptions: TuneCacheOptions = {
     ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
@@ -91,8 +100,7 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
   // Tune first (or read the cache), with the budget split over the classes.
   const jobs: { dtype: KernelDtype; shape: MatmulShape }[] = shapes.map((shape) => ({ dtype: 'f32' as const, shape }));
   if (f16Shape && gpu.features.shaderF16) jobs.push({ dtype: 'f16', shape: f16Shape });
-  // Each class times at least one candidate, so leave headroom under the 30 s target.
-  const budget = options.tuneBudgetS ?? 26;
+  const budget = options.tuneBudgetS ?? BENCH_TUNE_BUDGET_S;
   const tuneStart = performance.now();
   const tuning: TuningRow[] = [];
   const seen = new Set<string>();

@@ -39,14 +39,16 @@ describe('matmul past the binding size limit', () => {
     expect((err as UsageError).message).toMatch(/64x64.*16384 bytes.*1024.*maxStorageBufferBindingSize/);
   });
 
+  // Library errors name the parameter (the shape's field); the CLI maps it to its flag.
   it.each([
-    [{ m: 0, n: 4, k: 4 }, /--m: got 0; must be an integer from 1/],
-    [{ m: 4, n: 2.5, k: 4 }, /--n: got 2\.5/],
-    [{ m: 4, n: 4, k: -3 }, /--k: got -3/],
-  ])('rejects bad sizes %o with a UsageError', async (shape, message) => {
+    [{ m: 0, n: 4, k: 4 }, 'm', /^m: got 0; must be an integer from 1/],
+    [{ m: 4, n: 2.5, k: 4 }, 'n', /^n: got 2\.5/],
+    [{ m: 4, n: 4, k: -3 }, 'k', /^k: got -3/],
+  ])('rejects bad sizes %o with a UsageError naming the field', async (shape, field, message) => {
     const err = await matmul(gpu, new Float32Array(16), new Float32Array(16), shape).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UsageError);
     expect((err as UsageError).exitCode).toBe(2);
+    expect((err as UsageError).field).toBe(field);
     expect((err as Error).message).toMatch(message);
   });
 

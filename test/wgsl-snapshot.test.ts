@@ -32,7 +32,7 @@ it('every candidate config generates the same WGSL at every edge shape', () => {
     for (const s of shapes) {
       hashes[`${configName(c)} ${s.m}x${s.n}x${s.k}`] = sha(generateTiledWgsl(c, s));
       if (c.subgroups)
-        hashes[`${configName(c)} ${s.m}x${s.n}x${s.k} plain`] = sha(generateTiledWgsl(c, s, { forcePlain: true }));
+        hashes[`${configName(c)} ${s.m}x${s.n}x${s.k} plain`] = sha(generateTiledWgsl(c, s, 'plain-fallback'));
     }
   }
   expect(hashes).toMatchSnapshot();

@@ -88,16 +88,20 @@ export const RAISED_LIMITS = [
   'maxStorageBuffersPerShaderStage',
 ] as const;
 
-/** Opens the local WebGPU device through Dawn. Throws GpuUnavailableError (exit 3) when there is none. */
+/**
+ * Opens the local WebGPU device through Dawn. Throws GpuUnavailableError (exit 3) when there is none.
+ *
+ * It leaves the environment alone: some Mesa builds print a harmless warning when
+ * XDG_RUNTIME_DIR is unset, and a program that minds sets it before opening the GPU, as the
+ * CLI does.
+ */
 export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   if (options.backend !== undefined && !(BACKENDS as readonly string[]).includes(options.backend)) {
-    throw new UsageError('--backend', options.backend, `must be one of: ${BACKENDS.join(', ')}.`);
+    throw new UsageError('backend', options.backend, `must be one of: ${BACKENDS.join(', ')}.`);
   }
   if (options.polling !== undefined && !HOST_POLLING_OPTIONS.includes(options.polling)) {
     throw new UsageError('polling', options.polling, `must be one of: ${HOST_POLLING_OPTIONS.join(', ')}.`);
   }
-  // Mesa writes a warning for every process when XDG_RUNTIME_DIR is unset; it is harmless.
-  process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
   if (!globalsInstalled) {
     // GPUBufferUsage, GPUMapMode, ... are globals in browsers; Dawn's bindings export them.
     Object.assign(globalThis, globals);
@@ -123,7 +127,7 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
     const detail = err instanceof Error ? err.message.trim() : String(err);
     throw new GpuUnavailableError(
       `no WebGPU adapter matches ${describeFilter(options)}: ${detail}`,
-      'drop or change --backend/--adapter; ' + NO_ADAPTER_HINT,
+      `drop or change the backend or adapter filter; ${NO_ADAPTER_HINT}`,
     );
   }
   if (!adapter) {

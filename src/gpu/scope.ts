@@ -13,19 +13,20 @@ export async function withErrorScopes<T>(gpu: Gpu, label: string, work: () => T 
   device.pushErrorScope('internal');
   device.pushErrorScope('out-of-memory');
   device.pushErrorScope('validation');
-  let result: T;
+  let outcome: { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: unknown };
   try {
-    result = await work();
+    outcome = { ok: true, value: await work() };
   } catch (err) {
-    throw asDeviceError(gpu, err, label);
-  } finally {
-    // Pop all three even when the work threw, so scopes never leak onto later work.
-    const errors = [await device.popErrorScope(), await device.popErrorScope(), await device.popErrorScope()];
-    const first = errors.find((e): e is GPUError => e !== null);
-    if (first) throw new DeviceError(`${label}: ${first.message.trim()}`, errorReason(first));
+    outcome = { ok: false, error: asDeviceError(gpu, err, label) };
   }
+  // Pop all three even when the work threw, so scopes never leak onto later work; an error a
+  // scope caught explains the failure better than what it caused, so it wins.
+  const errors = [await device.popErrorScope(), await device.popErrorScope(), await device.popErrorScope()];
+  const first = errors.find((e): e is GPUError => e !== null);
+  if (first) throw new DeviceError(`${label}: ${first.message.trim()}`, errorReason(first));
+  if (!outcome.ok) throw outcome.error;
   throwIfFailed(gpu);
-  return result;
+  return outcome.value;
 }
 
 export function throwIfFailed(gpu: Gpu): void {

@@ -4,23 +4,24 @@ import { median } from '../stats/quantiles.js';
 import { candidateConfigs } from './candidates.js';
 import { roundToF16 } from './f16.js';
 import type { KernelDtype, MatmulShape } from './kernel.js';
-import { matmul, timeMatmul } from './matmul.js';
 import { randomMatrix } from './random.js';
 import { referenceMatmul, verifyMatmul } from './reference.js';
+import { runMatmul, timeMatmul } from './run-matmul.js';
 import { representativeShape, shapeClass } from './shape-class.js';
 import { configName, parseConfigName, type TiledConfig, type TiledKernel, tiledKernel } from './tiled.js';
 import { lookupTune, storeTune, type TuneCacheOptions, tuneKey } from './tune-cache.js';
+import { forAdapter, TUNE_BUDGET_S, TUNE_CAP, TUNE_REPS } from './tuning-defaults.js';
 
 export interface AutotuneOptions extends TuneCacheOptions {
-  /** Wall-clock budget in seconds; candidates after it are skipped once one has passed. Default 8 (software adapter) or 60. */
+  /** Wall-clock budget in seconds; candidates after it are skipped once one has passed. Default TUNE_BUDGET_S. */
   readonly budgetS?: number;
-  /** Timed repetitions per candidate (median kept). Default 3. */
+  /** Timed repetitions per candidate (median kept). Default TUNE_REPS. */
   readonly reps?: number;
   /** Candidates to try, best guess first (default: candidateConfigs for the adapter). */
   readonly candidates?: readonly TiledConfig[];
   /** Ignore a cached choice and tune again (the new choice is still stored). */
   readonly force?: boolean;
-  /** Largest dimension of the shape tuned on (default 1024 on a software adapter, 4096 on a GPU). */
+  /** Largest dimension of the shape tuned on (default TUNE_CAP: 1024 on a software adapter, 4096 on a GPU). */
   readonly cap?: number;
 }
 
@@ -42,6 +43,17 @@ export interface AutotuneResult {
   readonly table: readonly TuneRow[];
   readonly fromCache: boolean;
   readonly elapsedS: number;
+}
+
+/** Throws UsageError (field `dtype`) when the adapter cannot run kernels of `dtype`. */
+export function checkDtype(gpu: Pick<Gpu, 'features'>, dtype: KernelDtype): void {
+  if (dtype === 'f16' && !gpu.features.shaderF16)
+    throw new UsageError('dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).');
+}
+
+/** The tuning size in effect: `options.cap`, else TUNE_CAP for the adapter. */
+export function tuneCap(gpu: Pick<Gpu, 'info'>, options: Pick<AutotuneOptions, 'cap'> = {}): number {
+  return options.cap ?? forAdapter(TUNE_CAP, gpu);
 }
 
 /**
@@ -76,7 +88,7 @@ function referenceFor(shape: MatmulShape, dtype: KernelDtype): Reference {
 export async function verifyKernel(gpu: Gpu, kernel: TiledKernel): Promise<string | null> {
   for (const shape of VERIFY_SHAPES) {
     const { a, b, ref } = referenceFor(shape, kernel.dtype);
-    const c = await matmul(gpu, a, b, shape, { kernel });
+    const c = await runMatmul(gpu, kernel, a, b, shape);
     const v = verifyMatmul(c, ref, shape.k);
     if (!v.ok)
       return `wrong result at ${shape.m}x${shape.n}x${shape.k}: error ${v.worstRatio.toExponential(2)} x the bound at element ${v.worstIndex}`;
@@ -95,12 +107,10 @@ export async function autotune(
   dtype: KernelDtype = 'f32',
   options: AutotuneOptions = {},
 ): Promise<AutotuneResult> {
-  if (dtype === 'f16' && !gpu.features.shaderF16)
-    throw new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).');
+  checkDtype(gpu, dtype);
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  const software = gpu.info.isFallbackAdapter;
-  const rep = representativeShape(shape, options.cap ?? (software ? 1024 : 4096));
+  const rep = representativeShape(shape, tuneCap(gpu, options));
   // Classed by the shape actually timed: classes past the cap would only repeat its timing.
   const cls = shapeClass(rep);
   const key = tuneKey(gpu, dtype, cls);
@@ -111,8 +121,8 @@ export async function autotune(
     if (cached) return { ...cached, table: [], fromCache: true, elapsedS: elapsed() };
   }
 
-  const budget = options.budgetS ?? (software ? 8 : 60);
-  const reps = options.reps ?? 3;
+  const budget = options.budgetS ?? forAdapter(TUNE_BUDGET_S, gpu);
+  const reps = options.reps ?? TUNE_REPS;
   const table: TuneRow[] = [];
   let best: { kernel: TiledKernel; gflops: number } | null = null;
   let runnerUp: { kernel: TiledKernel; gflops: number } | null = null;
@@ -198,7 +208,7 @@ export function cachedChoice(
   dtype: KernelDtype,
   options: AutotuneOptions = {},
 ): { kernel: TiledKernel; shapeClass: string; shape: MatmulShape; gflops: number } | null {
-  const rep = representativeShape(shape, options.cap ?? (gpu.info.isFallbackAdapter ? 1024 : 4096));
+  const rep = representativeShape(shape, tuneCap(gpu, options));
   const cls = shapeClass(rep);
   const cached = lookupTune(tuneKey(gpu, dtype, cls), options);
   const config = cached ? parseConfigName(cached.config) : null;

@@ -1,6 +1,6 @@
 import type { Gpu } from '../gpu/open.js';
 import type { KernelDtype } from './kernel.js';
-import { configName, limitProblem, parseConfigName, type TiledConfig } from './tiled.js';
+import { adapterProblem, builtinConfig, configName, type TiledConfig } from './tiled.js';
 
 /**
  * The candidate space the autotuner searches, best guesses first (a budget cut-off then keeps
@@ -20,7 +20,7 @@ import { configName, limitProblem, parseConfigName, type TiledConfig } from './t
  *
  * Every config listed here is verified by test/tiled-candidates.test.ts on edge shapes.
  */
-const SOFTWARE: readonly string[] = [
+const SOFTWARE = builtinFamily([
   // B shared through subgroup broadcasts, each invocation on its own rows (1.2x the -sg family on
   // lavapipe at 1024^3, measured: docs/kernels.md)
   'w8x8-r4x28-v4-k4-sgb',
@@ -28,7 +28,7 @@ const SOFTWARE: readonly string[] = [
   'w16x16-r8x8-v4-k2-sg', // A shared through subgroup broadcasts
   'w8x32-r8x4-v4-k2', // without subgroups
   'w16x16-r8x4-v4-k2',
-];
+]);
 
 /**
  * Products too small to tune (under MIN_TUNED_FLOPS, such as the measured run's unit GEMMs, 64
@@ -39,47 +39,45 @@ const SOFTWARE: readonly string[] = [
  * 3.0 s of compiling instead of 9.5 s from an empty shader cache. The second entry is for
  * adapters without subgroups.
  */
-const SMALL_SOFTWARE: readonly string[] = ['w8x4-r2x16-v4-k4-sgb', 'w16x16-r4x4-v4-k4'];
+const SMALL_SOFTWARE = builtinFamily(['w8x4-r2x16-v4-k4-sgb', 'w16x16-r4x4-v4-k4']);
 
-const GPU: readonly string[] = [
+const GPU = builtinFamily([
   'w16x16-r8x8-v4-s8x2', // 128x128 tile, 8x8 registers, double-buffered
   'w16x16-r4x8-v4-s8x2', // 64x128
   'w16x16-r8x4-v4-s8x2', // 128x64
   'w8x8-r8x8-v4-s8x2', // 64x64, 8x8 registers
   'w16x16-r4x4-v4-k4', // no workgroup memory: relies on the cache hierarchy
   'w16x16-r4x4-v4-s4x1', // single-buffered workgroup memory
-];
+]);
+
+/**
+ * Every adapter allows 256 invocations (the WebGPU default); this config needs no more and no
+ * workgroup memory or subgroups, so it is the default where no candidate fits.
+ */
+const UNIVERSAL: Readonly<Record<KernelDtype, TiledConfig>> = {
+  f32: builtinConfig('f32-w16x16-r8x4-v4-k2'),
+  f16: builtinConfig('f16-w16x16-r8x4-v4-k2'),
+};
 
 /** What the candidate filter needs to know about an adapter. */
 export type AdapterTraits = Pick<Gpu, 'limits' | 'features' | 'info'>;
 
 /** Candidate configs for an adapter and dtype, filtered by its limits and features, best first. */
 export function candidateConfigs(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig[] {
-  return fitting(dtype, gpu.info.isFallbackAdapter ? [...SOFTWARE, ...GPU] : [...GPU, ...SOFTWARE], gpu);
+  return fitting(
+    gpu.info.isFallbackAdapter ? [...SOFTWARE[dtype], ...GPU[dtype]] : [...GPU[dtype], ...SOFTWARE[dtype]],
+    gpu,
+  );
 }
 
-/** The configs named by `tails` (in order, once each) that the adapter's features and limits allow. */
-function fitting(dtype: KernelDtype, tails: readonly string[], gpu: AdapterTraits): TiledConfig[] {
-  const seen = new Set<string>();
-  const out: TiledConfig[] = [];
-  for (const tail of tails) {
-    const config = parseConfigName(`${dtype}-${tail}`);
-    if (!config || seen.has(configName(config))) continue;
-    seen.add(configName(config));
-    if (config.subgroups && !gpu.features.subgroups) continue;
-    if (limitProblem(config, gpu.limits) === null) out.push(config);
-  }
-  return out;
+/** The configs of `list` (in order, once each) that the adapter's features and limits allow. */
+function fitting(list: readonly TiledConfig[], gpu: AdapterTraits): TiledConfig[] {
+  return distinct(list).filter((config) => adapterProblem(config, gpu) === null);
 }
 
 /** Every config the autotuner may ever pick on any adapter (for tests). */
 export function allCandidateConfigs(dtype: KernelDtype): TiledConfig[] {
-  const out: TiledConfig[] = [];
-  for (const tail of new Set([...SOFTWARE, ...GPU, ...SMALL_SOFTWARE])) {
-    const config = parseConfigName(`${dtype}-${tail}`);
-    if (config) out.push(config);
-  }
-  return out;
+  return distinct([...SOFTWARE[dtype], ...GPU[dtype], ...SMALL_SOFTWARE[dtype]]);
 }
 
 /**
@@ -87,13 +85,32 @@ export function allCandidateConfigs(dtype: KernelDtype): TiledConfig[] {
  * config that fits; on a GPU (not measured yet: no GPU machine was available) the default.
  */
 export function smallProductConfig(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig {
-  return (gpu.info.isFallbackAdapter ? fitting(dtype, SMALL_SOFTWARE, gpu)[0] : undefined) ?? defaultConfig(dtype, gpu);
+  return (gpu.info.isFallbackAdapter ? fitting(SMALL_SOFTWARE[dtype], gpu)[0] : undefined) ?? defaultConfig(dtype, gpu);
 }
 
 /** The config used without tuning: the first candidate that fits. */
 export function defaultConfig(dtype: KernelDtype, gpu: AdapterTraits): TiledConfig {
-  const first = candidateConfigs(dtype, gpu)[0];
-  // Every adapter allows 256 invocations (the WebGPU default); this config needs no more and no
-  // workgroup memory or subgroups.
-  return first ?? (parseConfigName(`${dtype}-w16x16-r8x4-v4-k2`) as TiledConfig);
+  return candidateConfigs(dtype, gpu)[0] ?? UNIVERSAL[dtype];
+}
+
+/** First occurrence of each config name, in order. */
+function distinct(list: readonly TiledConfig[]): TiledConfig[] {
+  const seen = new Set<string>();
+  return list.filter((config) => {
+    const name = configName(config);
+    if (seen.has(name)) return false;
+    seen.add(name);
+    return true;
+  });
+}
+
+/**
+ * A built-in list, named by config names without the dtype (`w8x8-r4x28-v4-k4-sgb`), parsed
+ * once per dtype when the module loads: a mistyped name throws there instead of dropping out.
+ */
+function builtinFamily(tails: readonly string[]): Readonly<Record<KernelDtype, readonly TiledConfig[]>> {
+  return {
+    f32: tails.map((tail) => builtinConfig(`f32-${tail}`)),
+    f16: tails.map((tail) => builtinConfig(`f16-${tail}`)),
+  };
 }

@@ -20,7 +20,7 @@ export const naiveKernel: MatmulKernel = {
   },
 };
 
-/** Rejects grids past maxComputeWorkgroupsPerDimension with the largest size that would fit. */
+/** Rejects grids past maxComputeWorkgroupsPerDimension, naming the shape's field (`m`, `n` or `k`). */
 export function checkGrid(
   workgroups: readonly [number, number, number],
   limits: GPUSupportedLimits,
@@ -32,9 +32,9 @@ export function checkGrid(
     if (count > max) {
       const dim = dims[i] ?? 'm';
       throw new UsageError(
-        `--${dim}`,
+        dim,
         shape[dim],
-        `needs ${count} workgroups in one dispatch dimension; this adapter allows ${max} (maxComputeWorkgroupsPerDimension). Use a smaller --${dim}.`,
+        `needs ${count} workgroups in one dispatch dimension; this adapter allows ${max} (maxComputeWorkgroupsPerDimension). Use a smaller ${dim}.`,
       );
     }
   });

@@ -13,7 +13,7 @@ import type { Roofline } from './roofline.js';
  *  - bandwidth: a vec4 copy of a buffer much larger than any cache; bytes = read + write.
  */
 export interface ProbeOptions {
-  /** Timed repetitions per micro-kernel (median reported). Default 5. */
+  /** Timed repetitions per micro-kernel (median reported). Default PROBE_REPS. */
   readonly reps?: number;
   /** Scale the work down (tests, --quick). Default 1. */
   readonly scale?: number;
@@ -28,6 +28,9 @@ export interface ProbeResult extends Roofline {
     readonly bandwidth: readonly number[];
   };
 }
+
+/** Timed repetitions per micro-kernel by default. */
+export const PROBE_REPS = 5;
 
 const CHAINS = 8;
 const ITERATIONS = 256;
@@ -155,7 +158,7 @@ async function timeCopy(gpu: Gpu, reps: number, scale: number): Promise<number[]
 
 /** Measures the roofline of the open device. f16 is null where the adapter lacks shader-f16. */
 export async function probeRoofline(gpu: Gpu, options: ProbeOptions = {}): Promise<ProbeResult> {
-  const reps = options.reps ?? 5;
+  const reps = options.reps ?? PROBE_REPS;
   const scale = options.scale ?? 1;
   const fmaF32 = await timeFma(gpu, 'f32', reps, scale);
   const fmaF16 = gpu.features.shaderF16 ? await timeFma(gpu, 'f16', reps, scale) : null;

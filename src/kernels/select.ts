@@ -1,10 +1,10 @@
-import { UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
-import { type AutotuneOptions, autotune, cachedChoice } from './autotune.js';
+import { type AutotuneOptions, autotune, cachedChoice, checkDtype, tuneCap } from './autotune.js';
 import { defaultConfig, smallProductConfig } from './candidates.js';
 import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape } from './kernel.js';
 import { representativeShape, shapeClass } from './shape-class.js';
 import { tiledKernel } from './tiled.js';
+import { forAdapter, PROCESS_TUNE_BUDGET_S, TUNE_BUDGET_S } from './tuning-defaults.js';
 
 export interface SelectOptions extends AutotuneOptions {
   /**
@@ -14,9 +14,10 @@ export interface SelectOptions extends AutotuneOptions {
    */
   readonly autotune?: boolean;
   /**
-   * Seconds of tuning this process may spend in kernelFor over all classes (default 30 on a
-   * software adapter, 120 on a GPU). Past it, new classes get the static default, so a run
-   * with many GEMM shapes never spends minutes tuning; cached choices are still used.
+   * Seconds of tuning this process may spend in kernelFor over all classes (default
+   * PROCESS_TUNE_BUDGET_S: 30 on a software adapter, 120 on a GPU). Past it, new classes get
+   * the static default, so a run with many GEMM shapes never spends minutes tuning; cached
+   * choices are still used.
    */
   readonly processBudgetS?: number;
 }
@@ -39,13 +40,12 @@ export function kernelFor(
   dtype: KernelDtype = 'f32',
   options: SelectOptions = {},
 ): Promise<MatmulKernel> {
-  if (dtype === 'f16' && !gpu.features.shaderF16) {
-    return Promise.reject(
-      new UsageError('--dtype', 'f16', 'needs an adapter with shader-f16 (see `hetbench doctor`).'),
-    );
+  try {
+    checkDtype(gpu, dtype);
+  } catch (err) {
+    return Promise.reject(err);
   }
-  const software = gpu.info.isFallbackAdapter;
-  const rep = representativeShape(shape, options.cap ?? (software ? 1024 : 4096));
+  const rep = representativeShape(shape, tuneCap(gpu, options));
   const small = flopsOf(rep) < MIN_TUNED_FLOPS;
   const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && !small;
   const key = `${dtype}:${tune ? shapeClass(rep) : small ? 'small' : 'default'}`;
@@ -56,7 +56,7 @@ export function kernelFor(
   }
   let kernel = perDevice.get(key);
   if (!kernel) {
-    const left = (options.processBudgetS ?? (software ? 30 : 120)) - tuningSpentS;
+    const left = (options.processBudgetS ?? forAdapter(PROCESS_TUNE_BUDGET_S, gpu)) - tuningSpentS;
     const fallback = tiledKernel(small ? smallProductConfig(dtype, gpu) : defaultConfig(dtype, gpu));
     if (!tune) kernel = Promise.resolve(fallback);
     // With the process budget spent, a cached choice is still used, but nothing new is tuned.
@@ -64,7 +64,7 @@ export function kernelFor(
     else {
       kernel = autotune(gpu, shape, dtype, {
         ...options,
-        budgetS: Math.min(options.budgetS ?? (software ? 8 : 60), left),
+        budgetS: Math.min(options.budgetS ?? forAdapter(TUNE_BUDGET_S, gpu), left),
       }).then((r) => {
         if (!r.fromCache) tuningSpentS += r.elapsedS;
         return r.kernel;
