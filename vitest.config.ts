@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -33,9 +34,11 @@ export default defineConfig({
           maxWorkers: availableParallelism(),
           sequence: { groupOrder: 0 },
         },
-        // A pure test that reaches the GPU, even through a library call, fails with a message
-        // saying where it belongs instead of quietly serialising nothing.
-        resolve: { alias: { webgpu: new URL('./test/helpers/no-gpu-in-pure-tests.ts', import.meta.url).pathname } },
+        // A pure test that reaches the GPU, even through a library call, fails with a message saying
+        // where it belongs, instead of sharing the adapter with the files running beside it.
+        resolve: {
+          alias: { webgpu: fileURLToPath(new URL('./test/helpers/no-gpu-in-pure-tests.ts', import.meta.url)) },
+        },
       },
       {
         extends: true,
