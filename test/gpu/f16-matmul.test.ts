@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
-import { candidateConfigs } from '../src/kernels/candidates.js';
-import { roundToF16 } from '../src/kernels/f16.js';
-import { matmul } from '../src/kernels/matmul.js';
-import { randomMatrix } from '../src/kernels/random.js';
-import { referenceMatmul, verifyMatmul } from '../src/kernels/reference.js';
-import { configName, parseConfigName, tiledKernel } from '../src/kernels/tiled.js';
+import { closeGpu, type Gpu, openGpu } from '../../src/gpu/open.js';
+import { candidateConfigs } from '../../src/kernels/candidates.js';
+import { roundToF16 } from '../../src/kernels/f16.js';
+import { matmul } from '../../src/kernels/matmul.js';
+import { randomMatrix } from '../../src/kernels/random.js';
+import { referenceMatmul, verifyMatmul } from '../../src/kernels/reference.js';
+import { configName, parseConfigName, tiledKernel } from '../../src/kernels/tiled.js';
 
 // The f16 kernels multiply f16-rounded inputs with f32 accumulation, so their documented bound
 // is the f32 bound applied to roundToF16(a) and roundToF16(b) (docs/kernels.md).

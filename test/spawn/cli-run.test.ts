@@ -2,8 +2,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../src/report/schema.js';
-import { hetbench, type SpawnResult } from './helpers/spawn-cli.js';
+import type { RunReport } from '../../src/report/schema.js';
+import { hetbench, type SpawnResult } from '../helpers/spawn-cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hetbench-run-'));
 const POLICIES = ['lockstep', 'minmax', 'adaptive', 'islands'];

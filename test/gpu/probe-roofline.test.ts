@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
-import { probeRoofline } from '../src/kernels/probe.js';
+import { closeGpu, type Gpu, openGpu } from '../../src/gpu/open.js';
+import { probeRoofline } from '../../src/kernels/probe.js';
 
 let gpu: Gpu;
 beforeAll(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { hetbench } from './helpers/spawn-cli.js';
+import { hetbench } from '../helpers/spawn-cli.js';
 
 const run = (...args: string[]) => hetbench(args);
 const dir = mkdtempSync(join(tmpdir(), 'hetbench-cli-'));

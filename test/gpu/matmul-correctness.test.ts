@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, type Gpu, matmul, openGpu, referenceMatmul, verifyMatmul } from '../src/index.js';
-import { naiveKernel } from '../src/kernels/naive.js';
-import { randomMatrix } from '../src/kernels/random.js';
+import { closeGpu, type Gpu, matmul, openGpu, referenceMatmul, verifyMatmul } from '../../src/index.js';
+import { naiveKernel } from '../../src/kernels/naive.js';
+import { randomMatrix } from '../../src/kernels/random.js';
 
 // Shapes chosen to break tiling assumptions: 1x1x1, primes, k = 1, tall/skinny, wide/short,
 // one past a power of two, and one large case. Inputs are seeded, so a failure replays.

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { holdTimerPolling, timerPollingActive } from '../src/gpu/polling.js';
-import { closeGpu, type Gpu, openGpu, prepareMatmul, timePasses } from '../src/index.js';
-import { naiveKernel } from '../src/kernels/naive.js';
+import { holdTimerPolling, timerPollingActive } from '../../src/gpu/polling.js';
+import { closeGpu, type Gpu, openGpu, prepareMatmul, timePasses } from '../../src/index.js';
+import { naiveKernel } from '../../src/kernels/naive.js';
 
 const realSetImmediate = globalThis.setImmediate;
 

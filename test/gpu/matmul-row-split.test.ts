@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, type Gpu, matmul, openGpu, referenceMatmul, UsageError, verifyMatmul } from '../src/index.js';
-import { naiveKernel } from '../src/kernels/naive.js';
-import { randomMatrix } from '../src/kernels/random.js';
+import { closeGpu, type Gpu, matmul, openGpu, referenceMatmul, UsageError, verifyMatmul } from '../../src/index.js';
+import { naiveKernel } from '../../src/kernels/naive.js';
+import { randomMatrix } from '../../src/kernels/random.js';
 
 let gpu: Gpu;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, type Gpu, openGpu, prepareMatmul, timePasses } from '../src/index.js';
-import { naiveKernel } from '../src/kernels/naive.js';
+import { closeGpu, type Gpu, openGpu, prepareMatmul, timePasses } from '../../src/index.js';
+import { naiveKernel } from '../../src/kernels/naive.js';
 
 let gpu: Gpu;
 beforeAll(async () => {

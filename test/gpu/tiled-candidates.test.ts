@@ -1,10 +1,15 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { closeGpu, openGpu } from '../src/gpu/open.js';
-import { allCandidateConfigs, candidateConfigs, defaultConfig, smallProductConfig } from '../src/kernels/candidates.js';
-import type { MatmulKernel } from '../src/kernels/kernel.js';
-import { randomMatrix } from '../src/kernels/random.js';
-import { referenceMatmul, verifyMatmul } from '../src/kernels/reference.js';
-import { runMatmul } from '../src/kernels/run-matmul.js';
+import { closeGpu, openGpu } from '../../src/gpu/open.js';
+import {
+  allCandidateConfigs,
+  candidateConfigs,
+  defaultConfig,
+  smallProductConfig,
+} from '../../src/kernels/candidates.js';
+import type { MatmulKernel } from '../../src/kernels/kernel.js';
+import { randomMatrix } from '../../src/kernels/random.js';
+import { referenceMatmul, verifyMatmul } from '../../src/kernels/reference.js';
+import { runMatmul } from '../../src/kernels/run-matmul.js';
 import {
   adapterProblem,
   builtinConfig,
@@ -12,7 +17,7 @@ import {
   generateTiledWgsl,
   plainFallbackKernel,
   tiledKernel,
-} from '../src/kernels/tiled.js';
+} from '../../src/kernels/tiled.js';
 
 // Edge shapes: non-multiples of every tile dimension in the candidate space. The first three
 // have n or k odd (scalar-load path); the last has n and k multiples of 4 but of no tile size

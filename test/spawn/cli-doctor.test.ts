@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hetbench } from './helpers/spawn-cli.js';
+import { hetbench } from '../helpers/spawn-cli.js';
 
 // Point the Vulkan loader at no driver at all: the machine then has no WebGPU adapter.
 const NO_DRIVER = {

@@ -1,10 +1,10 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../src/report/html.js';
-import type { Report } from '../src/report/schema.js';
-import { screenshot } from './fixtures/chromium.js';
-import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
+import { renderHtml } from '../../src/report/html.js';
+import type { Report } from '../../src/report/schema.js';
+import { screenshot } from '../fixtures/chromium.js';
+import { makeBenchReport, makeRunReport } from '../fixtures/reports.js';
 
 // Screenshots land in out/ (gitignored) so CI can upload them as artifacts.
 const OUT = resolve('out/html');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hetbench } from './helpers/spawn-cli.js';
+import { hetbench } from '../helpers/spawn-cli.js';
 
 describe('hetbench matmul', () => {
   it('--json reports a verified product, GPU-timed, with positive GFLOP/s', () => {

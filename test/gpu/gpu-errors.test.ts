@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { closeGpu, DeviceError, matmul, openGpu, withErrorScopes } from '../src/index.js';
-import { getPipeline } from '../src/kernels/pipeline.js';
+import { closeGpu, DeviceError, matmul, openGpu, withErrorScopes } from '../../src/index.js';
+import { getPipeline } from '../../src/kernels/pipeline.js';
 
 describe('GPU errors become typed errors', () => {
   it('a shader that does not compile raises DeviceError naming the kernel', async () => {

@@ -2,11 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { metricFilter } from '../src/cli/compare.js';
-import { compareReports } from '../src/report/compare.js';
-import { loadReport } from '../src/report/load.js';
-import type { Report } from '../src/report/schema.js';
-import { hetbench } from './helpers/spawn-cli.js';
+import { metricFilter } from '../../src/cli/compare.js';
+import { compareReports } from '../../src/report/compare.js';
+import { loadReport } from '../../src/report/load.js';
+import type { Report } from '../../src/report/schema.js';
+import { hetbench } from '../helpers/spawn-cli.js';
 
 /*
  * Two real `hetbench run` reports from the same machine must compare as unchanged under the

@@ -2,12 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeGpu, type Gpu, openGpu } from '../src/gpu/open.js';
-import { autotune } from '../src/kernels/autotune.js';
-import { candidateConfigs } from '../src/kernels/candidates.js';
-import { shapeClass } from '../src/kernels/shape-class.js';
-import { configName } from '../src/kernels/tiled.js';
-import { CACHE_FILE, tuneKey } from '../src/kernels/tune-cache.js';
+import { closeGpu, type Gpu, openGpu } from '../../src/gpu/open.js';
+import { autotune } from '../../src/kernels/autotune.js';
+import { candidateConfigs } from '../../src/kernels/candidates.js';
+import { shapeClass } from '../../src/kernels/shape-class.js';
+import { configName } from '../../src/kernels/tiled.js';
+import { CACHE_FILE, tuneKey } from '../../src/kernels/tune-cache.js';
 
 let gpu: Gpu;
 let dir: string;
