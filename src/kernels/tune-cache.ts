@@ -35,7 +35,8 @@ export interface TuneEntry {
   readonly tunedAt: string;
 }
 
-interface CacheFile {
+/** The file as schemas/tune-cache.schema.json describes it. */
+export interface CacheFile {
   readonly format: typeof CACHE_FORMAT;
   readonly version: typeof CACHE_FORMAT_VERSION;
   readonly entries: Record<string, TuneEntry>;
