@@ -74,7 +74,7 @@ export function findViolation(name: SchemaName, value: unknown): SchemaViolation
 /**
  * Checks `value` against the named schema and returns it typed as T, or throws a SpecError
  * whose field is `source: $.path`. T must be the TypeScript type the schema describes
- * (test/schemas.test.ts checks that the types and the schemas agree).
+ * (test/schema-types.test.ts checks that the types and the schemas agree).
  */
 export function validate<T>(name: SchemaName, value: unknown, options: { readonly source?: string } = {}): T {
   const violation = findViolation(name, value);
