@@ -1,6 +1,6 @@
 import { catalog } from '../hardware/catalog.js';
 import type { GpuSpec, Source } from '../hardware/types.js';
-import type { JsonReader } from '../spec/json-reader.js';
+import { specError } from '../spec/validate.js';
 
 type SourcedField = keyof GpuSpec['sources'];
 const SOURCED_FIELDS: readonly SourcedField[] = [
@@ -11,87 +11,58 @@ const SOURCED_FIELDS: readonly SourcedField[] = [
   'scaleUpGBs',
   'tdpW',
 ];
-const VENDORS = ['nvidia', 'amd', 'intel', 'other'] as const;
-const KEYS = ['id', 'name', 'vendor', ...SOURCED_FIELDS, 'sources'] as const;
-/** Generous bounds: ten times beyond any GPU that exists, to catch unit mistakes. */
-const LIMITS: Record<Exclude<SourcedField, 'scaleUpGBs'>, number> & { scaleUpGBs: number } = {
-  bf16DenseTflops: 100_000,
-  fp32Tflops: 10_000,
-  memoryGB: 10_000,
-  memoryBandwidthTBs: 1_000,
-  scaleUpGBs: 100_000,
-  tdpW: 100_000,
-};
-export const MAX_SPEC_GPUS = 64;
 
 /**
- * The `gpus` array of a cluster spec. An entry whose id is in the catalog overrides just the
- * fields it gives (e.g. an H100 capped at 500 W); a new id must give every number. Numbers a
- * user gives are sourced to the spec file unless the entry names its own sources.
+ * One entry of a cluster spec's `gpus`, as the schema ($defs/gpu) admits it: a catalog id with
+ * only the fields it overrides, or a new id with name and every number.
  */
-export function parseSpecGpus(r: JsonReader, value: unknown, specName: string): GpuSpec[] {
-  const entries = r.array('$.gpus', value, 0, MAX_SPEC_GPUS);
+export type GpuEntry = { readonly id: string } & Partial<Omit<GpuSpec, 'id' | 'sources'>> & {
+    readonly sources?: Partial<GpuSpec['sources']>;
+  };
+
+/**
+ * The `gpus` of a cluster spec, already checked by the schema, as GpuSpecs. An entry whose id
+ * is in the catalog overrides just the fields it gives (e.g. an H100 capped at 500 W); a new
+ * id gives every number (the schema's if/then). Numbers a user gives are sourced to the spec
+ * file unless the entry names its own sources. An id given twice is a SpecError.
+ */
+export function resolveSpecGpus(entries: readonly GpuEntry[], source: string | undefined, specName: string): GpuSpec[] {
   const result: GpuSpec[] = [];
-  entries.forEach((entry, i) => {
-    const path = `$.gpus[${i}]`;
-    const idOnly = r.object(
-      path,
-      entry,
-      ['id'],
-      KEYS.filter((k) => k !== 'id'),
-    );
-    const id = r.id(`${path}.id`, idOnly['id']);
-    if (result.some((g) => g.id === id)) r.fail(`${path}.id`, id, `appears twice in $.gpus; give each GPU id once.`);
-    const base = catalog.find((g) => g.id === id);
-    const required = base ? ['id'] : ['id', 'name', ...SOURCED_FIELDS];
-    const o = r.object(
-      path,
-      entry,
-      required,
-      KEYS.filter((k) => !required.includes(k)),
-    );
+  entries.forEach((o, i) => {
+    if (result.some((g) => g.id === o.id))
+      throw specError(source, `$.gpus[${i}].id`, o.id, `appears twice in $.gpus; give each GPU id once.`);
+    const base = catalog.find((g) => g.id === o.id);
     const userSource: Source = { url: `cluster spec ${specName}`, note: 'user-provided' };
-    const num = (field: Exclude<SourcedField, 'scaleUpGBs'>): number | undefined =>
-      o[field] === undefined ? undefined : r.number(`${path}.${field}`, o[field], 0, LIMITS[field], true);
-    const scaleUp =
-      o['scaleUpGBs'] === undefined
-        ? undefined
-        : o['scaleUpGBs'] === null
-          ? null
-          : r.number(`${path}.scaleUpGBs`, o['scaleUpGBs'], 0, LIMITS.scaleUpGBs, true);
-    const givenSources = o['sources'] === undefined ? {} : parseSources(r, `${path}.sources`, o['sources']);
+    const givenSources = o.sources ?? {};
     const sources = {} as Record<SourcedField, Source>;
     for (const field of SOURCED_FIELDS) {
-      sources[field] = givenSources[field] ?? (o[field] !== undefined || !base ? userSource : base.sources[field]);
+      const given = givenSources[field];
+      sources[field] =
+        given !== undefined
+          ? given.note === undefined
+            ? { url: given.url }
+            : { url: given.url, note: given.note }
+          : o[field] !== undefined || !base
+            ? userSource
+            : base.sources[field];
     }
+    // The schema guarantees every number for a new id, so the fallback is reached only with a base.
     const pick = <T>(given: T | undefined, fallback: T | undefined): T =>
       given !== undefined ? given : (fallback as T);
     result.push({
-      id,
-      name: o['name'] === undefined ? (base?.name ?? id) : r.string(`${path}.name`, o['name'], 100),
-      vendor: o['vendor'] === undefined ? (base?.vendor ?? 'other') : r.choice(`${path}.vendor`, o['vendor'], VENDORS),
-      bf16DenseTflops: pick(num('bf16DenseTflops'), base?.bf16DenseTflops),
-      fp32Tflops: pick(num('fp32Tflops'), base?.fp32Tflops),
-      memoryGB: pick(num('memoryGB'), base?.memoryGB),
-      memoryBandwidthTBs: pick(num('memoryBandwidthTBs'), base?.memoryBandwidthTBs),
-      scaleUpGBs: pick(scaleUp, base?.scaleUpGBs),
-      tdpW: pick(num('tdpW'), base?.tdpW),
+      id: o.id,
+      name: o.name ?? base?.name ?? o.id,
+      vendor: o.vendor ?? base?.vendor ?? 'other',
+      bf16DenseTflops: pick(o.bf16DenseTflops, base?.bf16DenseTflops),
+      fp32Tflops: pick(o.fp32Tflops, base?.fp32Tflops),
+      memoryGB: pick(o.memoryGB, base?.memoryGB),
+      memoryBandwidthTBs: pick(o.memoryBandwidthTBs, base?.memoryBandwidthTBs),
+      scaleUpGBs: pick(o.scaleUpGBs, base?.scaleUpGBs),
+      tdpW: pick(o.tdpW, base?.tdpW),
       sources,
     });
   });
   return result;
-}
-
-function parseSources(r: JsonReader, path: string, value: unknown): Partial<Record<SourcedField, Source>> {
-  const o = r.object(path, value, [], SOURCED_FIELDS);
-  const out: Partial<Record<SourcedField, Source>> = {};
-  for (const field of SOURCED_FIELDS) {
-    if (o[field] === undefined) continue;
-    const s = r.object(`${path}.${field}`, o[field], ['url'], ['note']);
-    const url = r.string(`${path}.${field}.url`, s['url'], 500);
-    out[field] = s['note'] === undefined ? { url } : { url, note: r.string(`${path}.${field}.note`, s['note'], 500) };
-  }
-  return out;
 }
 
 /** The catalog with a spec's GPUs merged in: overrides replace, new ids are appended. */

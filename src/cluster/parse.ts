@@ -1,66 +1,76 @@
+import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json' };
 import type { GpuSpec } from '../hardware/types.js';
-import { JsonReader } from '../spec/json-reader.js';
 import { nearestNames } from '../spec/nearest-names.js';
-import { mergeGpus, parseSpecGpus } from './parse-gpus.js';
+import { specError, validate } from '../spec/validate.js';
+import { type GpuEntry, mergeGpus, resolveSpecGpus } from './parse-gpus.js';
 import type { ClusterGroup, ClusterSpec } from './types.js';
 
-/** Sanity caps: the largest clusters built are a few 100,000 GPUs; 10^7 leaves headroom. */
+/**
+ * Sanity caps. The schema is their source (the largest clusters built are a few 100,000 GPUs;
+ * 10^7 leaves headroom); the total is a cross-field rule the schema cannot say.
+ */
+const groupLimits = clusterSchema.$defs.group.properties;
 export const CLUSTER_LIMITS = {
-  countPerGroup: 10_000_000,
+  countPerGroup: groupLimits.count.maximum,
   totalGpus: 10_000_000,
-  groups: 64,
-  scaleUpDomain: 1024,
-  scaleOutGBs: 10_000,
+  groups: clusterSchema.properties.groups.maxItems,
+  scaleUpDomain: groupLimits.scaleUpDomain.maximum,
+  scaleOutGBs: groupLimits.scaleOutGBs.maximum,
 } as const;
 
+/** A cluster spec file as schemas/cluster.schema.json admits it. */
+export interface ClusterSpecFile {
+  readonly $schema?: string;
+  readonly name: string;
+  readonly description?: string;
+  readonly gpus?: readonly GpuEntry[];
+  readonly groups: readonly ClusterGroup[];
+}
+
 /**
- * Validates a cluster spec (parsed JSON). Returns the cluster and the GPU list to resolve its
- * groups against (the catalog merged with the spec's own `gpus`). Throws only SpecError,
- * naming the JSON path, the value and what is allowed; an unknown GPU lists the nearest names.
- * A generation appears in one group only (duplicates would split one class in two).
+ * Validates a cluster spec (parsed JSON): the schema first (structure, types, ranges), then
+ * what it cannot say. Returns the cluster and the GPU list to resolve its groups against (the
+ * catalog merged with the spec's own `gpus`). Throws only SpecError, naming the JSON path, the
+ * value and what is allowed; an unknown GPU lists the nearest names. A generation appears in
+ * one group only (duplicates would split one class in two).
  */
 export function parseClusterSpec(json: unknown, source?: string): { cluster: ClusterSpec; gpus: GpuSpec[] } {
-  const r = new JsonReader(source);
-  const o = r.object('$', json, ['name', 'groups'], ['$schema', 'description', 'gpus']);
-  if (o['$schema'] !== undefined) r.string('$.$schema', o['$schema'], 500);
-  const name = r.string('$.name', o['name'], 100);
-  const description = o['description'] === undefined ? undefined : r.string('$.description', o['description'], 1000);
-  const gpus = mergeGpus(o['gpus'] === undefined ? [] : parseSpecGpus(r, o['gpus'], source ?? name));
-  const L = CLUSTER_LIMITS;
-  const rawGroups = r.array('$.groups', o['groups'], 1, L.groups);
+  const file = validate<ClusterSpecFile>('cluster', json, source === undefined ? {} : { source });
+  const gpus = mergeGpus(resolveSpecGpus(file.gpus ?? [], source, source ?? file.name));
   const groups: ClusterGroup[] = [];
   let total = 0;
-  rawGroups.forEach((entry, i) => {
+  file.groups.forEach((g, i) => {
     const path = `$.groups[${i}]`;
-    const g = r.object(path, entry, ['gpu', 'count', 'scaleUpDomain', 'scaleOutGBs']);
-    const gpu = r.string(`${path}.gpu`, g['gpu'], 64);
-    if (!gpus.some((known) => known.id === gpu)) {
+    if (!gpus.some((known) => known.id === g.gpu)) {
       const ids = gpus.map((known) => known.id);
-      r.fail(
+      throw specError(
+        source,
         `${path}.gpu`,
-        gpu,
-        `is not a known GPU; nearest: ${nearestNames(gpu, ids).join(', ')}. Add it under $.gpus to define a new one.`,
+        g.gpu,
+        `is not a known GPU; nearest: ${nearestNames(g.gpu, ids).join(', ')}. Add it under $.gpus to define a new one.`,
       );
     }
-    const previous = groups.findIndex((other) => other.gpu === gpu);
+    const previous = groups.findIndex((other) => other.gpu === g.gpu);
     if (previous >= 0)
-      r.fail(
+      throw specError(
+        source,
         `${path}.gpu`,
-        gpu,
+        g.gpu,
         `duplicates $.groups[${previous}]; give each GPU generation one group (add the counts).`,
       );
-    const count = r.integer(`${path}.count`, g['count'], 1, L.countPerGroup);
-    const scaleUpDomain = r.integer(`${path}.scaleUpDomain`, g['scaleUpDomain'], 1, L.scaleUpDomain);
-    const scaleOutGBs = r.number(`${path}.scaleOutGBs`, g['scaleOutGBs'], 0, L.scaleOutGBs, true);
-    total += count;
-    if (total > L.totalGpus)
-      r.fail(
+    total += g.count;
+    if (total > CLUSTER_LIMITS.totalGpus)
+      throw specError(
+        source,
         `${path}.count`,
-        count,
-        `brings the cluster to ${total.toLocaleString('en-US')} GPUs; at most ${L.totalGpus.toLocaleString('en-US')} in all.`,
+        g.count,
+        `brings the cluster to ${total.toLocaleString('en-US')} GPUs; at most ${CLUSTER_LIMITS.totalGpus.toLocaleString('en-US')} in all.`,
       );
-    groups.push({ gpu, count, scaleUpDomain, scaleOutGBs });
+    groups.push({ gpu: g.gpu, count: g.count, scaleUpDomain: g.scaleUpDomain, scaleOutGBs: g.scaleOutGBs });
   });
-  const cluster: ClusterSpec = description === undefined ? { name, groups } : { name, description, groups };
+  const cluster: ClusterSpec =
+    file.description === undefined
+      ? { name: file.name, groups }
+      : { name: file.name, description: file.description, groups };
   return { cluster, gpus };
 }

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { describeValue } from '../errors.js';
 import { type Gpu, webgpuVersion } from '../gpu/open.js';
+import { findViolation, jsonPath } from '../spec/validate.js';
 import { VERSION } from '../version.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import type { KernelDtype } from './kernel.js';
@@ -12,6 +14,7 @@ import type { KernelDtype } from './kernel.js';
  * description, the Dawn bindings' version, hetbench's version (the generator may change),
  * the dtype and the shape class. Anything that does not parse, or carries another format
  * marker, is ignored with a warning and overwritten on the next write: a cache is never trusted.
+ * Its shape is schemas/tune-cache.schema.json, checked by the one validator (src/spec/validate.ts).
  */
 export const CACHE_FORMAT = 'hetbench-tune-cache';
 export const CACHE_FORMAT_VERSION = 1;
@@ -32,7 +35,8 @@ export interface TuneEntry {
   readonly tunedAt: string;
 }
 
-interface CacheFile {
+/** The file as schemas/tune-cache.schema.json describes it. */
+export interface CacheFile {
   readonly format: typeof CACHE_FORMAT;
   readonly version: typeof CACHE_FORMAT_VERSION;
   readonly entries: Record<string, TuneEntry>;
@@ -68,20 +72,6 @@ function warnWith(options: TuneCacheOptions): (m: string) => void {
   return options.onWarning ?? ((m: string) => process.stderr.write(`hetbench: warning: ${m}\n`));
 }
 
-function isEntry(value: unknown): value is TuneEntry {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  const shape = v['shape'] as Record<string, unknown> | undefined;
-  return (
-    typeof v['config'] === 'string' &&
-    typeof v['gflops'] === 'number' &&
-    typeof v['tunedAt'] === 'string' &&
-    typeof shape === 'object' &&
-    shape !== null &&
-    ['m', 'n', 'k'].every((d) => Number.isSafeInteger(shape[d]) && (shape[d] as number) >= 1)
-  );
-}
-
 /** Reads every valid entry; a missing file is empty, a corrupt or foreign one warns and is empty. */
 export function readTuneCache(options: TuneCacheOptions = {}): Record<string, TuneEntry> {
   const dir = cacheDir(options);
@@ -95,31 +85,29 @@ export function readTuneCache(options: TuneCacheOptions = {}): Record<string, Tu
       warnWith(options)(`cannot read the tuning cache ${path}: ${(err as Error).message}; ignoring it`);
     return {};
   }
-  let parsed: unknown;
+  let file: unknown;
   try {
-    parsed = JSON.parse(text);
+    file = JSON.parse(text);
   } catch {
     warnWith(options)(`the tuning cache ${path} is not valid JSON; ignoring it (it is rewritten on the next tuning)`);
     return {};
   }
-  const file = parsed as Partial<CacheFile> | null;
-  if (
-    typeof file !== 'object' ||
-    file === null ||
-    file.format !== CACHE_FORMAT ||
-    file.version !== CACHE_FORMAT_VERSION ||
-    typeof file.entries !== 'object' ||
-    file.entries === null
-  ) {
-    warnWith(options)(`the tuning cache ${path} is not a ${CACHE_FORMAT} v${CACHE_FORMAT_VERSION} file; ignoring it`);
-    return {};
+  // schemas/tune-cache.schema.json: a malformed entry is dropped with a warning and the rest
+  // kept; any other violation (format, version, no entries) is the whole file.
+  for (;;) {
+    const violation = findViolation('tune-cache', file);
+    if (violation === null) return { ...(file as CacheFile).entries };
+    const [top, key] = violation.at;
+    if (top !== 'entries' || typeof key !== 'string') {
+      warnWith(options)(`the tuning cache ${path} is not a ${CACHE_FORMAT} v${CACHE_FORMAT_VERSION} file; ignoring it`);
+      return {};
+    }
+    const detail = `${jsonPath(violation.at.slice(2))}: ${describeValue(violation.value)} ${violation.fix}`;
+    warnWith(options)(`the tuning cache ${path} has a malformed entry (${detail}); ignoring that entry`);
+    // Format, version and entries passed (the schema checks them first), so entries is an object.
+    const { [key]: _dropped, ...kept } = (file as CacheFile).entries;
+    file = { ...(file as CacheFile), entries: kept };
   }
-  const out: Record<string, TuneEntry> = {};
-  for (const [key, value] of Object.entries(file.entries)) {
-    if (isEntry(value)) out[key] = value;
-    else warnWith(options)(`the tuning cache ${path} has a malformed entry; ignoring that entry`);
-  }
-  return out;
 }
 
 /** The cached entry for `key`, if any. */
