@@ -1,10 +1,11 @@
 import { parseArgs } from 'node:util';
 import { environmentOf } from '../src/bench/environment.js';
-import { fmt, formatTable, pct } from '../src/cli/output.js';
 import { closeGpu, openGpu } from '../src/gpu/open.js';
 import { shapeKey } from '../src/kernels/kernel.js';
 import { type ProbeResult, probeRoofline } from '../src/kernels/probe.js';
+import { fmt, pct } from '../src/report/format.js';
 import { type BenchReport, type KernelResult, type Metric, SCHEMA_VERSION } from '../src/report/schema.js';
+import { formatTable } from '../src/report/table.js';
 import { VERSION } from '../src/version.js';
 import { writeFileAtomic } from '../src/write-atomic.js';
 import { type BlasRun, runBlasBench } from './blas.js';
@@ -41,7 +42,8 @@ try {
   log(`adapter ${gpu.info.description || gpu.info.device}`);
   roofline = await probeRoofline(gpu, { reps: quick ? 3 : 5 });
   log(
-    `roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`,
+    `roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, ` +
+      `f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`,
   );
   kernels = await runKernelBench(gpu, { quick, roofline, log });
 } finally {
@@ -148,10 +150,13 @@ writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
 // ---- tables ----
 const out: string[] = [];
 out.push(
-  `adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; CPU ${environment.cpu}, ${environment.cores} cores`,
+  `adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; ` +
+    `CPU ${environment.cpu}, ${environment.cores} cores`,
 );
 out.push(
-  `roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`,
+  `roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, ` +
+    `FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, ` +
+    `bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`,
 );
 out.push('');
 out.push(
@@ -205,7 +210,8 @@ const busy = kernels.rows.find((r) => r.role === 'tuned-busy-polling');
 const timer = busy && kernels.rows.find((r) => r.role === 'tuned' && shapeKey(r.shape) === shapeKey(busy.shape));
 if (busy && timer) {
   out.push(
-    `host polling, tuned ${shapeKey(busy.shape)}: ${fmt(timer.gflops)} GFLOP/s with the host sleeping between polls (timer, the default here), ${fmt(busy.gflops)} with it spinning a core (busy): ${fmt(timer.gflops / busy.gflops)}x`,
+    `host polling, tuned ${shapeKey(busy.shape)}: ${fmt(timer.gflops)} GFLOP/s with the host sleeping between polls ` +
+      `(timer, the default here), ${fmt(busy.gflops)} with it spinning a core (busy): ${fmt(timer.gflops / busy.gflops)}x`,
   );
 }
 out.push('');
