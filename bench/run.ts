@@ -4,7 +4,8 @@ import { closeGpu, openGpu } from '../src/gpu/open.js';
 import { shapeKey } from '../src/kernels/kernel.js';
 import { type ProbeResult, probeRoofline } from '../src/kernels/probe.js';
 import { fmt, pct } from '../src/report/format.js';
-import { type BenchReport, type KernelResult, type Metric, SCHEMA_VERSION } from '../src/report/schema.js';
+import { benchCaseSlug, type Metric, metric } from '../src/report/metric.js';
+import { type BenchReport, type KernelResult, SCHEMA_VERSION } from '../src/report/schema.js';
 import { formatTable } from '../src/report/table.js';
 import { VERSION } from '../src/version.js';
 import { writeFileAtomic } from '../src/write-atomic.js';
@@ -69,13 +70,7 @@ if (!values['no-simulate']) {
 const metrics: Metric[] = [];
 const results: KernelResult[] = [];
 for (const r of kernels.rows) {
-  metrics.push({
-    name: `kernel.${r.role}.${shapeKey(r.shape)}.gflops`,
-    unit: 'GFLOP/s',
-    better: 'higher',
-    value: r.gflops,
-    samples: r.samples,
-  });
+  metrics.push(metric({ scope: 'kernel', role: r.role, shape: r.shape, figure: 'gflops' }, r.gflops, r.samples));
   // The busy-polling row is the same kernel under a handicap: a metric, not a kernel result.
   if (r.role !== 'tuned-busy-polling')
     results.push({
@@ -89,46 +84,22 @@ for (const r of kernels.rows) {
       fractionOfPeak: r.fractionOfPeak,
     });
 }
-metrics.push({
-  name: 'probe.fma.f32.gflops',
-  unit: 'GFLOP/s',
-  better: 'higher',
-  value: roofline.fmaF32Gflops,
-  samples: roofline.samples.fmaF32,
-});
+metrics.push(
+  metric({ scope: 'probe', probe: 'fma.f32', figure: 'gflops' }, roofline.fmaF32Gflops, roofline.samples.fmaF32),
+);
 if (roofline.fmaF16Gflops !== null && roofline.samples.fmaF16) {
-  metrics.push({
-    name: 'probe.fma.f16.gflops',
-    unit: 'GFLOP/s',
-    better: 'higher',
-    value: roofline.fmaF16Gflops,
-    samples: roofline.samples.fmaF16,
-  });
+  metrics.push(
+    metric({ scope: 'probe', probe: 'fma.f16', figure: 'gflops' }, roofline.fmaF16Gflops, roofline.samples.fmaF16),
+  );
 }
-metrics.push({
-  name: 'probe.bandwidth.gbs',
-  unit: 'GB/s',
-  better: 'higher',
-  value: roofline.bandwidthGBs,
-  samples: roofline.samples.bandwidth,
-});
+metrics.push(
+  metric({ scope: 'probe', probe: 'bandwidth', figure: 'gbs' }, roofline.bandwidthGBs, roofline.samples.bandwidth),
+);
 for (const b of blas?.results ?? [])
-  metrics.push({
-    name: `blas.numpy.${shapeKey(b.shape)}.gflops`,
-    unit: 'GFLOP/s',
-    better: 'higher',
-    value: b.gflops,
-    samples: b.samples,
-  });
+  metrics.push(metric({ scope: 'blas', library: 'numpy', shape: b.shape, figure: 'gflops' }, b.gflops, b.samples));
 for (const s of simulate)
-  metrics.push({
-    name: `simulate.${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.meanMs`,
-    unit: 'ms',
-    better: 'lower',
-    value: s.meanMs,
-    samples: [s.meanMs],
-  });
-metrics.push({ name: 'autotune.seconds', unit: 's', better: 'lower', value: kernels.tuneS, samples: [kernels.tuneS] });
+  metrics.push(metric({ scope: 'simulate', benchCase: benchCaseSlug(s.name), figure: 'meanMs' }, s.meanMs, [s.meanMs]));
+metrics.push(metric({ scope: 'autotune', figure: 'seconds' }, kernels.tuneS, [kernels.tuneS]));
 
 const report: BenchReport = {
   schemaVersion: SCHEMA_VERSION,
