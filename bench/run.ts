@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { environmentOf } from '../src/bench/environment.js';
+import type { Environment } from '../src/bench/environment-info.js';
 import { closeGpu, openGpu } from '../src/gpu/open.js';
 import { shapeKey } from '../src/kernels/kernel.js';
 import { type ProbeResult, probeRoofline } from '../src/kernels/probe.js';
@@ -37,7 +38,7 @@ const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`
 const gpu = await openGpu();
 let roofline: ProbeResult;
 let kernels: KernelBenchResult;
-let environment;
+let environment: Environment;
 try {
   environment = environmentOf(gpu);
   log(`adapter ${gpu.info.description || gpu.info.device}`);

@@ -43,7 +43,8 @@ export const exportCommand: Command = defineCommand({
       },
       true,
     );
-    if (positionals.length !== 1)
+    const [path, ...extra] = positionals;
+    if (path === undefined || extra.length > 0)
       throw new UsageError(
         'export',
         positionals.join(' '),
@@ -52,7 +53,7 @@ export const exportCommand: Command = defineCommand({
     const rawFormat = stringFlag(values, 'format');
     if (rawFormat === undefined) throw new UsageError('--format', rawFormat, 'is required: gab or bmf.');
     const format = choiceFlag('--format', rawFormat, 'gab', ['gab', 'bmf'] as const);
-    const report = loadReport(positionals[0]!);
+    const report = loadReport(path);
     const out = stringFlag(values, 'out');
     const outDir = stringFlag(values, 'out-dir');
     const rawDirection = stringFlag(values, 'direction');

@@ -33,13 +33,14 @@ export const reportCommand: Command = defineCommand({
       { html: { type: 'string' }, md: { type: 'string' } },
       true,
     );
-    if (positionals.length !== 1)
+    const [path, ...extra] = positionals;
+    if (path === undefined || extra.length > 0)
       throw new UsageError(
         'report',
         positionals.join(' '),
         "needs exactly one report file: 'hetbench report REPORT.json --html FILE'.",
       );
-    const report = loadReport(positionals[0]!);
+    const report = loadReport(path);
     const html = stringFlag(values, 'html');
     const md = stringFlag(values, 'md');
     const markdown = renderMarkdown(report);
