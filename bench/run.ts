@@ -1,10 +1,13 @@
 import { parseArgs } from 'node:util';
 import { environmentOf } from '../src/bench/environment.js';
-import { fmt, formatTable, pct } from '../src/cli/output.js';
+import type { Environment } from '../src/bench/environment-info.js';
 import { closeGpu, openGpu } from '../src/gpu/open.js';
 import { shapeKey } from '../src/kernels/kernel.js';
 import { type ProbeResult, probeRoofline } from '../src/kernels/probe.js';
-import { type BenchReport, type KernelResult, type Metric, SCHEMA_VERSION } from '../src/report/schema.js';
+import { fmt, pct } from '../src/report/format.js';
+import { benchCaseSlug, type Metric, metric } from '../src/report/metric.js';
+import { type BenchReport, type KernelResult, SCHEMA_VERSION } from '../src/report/schema.js';
+import { formatTable } from '../src/report/table.js';
 import { VERSION } from '../src/version.js';
 import { writeFileAtomic } from '../src/write-atomic.js';
 import { type BlasRun, runBlasBench } from './blas.js';
@@ -35,13 +38,14 @@ const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`
 const gpu = await openGpu();
 let roofline: ProbeResult;
 let kernels: KernelBenchResult;
-let environment;
+let environment: Environment;
 try {
   environment = environmentOf(gpu);
   log(`adapter ${gpu.info.description || gpu.info.device}`);
   roofline = await probeRoofline(gpu, { reps: quick ? 3 : 5 });
   log(
-    `roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`,
+    `roofline: FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, ` +
+      `f16 ${roofline.fmaF16Gflops === null ? 'n/a' : fmt(roofline.fmaF16Gflops)}, copy ${fmt(roofline.bandwidthGBs)} GB/s`,
   );
   kernels = await runKernelBench(gpu, { quick, roofline, log });
 } finally {
@@ -67,13 +71,7 @@ if (!values['no-simulate']) {
 const metrics: Metric[] = [];
 const results: KernelResult[] = [];
 for (const r of kernels.rows) {
-  metrics.push({
-    name: `kernel.${r.role}.${shapeKey(r.shape)}.gflops`,
-    unit: 'GFLOP/s',
-    better: 'higher',
-    value: r.gflops,
-    samples: r.samples,
-  });
+  metrics.push(metric({ scope: 'kernel', role: r.role, shape: r.shape, figure: 'gflops' }, r.gflops, r.samples));
   // The busy-polling row is the same kernel under a handicap: a metric, not a kernel result.
   if (r.role !== 'tuned-busy-polling')
     results.push({
@@ -87,46 +85,22 @@ for (const r of kernels.rows) {
       fractionOfPeak: r.fractionOfPeak,
     });
 }
-metrics.push({
-  name: 'probe.fma.f32.gflops',
-  unit: 'GFLOP/s',
-  better: 'higher',
-  value: roofline.fmaF32Gflops,
-  samples: roofline.samples.fmaF32,
-});
+metrics.push(
+  metric({ scope: 'probe', probe: 'fma.f32', figure: 'gflops' }, roofline.fmaF32Gflops, roofline.samples.fmaF32),
+);
 if (roofline.fmaF16Gflops !== null && roofline.samples.fmaF16) {
-  metrics.push({
-    name: 'probe.fma.f16.gflops',
-    unit: 'GFLOP/s',
-    better: 'higher',
-    value: roofline.fmaF16Gflops,
-    samples: roofline.samples.fmaF16,
-  });
+  metrics.push(
+    metric({ scope: 'probe', probe: 'fma.f16', figure: 'gflops' }, roofline.fmaF16Gflops, roofline.samples.fmaF16),
+  );
 }
-metrics.push({
-  name: 'probe.bandwidth.gbs',
-  unit: 'GB/s',
-  better: 'higher',
-  value: roofline.bandwidthGBs,
-  samples: roofline.samples.bandwidth,
-});
+metrics.push(
+  metric({ scope: 'probe', probe: 'bandwidth', figure: 'gbs' }, roofline.bandwidthGBs, roofline.samples.bandwidth),
+);
 for (const b of blas?.results ?? [])
-  metrics.push({
-    name: `blas.numpy.${shapeKey(b.shape)}.gflops`,
-    unit: 'GFLOP/s',
-    better: 'higher',
-    value: b.gflops,
-    samples: b.samples,
-  });
+  metrics.push(metric({ scope: 'blas', library: 'numpy', shape: b.shape, figure: 'gflops' }, b.gflops, b.samples));
 for (const s of simulate)
-  metrics.push({
-    name: `simulate.${s.name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.meanMs`,
-    unit: 'ms',
-    better: 'lower',
-    value: s.meanMs,
-    samples: [s.meanMs],
-  });
-metrics.push({ name: 'autotune.seconds', unit: 's', better: 'lower', value: kernels.tuneS, samples: [kernels.tuneS] });
+  metrics.push(metric({ scope: 'simulate', benchCase: benchCaseSlug(s.name), figure: 'meanMs' }, s.meanMs, [s.meanMs]));
+metrics.push(metric({ scope: 'autotune', figure: 'seconds' }, kernels.tuneS, [kernels.tuneS]));
 
 const report: BenchReport = {
   schemaVersion: SCHEMA_VERSION,
@@ -148,10 +122,13 @@ writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
 // ---- tables ----
 const out: string[] = [];
 out.push(
-  `adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; CPU ${environment.cpu}, ${environment.cores} cores`,
+  `adapter: ${environment.adapter?.description ?? 'unknown'}${environment.adapter?.isFallbackAdapter ? ' (software)' : ''}; ` +
+    `CPU ${environment.cpu}, ${environment.cores} cores`,
 );
 out.push(
-  `roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`,
+  `roofline (probe): FMA f32 ${fmt(roofline.fmaF32Gflops)} GFLOP/s, ` +
+    `FMA f16 ${roofline.fmaF16Gflops === null ? 'n/a' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}, ` +
+    `bandwidth ${fmt(roofline.bandwidthGBs)} GB/s (read+write)`,
 );
 out.push('');
 out.push(
@@ -205,7 +182,8 @@ const busy = kernels.rows.find((r) => r.role === 'tuned-busy-polling');
 const timer = busy && kernels.rows.find((r) => r.role === 'tuned' && shapeKey(r.shape) === shapeKey(busy.shape));
 if (busy && timer) {
   out.push(
-    `host polling, tuned ${shapeKey(busy.shape)}: ${fmt(timer.gflops)} GFLOP/s with the host sleeping between polls (timer, the default here), ${fmt(busy.gflops)} with it spinning a core (busy): ${fmt(timer.gflops / busy.gflops)}x`,
+    `host polling, tuned ${shapeKey(busy.shape)}: ${fmt(timer.gflops)} GFLOP/s with the host sleeping between polls ` +
+      `(timer, the default here), ${fmt(busy.gflops)} with it spinning a core (busy): ${fmt(timer.gflops / busy.gflops)}x`,
   );
 }
 out.push('');

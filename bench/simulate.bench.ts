@@ -5,6 +5,7 @@ import type { ClusterSpec } from '../src/cluster/types.js';
 import { buildClusterModel } from '../src/model/cluster-model.js';
 import type { ClusterModel } from '../src/model/types.js';
 import { policyNames } from '../src/policy/index.js';
+import { formatTable } from '../src/report/table.js';
 import { simulate } from '../src/sim/simulate.js';
 import { loadWorkload } from '../src/workload/load.js';
 
@@ -91,10 +92,7 @@ function table(rows: readonly SimulateBenchResult[]): string {
     r.p99Ms.toFixed(1),
     r.usPerStep.toFixed(1),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
-  const line = (cells: readonly string[]): string =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
-  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+  return formatTable(head, body);
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

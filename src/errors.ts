@@ -1,17 +1,29 @@
 /**
+ * The process exit codes of the CLI, one meaning each, so CI can tell them apart:
+ * a regression (only `compare` finds one) is not a crash, and a crash is not bad input.
+ * 70 is EX_SOFTWARE of sysexits.h: an internal error, a bug in hetbench.
+ */
+export const EXIT_CODES = { ok: 0, regression: 1, badInput: 2, device: 3, internal: 70 } as const;
+
+export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
+
+/**
  * The few named errors hetbench throws. Each carries the process exit code the CLI uses:
  * 2 for bad input (the message names the field, the value and the fix), 3 for a device failure.
  */
 export abstract class HetbenchError extends Error {
-  abstract readonly exitCode: 2 | 3;
+  abstract readonly exitCode: typeof EXIT_CODES.badInput | typeof EXIT_CODES.device;
 }
 
-/** Bad input from a user: a flag, a size, a spec field. Exit code 2. */
+/**
+ * Bad input from a user: a parameter, a size, a spec field. Exit code 2. Library code names its
+ * own parameters (`backend`, `m`); the CLI renames them to its flags (src/cli/flag-names.ts).
+ */
 export class UsageError extends HetbenchError {
-  readonly exitCode = 2 as const;
+  readonly exitCode = EXIT_CODES.badInput;
   override readonly name: string = 'UsageError';
   constructor(
-    /** The flag or field at fault, e.g. `--m` or `$.groups[1].count`. */
+    /** The parameter, flag or field at fault, e.g. `m`, `--m` or `$.groups[1].count`. */
     readonly field: string,
     /** The offending value, as the user gave it. */
     readonly value: unknown,
@@ -19,6 +31,14 @@ export class UsageError extends HetbenchError {
     readonly fix: string,
   ) {
     super(`${field}: ${describeValue(value)} ${fix}`);
+  }
+
+  /** The same error (same class, value and fix) naming `field` instead, e.g. a parameter's CLI flag. */
+  withField(field: string): UsageError {
+    const Same = this.constructor as new (field: string, value: unknown, fix: string) => UsageError;
+    const renamed = new Same(field, this.value, this.fix);
+    if (this.stack !== undefined) renamed.stack = this.stack;
+    return renamed;
   }
 }
 
@@ -32,7 +52,7 @@ export class SpecError extends UsageError {
 
 /** No WebGPU adapter, or a required feature missing. Exit code 3. */
 export class GpuUnavailableError extends HetbenchError {
-  readonly exitCode = 3 as const;
+  readonly exitCode = EXIT_CODES.device;
   override readonly name: string = 'GpuUnavailableError';
   constructor(
     message: string,
@@ -44,7 +64,7 @@ export class GpuUnavailableError extends HetbenchError {
 
 /** The device was lost, or GPU work failed validation / ran out of memory. Exit code 3. */
 export class DeviceError extends HetbenchError {
-  readonly exitCode = 3 as const;
+  readonly exitCode = EXIT_CODES.device;
   override readonly name: string = 'DeviceError';
   constructor(
     message: string,

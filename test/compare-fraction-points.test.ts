@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
-import type { Metric } from '../src/report/schema.js';
+import type { Metric, Unit } from '../src/report/schema.js';
 
-const metric = (unit: string, center: number): Metric => {
+const metric = (unit: Unit, center: number): Metric => {
   // Eight tight samples around the center: any shift between base and head is significant.
   const samples = Array.from({ length: 8 }, (_, i) => center * (1 + (i - 3.5) * 0.002));
   return { name: 'run.lockstep.stragglerLoss', unit, better: 'lower', value: center, samples };

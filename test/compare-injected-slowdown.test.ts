@@ -9,7 +9,7 @@ import { seededRandom } from './helpers/rng.js';
 // throughput 10% lower (time x 1.1 means throughput / 1.1).
 const metric = (better: Metric['better'], samples: number[]): Metric => ({
   name: 'inj.metric',
-  unit: 'u',
+  unit: 's',
   better,
   value: 0,
   samples,

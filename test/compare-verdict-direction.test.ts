@@ -8,7 +8,7 @@ import { seededRandom } from './helpers/rng.js';
 // significant shifts; too few samples never produce a verdict.
 const m = (better: Metric['better'], samples: number[]): Metric => ({
   name: 'd',
-  unit: 'u',
+  unit: 's',
   better,
   value: samples[0] ?? 0,
   samples,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml } from '../src/report/html.js';
+import type { PolicyName } from '../src/policy/policy.js';
 import type { Report } from '../src/report/schema.js';
 import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
@@ -39,9 +40,11 @@ describe('renderHtml', () => {
 
   it('escapes text from the report (a policy name cannot inject markup)', () => {
     const r = makeRunReport({ steps: 4 });
+    // A crafted file can hold any text where a policy name belongs.
+    const script = '<script>alert(1)</script>' as PolicyName;
     const evil = {
       ...r,
-      policies: r.policies.map((p, i) => (i === 0 ? { ...p, policy: '<script>alert(1)</script>' } : p)),
+      policies: r.policies.map((p, i) => (i === 0 ? { ...p, policy: script } : p)),
     };
     const html = renderHtml(evil);
     expect(html).not.toContain('<script>');

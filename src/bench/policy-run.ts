@@ -1,7 +1,8 @@
+import type { PolicyName } from '../policy/policy.js';
 import type { PolicyFigures, StepSample } from '../sim/figures.js';
 
 export interface PolicyRun {
-  readonly policy: string;
+  readonly policy: PolicyName;
   /** Sequences per class; sums to the global batch. */
   readonly allocation: readonly number[];
   readonly measured: PolicyFigures;

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { UsageError } from '../errors.js';
+import { EXIT_CODES, type ExitCode, UsageError } from '../errors.js';
 import { adapterLabel } from '../report/adapter.js';
 import { type CompareOptions, compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES } from '../report/compare.js';
 import { comparisonTable, hardwareRows } from '../report/compare-table.js';
@@ -7,11 +7,11 @@ import { hardwareTable } from '../report/hardware.js';
 import { loadReport } from '../report/load.js';
 import { renderComparisonMarkdown, renderHardwareMarkdown } from '../report/markdown.js';
 import type { Report } from '../report/schema.js';
-import type { Table } from '../report/table.js';
+import { formatTable, type Table } from '../report/table.js';
 import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
+import { type Command, defineCommand } from './command.js';
 import { emitMarkdown } from './markdown-output.js';
-import { formatTable, paint, printJson } from './output.js';
+import { paint, printJson } from './output.js';
 
 const help = `
 Usage: hetbench compare BASE.json HEAD.json [options]
@@ -39,13 +39,14 @@ Options:
 
 When GITHUB_STEP_SUMMARY is set, the Markdown summary is appended to it (kept under 1 MiB).
 
-Exit codes: 0 no regression (or hardware table), 1 at least one metric regressed, 2 bad input.
+Exit codes: 0 no regression (or hardware table), 1 at least one metric regressed, 2 bad input,
+70 internal error (a bug).
 See docs/compare.md for the method and its measured error rates.
 `;
 
 type Format = 'text' | 'md' | 'json';
 
-export const compareCommand: Command = {
+export const compareCommand: Command = defineCommand({
   name: 'compare',
   summary: 'compare reports: regression verdicts, or a hardware table across adapters',
   help,
@@ -97,7 +98,7 @@ export const compareCommand: Command = {
     }
     return runCompare(inputs, options, format, boolFlag(values, 'force'), mdFile);
   },
-};
+});
 
 /** A predicate over metric names from comma-separated patterns in which `*` matches anything. */
 export function metricFilter(patterns: string): (name: string) => boolean {
@@ -131,15 +132,17 @@ function runCompare(
   format: Format,
   force: boolean,
   mdFile: string | undefined,
-): number {
+): ExitCode {
   const [base, head] = inputs;
-  if (base === undefined || head === undefined) return 2;
+  if (base === undefined || head === undefined) return EXIT_CODES.badInput;
   const cmp = inputs.length === 2 ? compareReports(base.report, head.report, options) : null;
   if (cmp === null || (!cmp.sameAdapter && !force)) {
     const note =
       cmp === null
         ? undefined
-        : `Different adapters: ${base.label} ran on ${adapterLabel(base.report.environment.adapter)}, ${head.label} on ${adapterLabel(head.report.environment.adapter)}. Showing a hardware comparison instead of regression verdicts; pass --force for verdicts.`;
+        : `Different adapters: ${base.label} ran on ${adapterLabel(base.report.environment.adapter)}, ` +
+          `${head.label} on ${adapterLabel(head.report.environment.adapter)}. ` +
+          'Showing a hardware comparison instead of regression verdicts; pass --force for verdicts.';
     const hw = hardwareTable(inputs);
     emitMarkdown(renderHardwareMarkdown(hw, note), mdFile);
     if (format === 'json') printJson({ mode: 'hardware', note: note ?? null, ...hw });
@@ -148,7 +151,7 @@ function runCompare(
       process.stdout.write(
         `${note === undefined ? '' : `${paint('yellow', note)}\n\n`}${textTable(hardwareRows(hw))}\n`,
       );
-    return 0;
+    return EXIT_CODES.ok;
   }
   if (cmp.metrics.length === 0) {
     throw new UsageError(
@@ -175,7 +178,8 @@ function runCompare(
     process.stdout.write(md);
   } else {
     const lines = [
-      `${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}${cmp.sameAdapter ? '' : paint('yellow', ' (adapters differ: --force)')}`,
+      `${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}` +
+        `${cmp.sameAdapter ? '' : paint('yellow', ' (adapters differ: --force)')}`,
       `threshold ${options.threshold * 100}%, alpha ${options.alpha}; Mann-Whitney U test, bootstrap CI of the ratio of medians`,
       '',
       textTable(comparisonTable(cmp)),
@@ -191,7 +195,7 @@ function runCompare(
     if (cmp.onlyInHead.length > 0) lines.push(`only in ${head.label}: ${cmp.onlyInHead.join(', ')}`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  return cmp.regressions > 0 ? 1 : 0;
+  return cmp.regressions > 0 ? EXIT_CODES.regression : EXIT_CODES.ok;
 }
 
 function textTable(t: Table): string {

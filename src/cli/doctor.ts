@@ -1,8 +1,9 @@
+import { EXIT_CODES } from '../errors.js';
 import { describeGpu, type GpuDescription } from '../gpu/describe.js';
 import { withGpu } from '../gpu/open.js';
 import { boolFlag, parseCommandArgs } from './args.js';
-import type { Command } from './command.js';
-import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
+import { type Command, defineCommand } from './command.js';
+import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { paint, printJson } from './output.js';
 
 const help = `
@@ -18,13 +19,15 @@ Options:
 ${gpuFlagHelp}
   -h, --help
 
-Exit codes: 0 ok, 2 bad flag, 3 no adapter (the message says what to install).
+Exit codes: 0 ok, 2 bad flag, 3 no adapter (the message says what to install), 70 internal
+error (a bug).
 `;
 
-export const doctorCommand: Command = {
+export const doctorCommand: Command = defineCommand({
   name: 'doctor',
   summary: 'show the WebGPU adapter, backend, features and limits',
   help,
+  flags: gpuParameterFlags,
   async run(argv) {
     const { values } = parseCommandArgs('doctor', argv, {
       json: { type: 'boolean' },
@@ -35,12 +38,12 @@ export const doctorCommand: Command = {
     const description = await withGpu({ ...gpuOptionsFrom(values), ...(quiet ? { onWarning: () => {} } : {}) }, (gpu) =>
       Promise.resolve(describeGpu(gpu)),
     );
-    if (quiet) return 0;
+    if (quiet) return EXIT_CODES.ok;
     if (boolFlag(values, 'json')) printJson(description);
     else process.stdout.write(renderDoctor(description));
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});
 
 export function renderDoctor(d: GpuDescription): string {
   const a = d.adapter;
@@ -61,7 +64,11 @@ export function renderDoctor(d: GpuDescription): string {
     ...Object.entries(d.limits).map(([k, v]) => `  ${k.padEnd(35)} ${v.toLocaleString('en-US')}`),
     `${paint('bold', 'features')}     ${d.features.join(', ')}`,
     `${paint('bold', 'dawn flags')}   ${d.dawnFlags.join(' ')}`,
-    `${paint('bold', 'host polling')} ${d.polling === 'timer' ? 'timer (the host sleeps between polls, leaving the CPU to the adapter)' : 'busy (one host core spins while waiting)'}`,
+    `${paint('bold', 'host polling')} ${
+      d.polling === 'timer'
+        ? 'timer (the host sleeps between polls, leaving the CPU to the adapter)'
+        : 'busy (one host core spins while waiting)'
+    }`,
   ];
   return `${lines.join('\n')}\n`;
 }

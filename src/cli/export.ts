@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { EXIT_CODES, UsageError } from '../errors.js';
 import { toBmf } from '../report/bmf.js';
 import { GAB_TOOL, type GabDirection, toGab } from '../report/gab.js';
 import { loadReport } from '../report/load.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { choiceFlag, parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
+import { type Command, defineCommand } from './command.js';
 
 const help = `
 Usage: hetbench export REPORT.json --format gab|bmf [options]
@@ -27,7 +27,7 @@ range / lower_value / upper_value are the 95% bootstrap CI of the median of the 
 See docs/ci.md for workflows that use both.
 `;
 
-export const exportCommand: Command = {
+export const exportCommand: Command = defineCommand({
   name: 'export',
   summary: 'export a report for github-action-benchmark (gab) or Bencher (bmf)',
   help,
@@ -43,7 +43,8 @@ export const exportCommand: Command = {
       },
       true,
     );
-    if (positionals.length !== 1)
+    const [path, ...extra] = positionals;
+    if (path === undefined || extra.length > 0)
       throw new UsageError(
         'export',
         positionals.join(' '),
@@ -52,7 +53,7 @@ export const exportCommand: Command = {
     const rawFormat = stringFlag(values, 'format');
     if (rawFormat === undefined) throw new UsageError('--format', rawFormat, 'is required: gab or bmf.');
     const format = choiceFlag('--format', rawFormat, 'gab', ['gab', 'bmf'] as const);
-    const report = loadReport(positionals[0]!);
+    const report = loadReport(path);
     const out = stringFlag(values, 'out');
     const outDir = stringFlag(values, 'out-dir');
     const rawDirection = stringFlag(values, 'direction');
@@ -69,7 +70,7 @@ export const exportCommand: Command = {
           'applies to --format gab only; for bmf use --out FILE.',
         );
       emit(toBmf(report), out);
-      return 0;
+      return EXIT_CODES.ok;
     }
     if (outDir !== undefined) {
       if (out !== undefined || rawDirection !== undefined)
@@ -78,7 +79,7 @@ export const exportCommand: Command = {
       process.stderr.write(
         `wrote ${join(outDir, 'gab-smaller.json')} (${GAB_TOOL.smaller}) and ${join(outDir, 'gab-bigger.json')} (${GAB_TOOL.bigger})\n`,
       );
-      return 0;
+      return EXIT_CODES.ok;
     }
     if (rawDirection === undefined) {
       throw new UsageError(
@@ -89,6 +90,6 @@ export const exportCommand: Command = {
     }
     const direction = choiceFlag<GabDirection>('--direction', rawDirection, 'smaller', ['smaller', 'bigger']);
     emit(toGab(report, direction), out);
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});

@@ -1,6 +1,7 @@
 import { BACKENDS, type Backend, type GpuOptions } from '../gpu/open.js';
 import { HOST_POLLING_OPTIONS, type HostPollingOption } from '../gpu/polling.js';
 import { choiceFlag, type ParsedArgs, stringFlag } from './args.js';
+import type { FlagNames } from './flag-names.js';
 
 /** The adapter-selection flags every GPU command takes. */
 export const gpuFlagOptions = {
@@ -8,6 +9,13 @@ export const gpuFlagOptions = {
   adapter: { type: 'string' },
   polling: { type: 'string' },
 } as const;
+
+/** The flag of each openGpu parameter, for the errors openGpu throws (flag-names.ts). */
+export const gpuParameterFlags = {
+  backend: '--backend',
+  adapter: '--adapter',
+  polling: '--polling',
+} as const satisfies FlagNames;
 
 export const gpuFlagHelp = `  --backend NAME         Dawn backend (${BACKENDS.join(', ')}); default: the platform's
   --adapter TEXT         use the adapter whose name contains TEXT

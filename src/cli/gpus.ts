@@ -1,7 +1,10 @@
+import { EXIT_CODES } from '../errors.js';
 import { catalog } from '../hardware/catalog.js';
+import { fmt } from '../report/format.js';
+import { formatTable } from '../report/table.js';
 import { boolFlag, parseCommandArgs } from './args.js';
-import type { Command } from './command.js';
-import { fmt, formatTable, printJson } from './output.js';
+import { type Command, defineCommand } from './command.js';
+import { printJson } from './output.js';
 
 const help = `
 Usage: hetbench gpus [--json]
@@ -16,7 +19,7 @@ Options:
   -h, --help
 `;
 
-export const gpusCommand: Command = {
+export const gpusCommand: Command = defineCommand({
   name: 'gpus',
   summary: 'list the GPU catalog with sourced numbers',
   help,
@@ -24,7 +27,7 @@ export const gpusCommand: Command = {
     const { values } = parseCommandArgs('gpus', argv, { json: { type: 'boolean' } });
     if (boolFlag(values, 'json')) {
       printJson({ gpus: catalog });
-      return Promise.resolve(0);
+      return Promise.resolve(EXIT_CODES.ok);
     }
     const rows = catalog.map((g) => [
       g.id,
@@ -42,6 +45,6 @@ export const gpusCommand: Command = {
       ['left', 'left'],
     );
     process.stdout.write(`${table}\n\nSources: hetbench gpus --json (every number has one).\n`);
-    return Promise.resolve(0);
+    return Promise.resolve(EXIT_CODES.ok);
   },
-};
+});

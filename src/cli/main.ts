@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-import { HetbenchError } from '../errors.js';
+import { EXIT_CODES, type ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { commands } from './commands.js';
-import { paint } from './output.js';
+import { armFault, FAULT_VARIABLE, parseFault } from './fault.js';
+import { reportError } from './report-error.js';
 
 const usage = (): string =>
   [
@@ -15,42 +16,36 @@ const usage = (): string =>
     ...commands.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
     '',
     "Run 'hetbench <command> --help' for a command's options.",
-    'Exit codes: 0 ok, 1 regression found (compare), 2 bad input, 3 GPU/device failure.',
+    'Exit codes: 0 ok, 1 regression found (compare), 2 bad input, 3 GPU/device failure,',
+    '70 internal error (a bug in hetbench; HETBENCH_DEBUG=1 prints its stack trace).',
   ].join('\n');
 
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[]): Promise<ExitCode> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT_CODES.badInput : EXIT_CODES.ok;
   }
   if (name === '--version' || name === '-v') {
     process.stdout.write(`${VERSION}\n`);
-    return 0;
+    return EXIT_CODES.ok;
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
     process.stderr.write(
-      `hetbench: unknown command ${JSON.stringify(name)}; commands: ${commands.map((c) => c.name).join(', ')}. See 'hetbench --help'.\n`,
+      `hetbench: unknown command ${JSON.stringify(name)}; ` +
+        `commands: ${commands.map((c) => c.name).join(', ')}. See 'hetbench --help'.\n`,
     );
-    return 2;
+    return EXIT_CODES.badInput;
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     process.stdout.write(`${command.help.trim()}\n`);
-    return 0;
+    return EXIT_CODES.ok;
   }
+  // The test seam (fault.ts) is read here, once, so no command reads the environment for it.
+  armFault(parseFault(process.env[FAULT_VARIABLE]));
   return command.run(rest);
-}
-
-export function reportError(err: unknown): number {
-  if (err instanceof HetbenchError) {
-    process.stderr.write(`${paint('red', 'hetbench: error:', process.stderr)} ${err.message}\n`);
-    return err.exitCode;
-  }
-  const text = err instanceof Error ? (err.stack ?? err.message) : String(err);
-  process.stderr.write(`hetbench: internal error: ${text}\n`);
-  return 1;
 }
 
 // Set the exit code rather than calling process.exit(), so pending writes (reports, stdout

@@ -1,4 +1,4 @@
-import { DeviceError, UsageError } from '../errors.js';
+import { DeviceError, EXIT_CODES, UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import { withGpu } from '../gpu/open.js';
 import type { MatmulKernel } from '../kernels/kernel.js';
@@ -10,10 +10,11 @@ import { randomMatrix } from '../kernels/random.js';
 import { kernelFor } from '../kernels/select.js';
 import { parseConfigName, tiledKernel } from '../kernels/tiled.js';
 import { verifyProduct } from '../kernels/verify-sampled.js';
+import { fmt, pct } from '../report/format.js';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
-import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
-import { fmt, paint, pct, printJson } from './output.js';
+import { type Command, defineCommand } from './command.js';
+import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
+import { paint, printJson } from './output.js';
 
 const help = `
 Usage: hetbench matmul --m M --n N --k K [--reps R] [--seed S] [--kernel K] [--peak] [--json]
@@ -38,13 +39,14 @@ ${gpuFlagHelp}
 
 Timing uses GPU timestamps where the adapter has timestamp-query, else the wall clock;
 the output says which. Exit codes: 0 ok, 2 bad sizes or flags, 3 no adapter, a GPU
-failure, or a product outside the error bound.
+failure, or a product outside the error bound, 70 internal error (a bug).
 `;
 
-export const matmulCommand: Command = {
+export const matmulCommand: Command = defineCommand({
   name: 'matmul',
   summary: 'run one verified matmul on the GPU and time it',
   help,
+  flags: { ...gpuParameterFlags, m: '--m', n: '--n', k: '--k', kernel: '--kernel' },
   async run(argv) {
     const { values } = parseCommandArgs('matmul', argv, {
       m: { type: 'string' },
@@ -75,7 +77,8 @@ export const matmulCommand: Command = {
       const verification = verifyProduct(c, a, b, shape);
       if (!verification.ok) {
         throw new DeviceError(
-          `${kernel.name} ${shape.m}x${shape.n}x${shape.k}: GPU result outside the f32 error bound (worst element ${verification.worstIndex} at ${fmt(verification.worstRatio)}x the bound)`,
+          `${kernel.name} ${shape.m}x${shape.n}x${shape.k}: GPU result outside the f32 error bound ` +
+            `(worst element ${verification.worstIndex} at ${fmt(verification.worstRatio)}x the bound)`,
           'mismatch',
         );
       }
@@ -115,7 +118,7 @@ export const matmulCommand: Command = {
           maxAbsError: verification.maxAbsError,
         },
       });
-      return 0;
+      return EXIT_CODES.ok;
     }
     const coverage = verification.coverage === 'full' ? 'every element' : `${verification.coverage.rows} sampled rows`;
     const label =
@@ -124,14 +127,19 @@ export const matmulCommand: Command = {
       [
         `matmul ${shape.m}x${shape.n}x${shape.k} f32 on ${result.adapter.description || result.adapter.device}`,
         `  kernel    ${result.kernel}`,
-        `  verified  ${paint('green', 'ok')}: ${coverage} within the f32 bound (worst ${fmt(verification.worstRatio, 2)}x of bound, max |err| ${fmt(verification.maxAbsError, 2)})`,
+        `  verified  ${paint('green', 'ok')}: ${coverage} within the f32 bound ` +
+          `(worst ${fmt(verification.worstRatio, 2)}x of bound, max |err| ${fmt(verification.maxAbsError, 2)})`,
         `  time      ${fmt(timing.medianS * 1e3)} ms median of ${timing.seconds.length} (${label}; host polling ${result.hostPolling})`,
-        `  rate      ${paint('bold', `${fmt(timing.gflops)} GFLOP/s`)}${fractionOfPeak === null ? '' : `, ${pct(fractionOfPeak)} of the measured f32 FMA peak (${fmt(result.peak ?? 0)} GFLOP/s)`}`,
+        `  rate      ${paint('bold', `${fmt(timing.gflops)} GFLOP/s`)}${
+          fractionOfPeak === null
+            ? ''
+            : `, ${pct(fractionOfPeak)} of the measured f32 FMA peak (${fmt(result.peak ?? 0)} GFLOP/s)`
+        }`,
       ].join('\n') + '\n',
     );
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});
 
 /** --kernel: the reference kernel, the tuned choice, or one named f32 config. */
 async function chooseKernel(gpu: Gpu, arg: string, shape: MatmulShape): Promise<MatmulKernel> {

@@ -1,8 +1,11 @@
+import { EXIT_CODES } from '../errors.js';
 import { type PlanSummary, summarizePlan } from '../model/plan.js';
+import { fmt, pct } from '../report/format.js';
+import { formatTable } from '../report/table.js';
 import { boolFlag, parseCommandArgs } from './args.js';
-import type { Command } from './command.js';
+import { type Command, defineCommand } from './command.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags } from './model-flags.js';
-import { fmt, formatTable, pct, printJson } from './output.js';
+import { printJson } from './output.js';
 
 const help = `
 Usage: hetbench plan --cluster NAME|FILE --workload NAME|FILE [options]
@@ -18,10 +21,11 @@ ${modelFlagHelp}
   -h, --help
 
 Spec formats: docs/spec.md; formulas and units: docs/model.md.
-Exit codes: 0 ok, 2 bad input (the message names the flag or JSON path, the value and what is allowed).
+Exit codes: 0 ok, 2 bad input (the message names the flag or JSON path, the value and what is allowed),
+70 internal error (a bug).
 `;
 
-export const planCommand: Command = {
+export const planCommand: Command = defineCommand({
   name: 'plan',
   summary: 'model a workload on a mixed cluster: step time per generation, memory caps, all-reduce',
   help,
@@ -30,9 +34,9 @@ export const planCommand: Command = {
     const plan = summarizePlan(modelFromFlags(values));
     if (boolFlag(values, 'json')) printJson({ plan });
     else process.stdout.write(`${renderPlan(plan)}\n`);
-    return Promise.resolve(0);
+    return Promise.resolve(EXIT_CODES.ok);
   },
-};
+});
 
 function renderPlan(p: PlanSummary): string {
   const n = (x: number): string => x.toLocaleString('en-US');
@@ -102,11 +106,15 @@ function renderPlan(p: PlanSummary): string {
     `Cluster ${p.cluster}${p.description === undefined ? '' : `: ${p.description}`}`,
     clusterTable,
     '',
-    `Workload ${p.workload}: ${fmt(p.flopsPerSequence / 1e15, 4)} PFLOP per sequence (fwd+bwd), activations ${fmt(p.activationGBPerSequence)} GB per sequence, gradients ${fmt(p.gradientGB)} GB`,
+    `Workload ${p.workload}: ${fmt(p.flopsPerSequence / 1e15, 4)} PFLOP per sequence (fwd+bwd), ` +
+      `activations ${fmt(p.activationGBPerSequence)} GB per sequence, gradients ${fmt(p.gradientGB)} GB`,
     `Global batch ${n(p.globalBatchSequences)} sequences (${n(p.globalBatchTokens)} tokens); equal split: ${b} per GPU`,
     stepTable,
     '',
-    `All-reduce (hierarchical ring): ${fmt(ar.intraDomainS)} s inside domains + ${fmt(ar.interDomainS)} s across ${n(ar.domains)} domains${bottleneck} = ${fmt(ar.totalS)} s; exposed ${fmt(ar.exposedS)} s at overlap ${ar.overlap}`,
-    `Lockstep step (equal split): ${fmt(p.lockstepStepS)} s = slowest compute + exposed all-reduce${p.equalSplitFits ? '' : "  (the equal split does NOT fit every generation's memory)"}`,
+    `All-reduce (hierarchical ring): ${fmt(ar.intraDomainS)} s inside domains + ` +
+      `${fmt(ar.interDomainS)} s across ${n(ar.domains)} domains${bottleneck} = ${fmt(ar.totalS)} s; ` +
+      `exposed ${fmt(ar.exposedS)} s at overlap ${ar.overlap}`,
+    `Lockstep step (equal split): ${fmt(p.lockstepStepS)} s = slowest compute + exposed all-reduce` +
+      `${p.equalSplitFits ? '' : "  (the equal split does NOT fit every generation's memory)"}`,
   ].join('\n');
 }

@@ -1,9 +1,11 @@
+import { EXIT_CODES } from '../errors.js';
 import { withGpu } from '../gpu/open.js';
 import { probeRoofline } from '../kernels/probe.js';
+import { fmt } from '../report/format.js';
 import { boolFlag, intFlag, parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
-import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
-import { fmt, printJson } from './output.js';
+import { type Command, defineCommand } from './command.js';
+import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
+import { printJson } from './output.js';
 
 const help = `
 Usage: hetbench probe [--json] [--reps R] [--quick] [--backend NAME] [--adapter TEXT]
@@ -21,13 +23,14 @@ Options:
 ${gpuFlagHelp}
   -h, --help
 
-Exit codes: 0 ok, 2 bad flag, 3 no adapter or a GPU failure.
+Exit codes: 0 ok, 2 bad flag, 3 no adapter or a GPU failure, 70 internal error (a bug).
 `;
 
-export const probeCommand: Command = {
+export const probeCommand: Command = defineCommand({
   name: 'probe',
   summary: "measure the device's roofline: FMA peak (f32, f16) and memory bandwidth",
   help,
+  flags: gpuParameterFlags,
   async run(argv) {
     const { values } = parseCommandArgs('probe', argv, {
       json: { type: 'boolean' },
@@ -44,18 +47,20 @@ export const probeCommand: Command = {
     }));
     if (boolFlag(values, 'json')) {
       printJson({ adapter, hostPolling, ...roofline });
-      return 0;
+      return EXIT_CODES.ok;
     }
     const timing = roofline.method === 'gpu-timestamp' ? 'GPU timestamps' : 'wall clock (no timestamp-query)';
     process.stdout.write(
       [
-        `roofline of ${adapter.description || adapter.device} (${adapter.backend}${adapter.isFallbackAdapter ? ', software' : ''}), median of ${reps}, ${timing}, host polling ${hostPolling}`,
+        `roofline of ${adapter.description || adapter.device} ` +
+          `(${adapter.backend}${adapter.isFallbackAdapter ? ', software' : ''}), ` +
+          `median of ${reps}, ${timing}, host polling ${hostPolling}`,
         `  FMA peak f32   ${fmt(roofline.fmaF32Gflops)} GFLOP/s`,
         `  FMA peak f16   ${roofline.fmaF16Gflops === null ? 'n/a (no shader-f16)' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}`,
         `  bandwidth      ${fmt(roofline.bandwidthGBs)} GB/s (read + write)`,
         `  ridge point    ${fmt(roofline.fmaF32Gflops / roofline.bandwidthGBs)} FLOP/byte (f32)`,
       ].join('\n') + '\n',
     );
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});

@@ -1,10 +1,10 @@
-import { UsageError } from '../errors.js';
+import { EXIT_CODES, UsageError } from '../errors.js';
 import { renderHtml } from '../report/html.js';
 import { loadReport } from '../report/load.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
+import { type Command, defineCommand } from './command.js';
 import { emitMarkdown } from './markdown-output.js';
 
 const help = `
@@ -22,7 +22,7 @@ Renders a saved report. With no option, prints its Markdown summary.
 When GITHUB_STEP_SUMMARY is set, the Markdown summary is appended to it (kept under 1 MiB).
 `;
 
-export const reportCommand: Command = {
+export const reportCommand: Command = defineCommand({
   name: 'report',
   summary: 'render a saved report as HTML (SVG charts) or Markdown',
   help,
@@ -33,13 +33,14 @@ export const reportCommand: Command = {
       { html: { type: 'string' }, md: { type: 'string' } },
       true,
     );
-    if (positionals.length !== 1)
+    const [path, ...extra] = positionals;
+    if (path === undefined || extra.length > 0)
       throw new UsageError(
         'report',
         positionals.join(' '),
         "needs exactly one report file: 'hetbench report REPORT.json --html FILE'.",
       );
-    const report = loadReport(positionals[0]!);
+    const report = loadReport(path);
     const html = stringFlag(values, 'html');
     const md = stringFlag(values, 'md');
     const markdown = renderMarkdown(report);
@@ -49,6 +50,6 @@ export const reportCommand: Command = {
     }
     if (html === undefined && md === undefined) process.stdout.write(markdown);
     emitMarkdown(markdown, md);
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});

@@ -3,23 +3,24 @@ import { kernelChooser } from '../bench/kernel-choice.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
 import { type JitterSource, type MeasuredRunResult, measuredRun, type ProgressEvent } from '../bench/measured-run.js';
 import { UnitExecutor } from '../bench/unit-executor.js';
-import { DeviceError } from '../errors.js';
+import { DeviceError, EXIT_CODES } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
 import type { ClusterModel } from '../model/types.js';
 import { policyNames } from '../policy/index.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { buildRunReport } from '../report/run-report.js';
-import type { RunReport } from '../report/schema.js';
 import { DEFAULT_JITTER_CV } from '../sim/simulate.js';
 import { writeFileAtomic } from '../write-atomic.js';
 import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
-import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom } from './gpu-flags.js';
+import { type Command, defineCommand } from './command.js';
+import { injectArmedFault } from './fault.js';
+import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { emitMarkdown } from './markdown-output.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
-import { fmt, formatTable, paint, pct } from './output.js';
+import { paint } from './output.js';
 import { formatEta, Progress } from './progress.js';
+import { renderRun } from './run-render.js';
 
 const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;
 
@@ -31,9 +32,6 @@ const LOCAL_SIZE = {
   full: { stepBudgetS: 0.16, minRefUnits: 32 },
   quick: { stepBudgetS: 0.08, minRefUnits: 20 },
 } as const;
-
-/** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
-export const AGREEMENT_TOLERANCE = 0.1;
 
 const help = `
 Usage: hetbench run [options]
@@ -65,13 +63,14 @@ ${gpuFlagHelp}
   -h, --help
 
 Exit codes: 0 ok, 2 bad input, 3 no adapter or a GPU failure mid-run (every step that
-finished is still written to --json/--md/--html, marked partial).
+finished is still written to --json/--md/--html, marked partial), 70 internal error (a bug).
 `;
 
-export const runCommand: Command = {
+export const runCommand: Command = defineCommand({
   name: 'run',
   summary: 'the straggler benchmark: every policy measured on the local GPU beside the model',
   help,
+  flags: { ...gpuParameterFlags, policy: '--policy' },
   async run(argv) {
     const started = performance.now();
     const { values } = parseCommandArgs('run', argv, {
@@ -129,7 +128,7 @@ export const runCommand: Command = {
           jitter,
           ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
           onProgress: (e) => {
-            injectFault(gpu, e);
+            injectArmedFault(gpu, e);
             progress.update(progressKey(e), progressText(e, t0));
           },
         });
@@ -157,11 +156,11 @@ export const runCommand: Command = {
       process.stderr.write(
         `${paint('red', 'hetbench: error:', process.stderr)} GPU failure during the run: ${failure}\n`,
       );
-      return 3;
+      return EXIT_CODES.device;
     }
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});
 
 function report(
   gpu: Gpu,
@@ -179,16 +178,6 @@ function report(
   if (outputs.md !== undefined || process.env['GITHUB_STEP_SUMMARY'])
     emitMarkdown(renderMarkdown(runReport), outputs.md);
   if (result) process.stdout.write(renderRun(runReport, result, model));
-}
-
-/**
- * Fault injection for testing the failure path for real: HETBENCH_FAULT=lose-device:POLICY
- * destroys the device when POLICY starts, as a driver reset would. Documented in docs/measured.md.
- */
-function injectFault(gpu: Gpu, e: ProgressEvent): void {
-  const fault = process.env['HETBENCH_FAULT'];
-  if (fault !== undefined && e.phase === 'policy' && e.step === 0 && fault === `lose-device:${e.policy ?? ''}`)
-    gpu.device.destroy();
 }
 
 function parseJitter(raw: string | undefined): 'auto' | JitterSource {
@@ -209,82 +198,6 @@ function progressText(e: ProgressEvent, t0: number): string {
   const done = (e.step ?? 0) * policies + (e.policyIndex ?? 0);
   const elapsed = (performance.now() - t0) / 1000;
   const eta = done > 0 ? (elapsed / done) * (policies * steps - done) : Number.NaN;
-  return `step ${(e.step ?? 0) + 1}/${steps}, policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}, ETA ${formatEta(eta)}`;
-}
-
-/** Measured vs modelled lockstep straggler loss: the headline check of the benchmark. */
-export function lockstepAgreement(report: RunReport): { measured: number; predicted: number; relative: number } | null {
-  const lock = report.policies.find((p) => p.policy === 'lockstep');
-  if (!lock) return null;
-  const { stragglerLoss: measured } = lock.measured;
-  const { stragglerLoss: predicted } = lock.predicted;
-  return {
-    measured,
-    predicted,
-    relative: predicted !== 0 ? Math.abs(measured - predicted) / Math.abs(predicted) : Math.abs(measured),
-  };
-}
-
-function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterModel): string {
-  const gens = model.classes.map((c) => c.gpu.id);
-  const header = [
-    'policy',
-    'step s',
-    '(model)',
-    'loss',
-    '(model)',
-    'MFU',
-    '(model)',
-    'speedup',
-    '(model)',
-    `busy ${gens.join('/')}`,
-  ];
-  const rows = report.policies.map((p) => [
-    p.policy,
-    fmt(p.measured.stepS),
-    fmt(p.predicted.stepS),
-    pct(p.measured.stragglerLoss),
-    pct(p.predicted.stragglerLoss),
-    pct(p.measured.mfu),
-    pct(p.predicted.mfu),
-    `${fmt(p.measured.speedup)}x`,
-    `${fmt(p.predicted.speedup)}x`,
-    p.measured.busy.map((b) => pct(b, 0)).join('/'),
-  ]);
-  const cal = result.calibration;
-  const env = report.environment;
-  const lines = [
-    `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} (${model.gpus.toLocaleString('en-US')} GPUs: ${model.classes.map((c) => `${c.count.toLocaleString('en-US')} ${c.gpu.id}`).join(' + ')}; ${model.globalBatch.toLocaleString('en-US')} sequences/step)`,
-    `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${result.calibration.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)')}`,
-    `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
-    `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${result.jitter.source === 'measured' ? 'measured' : 'cluster jitter, not the local noise: see --jitter'}): x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
-    '',
-    formatTable(header, rows),
-    '',
-  ];
-  const d = report.decomposition;
-  if (d) {
-    lines.push(
-      `lockstep loss by cause (model): generation mix ${pct(d.generationMix)}, jitter at scale ${pct(d.jitter)}, communication ${pct(d.communication)}, memory caps ${pct(d.memoryCaps)} = ${pct(d.total)}`,
-    );
-  }
-  const agreement = lockstepAgreement(report);
-  if (agreement) {
-    const ok = agreement.relative <= AGREEMENT_TOLERANCE;
-    lines.push(
-      `lockstep straggler loss: measured ${pct(agreement.measured)} vs model ${pct(agreement.predicted)} (${pct(agreement.relative)} relative): ${ok ? paint('green', 'agree within 10%') : paint('yellow', 'DISAGREE by more than 10%')}`,
-    );
-    if (!ok) {
-      lines.push(
-        '  why: measured class times come from local kernels whose time is not exactly proportional to the work given them (rounding to',
-        "  whole units, fixed costs per pass, the host's clocks and load) and from local noise; see docs/measured.md. More steps help.",
-      );
-    }
-  }
-  if (report.adaptiveTrace)
-    lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
-  lines.push(
-    `wall time ${fmt(report.wallS)} s${report.status === 'partial' ? paint('red', ' (partial: a GPU failure stopped the run)') : ''}`,
-  );
-  return `${lines.join('\n')}\n`;
+  const policy = `policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}`;
+  return `step ${(e.step ?? 0) + 1}/${steps}, ${policy}, ETA ${formatEta(eta)}`;
 }

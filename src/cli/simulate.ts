@@ -1,9 +1,12 @@
+import { EXIT_CODES } from '../errors.js';
 import { policyNames } from '../policy/index.js';
+import { fmt, pct } from '../report/format.js';
+import { formatTable } from '../report/table.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
-import type { Command } from './command.js';
+import { type Command, defineCommand } from './command.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
-import { fmt, formatTable, pct, printJson } from './output.js';
+import { printJson } from './output.js';
 
 const MAX_STEPS = 1_000_000;
 
@@ -32,13 +35,14 @@ GPU-time / total GPU-time; MFU = model FLOP/s / sum of every GPU's own peak; spe
 lockstep step time / policy step time. islands runs each generation as its own job: its
 step time is the time the cluster takes per global batch of sequences, not one model's step.
 
-Exit codes: 0 ok, 2 bad input.
+Exit codes: 0 ok, 2 bad input, 70 internal error (a bug).
 `;
 
-export const simulateCommand: Command = {
+export const simulateCommand: Command = defineCommand({
   name: 'simulate',
   summary: 'simulate training steps under each partitioning policy (model, no GPU)',
   help,
+  flags: { policy: '--policy' },
   async run(argv) {
     const { values } = parseCommandArgs('simulate', argv, {
       ...modelFlagOptions,
@@ -67,9 +71,9 @@ export const simulateCommand: Command = {
           model.classes.map((c) => c.gpu.id),
         )}\n`,
       );
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});
 
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
 export function renderSimulation(r: SimulationResult, classIds: readonly string[]): string {
@@ -94,14 +98,18 @@ export function renderSimulation(r: SimulationResult, classIds: readonly string[
     p.perGpuBatch.join(' / '),
   ]);
   const d = r.decomposition;
+  const n = (x: number): string => x.toLocaleString('en-US');
   const jitter = r.jitter.kind === 'none' ? 'no jitter' : `${r.jitter.kind} jitter CV ${r.jitter.cv}`;
   const lines = [
-    `${r.cluster} / ${r.workload}: ${r.gpus.toLocaleString('en-US')} GPUs, global batch ${r.globalBatch.toLocaleString('en-US')} sequences, ${r.steps.toLocaleString('en-US')} steps, seed ${r.seed}, ${jitter}`,
-    `slowest-of-n tail per generation: ${r.tailFactors.map((f, i) => `${classIds[i] ?? i} x${f.toFixed(3)}`).join(', ')}; exposed all-reduce ${fmt(r.exposedAllReduceS)} s`,
+    `${r.cluster} / ${r.workload}: ${n(r.gpus)} GPUs, global batch ${n(r.globalBatch)} sequences, ` +
+      `${n(r.steps)} steps, seed ${r.seed}, ${jitter}`,
+    `slowest-of-n tail per generation: ${r.tailFactors.map((f, i) => `${classIds[i] ?? i} x${f.toFixed(3)}`).join(', ')}; ` +
+      `exposed all-reduce ${fmt(r.exposedAllReduceS)} s`,
     '',
     formatTable(header, rows),
     '',
-    `lockstep loss ${pct(d.total)} of GPU-time = generation mix ${pct(d.generationMix)} + memory caps ${pct(d.memoryCaps)} + jitter at scale ${pct(d.jitter)} + communication ${pct(d.communication)}`,
+    `lockstep loss ${pct(d.total)} of GPU-time = generation mix ${pct(d.generationMix)} + ` +
+      `memory caps ${pct(d.memoryCaps)} + jitter at scale ${pct(d.jitter)} + communication ${pct(d.communication)}`,
   ];
   if (r.adaptive) {
     const s = r.adaptive.stepsToWithin2pct;
@@ -114,7 +122,8 @@ export function renderSimulation(r: SimulationResult, classIds: readonly string[
   const isl = r.policies.find((p) => p.islands);
   if (isl?.islands) {
     lines.push(
-      `islands: each generation its own job; per-island step s ${isl.islands.stepS.map((s, i) => `${classIds[i] ?? i} ${fmt(s)}`).join(', ')} (separate replicas, not one model)`,
+      `islands: each generation its own job; per-island step s ` +
+        `${isl.islands.stepS.map((s, i) => `${classIds[i] ?? i} ${fmt(s)}`).join(', ')} (separate replicas, not one model)`,
     );
   }
   return lines.join('\n');

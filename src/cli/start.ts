@@ -1,4 +1,5 @@
-import type { Command } from './command.js';
+import { EXIT_CODES, type ExitCode } from '../errors.js';
+import { type Command, defineCommand } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { matmulCommand } from './matmul.js';
 import { runCommand } from './run.js';
@@ -12,16 +13,16 @@ built-in default, colossus-1 x 70b with every policy (hetbench run), writing its
 out/run.json and out/run.html. Takes no options; run the commands themselves for more.
 `;
 
-export const startCommand: Command = {
+export const startCommand: Command = defineCommand({
   name: 'start',
   summary: 'the default job that `npm start` runs: doctor, a verified matmul, then run',
   help,
   async run(argv) {
     if (argv.length > 0) {
       process.stderr.write(`hetbench start takes no options (got ${argv.join(' ')}); see 'hetbench start --help'.\n`);
-      return 2;
+      return EXIT_CODES.badInput;
     }
-    const jobs: readonly (readonly [string, () => Promise<number>])[] = [
+    const jobs: readonly (readonly [string, () => Promise<ExitCode>])[] = [
       ['doctor', () => doctorCommand.run([])],
       ['matmul', () => matmulCommand.run(['--m', '1024', '--n', '1024', '--k', '1024', '--reps', '5'])],
       ['run', () => runCommand.run(['--json', 'out/run.json', '--html', 'out/run.html'])],
@@ -31,6 +32,6 @@ export const startCommand: Command = {
       const code = await job();
       if (code !== 0) return code;
     }
-    return 0;
+    return EXIT_CODES.ok;
   },
-};
+});

@@ -1,5 +1,6 @@
 import { bootstrapMedian } from '../stats/bootstrap.js';
-import type { Metric, Report } from './schema.js';
+import { type Metric, metricGroup, parseMetricName } from './metric.js';
+import type { Report } from './schema.js';
 
 /**
  * Bencher Metric Format: { "<benchmark>": { "<measure>": { value, lower_value?, upper_value? } } }.
@@ -20,6 +21,9 @@ export type Bmf = Record<string, Record<string, BmfValue>>;
 const MEASURE_MAX = 64;
 
 export function bmfKeys(metric: Metric): { benchmark: string; measure: string } {
+  const id = parseMetricName(metric.name);
+  if (id !== null) return { benchmark: metricGroup(id), measure: id.figure.slice(0, MEASURE_MAX) };
+  // A name from elsewhere: the last dotted part is the measure.
   const cut = metric.name.lastIndexOf('.');
   if (cut <= 0 || cut === metric.name.length - 1)
     return { benchmark: metric.name, measure: metric.unit.slice(0, MEASURE_MAX) || 'value' };

@@ -2,7 +2,8 @@ import { bootstrapRatioOfMedians, type Interval } from '../stats/bootstrap.js';
 import { mannWhitneyU } from '../stats/mann-whitney.js';
 import { median } from '../stats/quantiles.js';
 import { sameAdapter } from './adapter.js';
-import type { Metric, Report } from './schema.js';
+import { changeScale, type Metric, type Unit } from './metric.js';
+import type { Report } from './schema.js';
 
 /**
  * Metric-by-metric comparison of two reports. A metric regresses only when the change is
@@ -13,7 +14,7 @@ import type { Metric, Report } from './schema.js';
 export type Verdict = 'regression' | 'improvement' | 'unchanged';
 
 export interface CompareOptions {
-  /** Smallest change that counts, as a fraction (0.05 = 5%; for metrics in unit 'fraction', 5 points). */
+  /** Smallest change that counts, as a fraction (0.05 = 5%; for metrics that change by points, 5 points). */
   readonly threshold: number;
   /** Significance level of the U test; the CI is the (1 - alpha) interval. */
   readonly alpha: number;
@@ -26,7 +27,7 @@ export const MIN_SAMPLES = 4;
 
 export interface MetricComparison {
   readonly name: string;
-  readonly unit: string;
+  readonly unit: Unit;
   readonly better: Metric['better'];
   /** Median of the base samples (the metric's value when it has none). */
   readonly base: number;
@@ -88,8 +89,8 @@ export function compareMetric(base: Metric, head: Metric, options: CompareOption
   const significant = test.p < options.alpha;
   // A metric that is itself a fraction (straggler loss, MFU) changes by points, not by a
   // share of itself: a loss going 0.10 -> 0.12 is 2 points, not a 20% regression. Relative
-  // change on small fractions cried wolf between two runs of one commit.
-  const change = head.unit === 'fraction' ? mh - mb : ratio - 1;
+  // change on small fractions cried wolf between two runs of one commit. The unit says which.
+  const change = changeScale(head.unit) === 'points' ? mh - mb : ratio - 1;
   // The head's direction wins if the two disagree: it is the definition CI runs against now.
   const better = head.better;
   const worse = better === 'lower' ? change > options.threshold : change < -options.threshold;

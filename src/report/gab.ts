@@ -1,6 +1,7 @@
 import { bootstrapMedian } from '../stats/bootstrap.js';
 import { adapterLabel } from './adapter.js';
-import type { Metric, Report } from './schema.js';
+import type { Metric } from './metric.js';
+import type { Report } from './schema.js';
 
 /**
  * github-action-benchmark's custom tool input: a JSON array of { name, unit, value, range?,

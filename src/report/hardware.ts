@@ -1,4 +1,5 @@
 import type { Roofline } from '../kernels/roofline.js';
+import type { PolicyName } from '../policy/policy.js';
 import { adapterLabel } from './adapter.js';
 import type { Report } from './schema.js';
 
@@ -19,7 +20,7 @@ export interface HardwareRow {
   readonly straggler: {
     readonly lockstepLoss: number;
     readonly lockstepStepS: number;
-    readonly bestPolicy: string;
+    readonly bestPolicy: PolicyName;
     readonly bestSpeedup: number;
   } | null;
 }

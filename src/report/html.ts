@@ -4,9 +4,12 @@ import { decompositionChart } from './charts/decomposition.js';
 import { kernelChart } from './charts/kernels.js';
 import { timelineChart } from './charts/timeline.js';
 import { utilizationChart } from './charts/utilization.js';
-import { percent, seconds, sig } from './format.js';
+import { seconds, sig } from './format.js';
+import { kernelTable } from './kernel-table.js';
+import { policyTable, policyTableForHtml } from './policy-table.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { esc } from './svg.js';
+import type { Table } from './table.js';
 
 /**
  * One self-contained HTML page: inline CSS and SVG, no scripts, no fonts, no network. The
@@ -16,18 +19,21 @@ import { esc } from './svg.js';
  */
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const CSS = `
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;color:#1a1a1a;background:#fff;margin:0 auto;max-width:1000px;padding:24px}
-h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;padding-bottom:4px}
-.meta{color:#555;margin:0 0 12px}.warn{background:#fff4e5;border-left:4px solid #e69f00;padding:8px 12px}
-table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
-th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right}th:first-child,td:first-child{text-align:left}
-th{background:#f6f6f6;font-weight:600}
-figure{margin:8px 0 16px}figcaption{color:#555;font-size:13px;margin-top:4px}
-svg{max-width:100%;height:auto;display:block}
-svg .lbl{font-size:12px;fill:#333}svg .sm{font-size:10px;fill:#333}svg .hd{font-size:13px;font-weight:600;fill:#111}svg .inbar{font-size:12px;fill:#fff;font-weight:600}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}dt{color:#555}dd{margin:0}
-`;
+const CSS = `\n${[
+  'body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;' +
+    'color:#1a1a1a;background:#fff;margin:0 auto;max-width:1000px;padding:24px}',
+  'h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;' +
+    'padding-bottom:4px}',
+  '.meta{color:#555;margin:0 0 12px}.warn{background:#fff4e5;border-left:4px solid #e69f00;' + 'padding:8px 12px}',
+  'table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}',
+  'th,td{padding:4px 10px;border-bottom:1px solid #eee;text-align:right}th:first-child,td:first-child{text-align:left}',
+  'th{background:#f6f6f6;font-weight:600}',
+  'figure{margin:8px 0 16px}figcaption{color:#555;font-size:13px;margin-top:4px}',
+  'svg{max-width:100%;height:auto;display:block}',
+  'svg .lbl{font-size:12px;fill:#333}svg .sm{font-size:10px;fill:#333}svg .hd{font-size:13px;' +
+    'font-weight:600;fill:#111}svg .inbar{font-size:12px;fill:#fff;font-weight:600}',
+  'dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:0}' + 'dt{color:#555}dd{margin:0}',
+].join('\n')}\n`;
 
 export function renderHtml(report: Report): string {
   const title = `hetbench ${report.kind} report — ${adapterLabel(report.environment.adapter)}`;
@@ -63,13 +69,16 @@ function fig(svg: string, caption: string): string {
   return `<figure>\n${svg}\n<figcaption>${esc(caption)}</figcaption>\n</figure>`;
 }
 
-function table(header: readonly string[], rows: readonly (readonly string[])[], caption: string): string {
-  return `<table>\n<caption class="meta">${esc(caption)}</caption>\n<thead><tr>${header.map((h) => `<th scope="col">${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows
+/** A Table as HTML: the first cell of each row is its header. */
+function table({ header, rows }: Table, caption: string): string {
+  const head = header.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
+  const body = rows
     .map(
       (r) =>
         `<tr>${r.map((c, i) => (i === 0 ? `<th scope="row">${esc(c)}</th>` : `<td>${esc(c)}</td>`)).join('')}</tr>`,
     )
-    .join('\n')}\n</tbody>\n</table>`;
+    .join('\n');
+  return `<table>\n<caption class="meta">${esc(caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
 }
 
 function runSections(r: RunReport): string[] {
@@ -80,36 +89,16 @@ function runSections(r: RunReport): string[] {
     );
   const cluster = r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ');
   out.push(
-    `<p>Cluster: <strong>${esc(cluster)}</strong> · ${r.inputs.steps} steps per policy${r.inputs.quick ? ' (quick)' : ''} · seed ${r.inputs.seed} · wall time ${esc(seconds(r.wallS))}</p>`,
+    `<p>Cluster: <strong>${esc(cluster)}</strong> · ${r.inputs.steps} steps per policy` +
+      `${r.inputs.quick ? ' (quick)' : ''} · seed ${r.inputs.seed} · wall time ${esc(seconds(r.wallS))}</p>`,
   );
   out.push(
     section(
       'Policies',
       table(
-        [
-          'policy',
-          'step (measured)',
-          'step (model)',
-          'speedup',
-          'straggler loss',
-          'MFU',
-          'tokens/s',
-          ...r.classes.map((c) => `${c.gpu} share`),
-        ],
-        r.policies.map((p) => {
-          const total = p.allocation.reduce((a, b) => a + b, 0) || 1;
-          return [
-            p.policy,
-            seconds(p.measured.stepS),
-            seconds(p.predicted.stepS),
-            `×${sig(p.measured.speedup)}`,
-            percent(p.measured.stragglerLoss),
-            percent(p.measured.mfu),
-            sig(p.measured.tokensPerS),
-            ...r.classes.map((_, i) => percent((p.allocation[i] ?? 0) / total)),
-          ];
-        }),
-        'Measured on the local GPU (time-dilated per generation) and predicted by the analytic model; shares are of the global batch.',
+        policyTableForHtml(policyTable(r)),
+        'Measured on the local GPU (time-dilated per generation) and predicted by the analytic model; ' +
+          'shares are of the global batch.',
       ),
     ),
   );
@@ -156,24 +145,16 @@ function benchSections(r: BenchReport): string[] {
   if (r.roofline !== null) {
     const rf = r.roofline;
     out.push(
-      `<p>Roofline: FMA f32 <strong>${sig(rf.fmaF32Gflops)}</strong> GFLOP/s${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${sig(rf.fmaF16Gflops)}</strong> GFLOP/s`}, memory <strong>${sig(rf.bandwidthGBs)}</strong> GB/s</p>`,
+      `<p>Roofline: FMA f32 <strong>${sig(rf.fmaF32Gflops)}</strong> GFLOP/s` +
+        `${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${sig(rf.fmaF16Gflops)}</strong> GFLOP/s`}` +
+        `, memory <strong>${sig(rf.bandwidthGBs)}</strong> GB/s</p>`,
     );
   }
   out.push(
     section(
       'Kernels',
       fig(kernelChart(r), 'Median GFLOP/s over repetitions.'),
-      table(
-        ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
-        r.kernels.map((k) => [
-          k.kernel,
-          `${k.m}×${k.n}×${k.k}`,
-          k.dtype,
-          sig(k.gflops),
-          k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak),
-        ]),
-        'Kernels measured in this run.',
-      ),
+      table(kernelTable(r), 'Kernels measured in this run.'),
     ),
   );
   if (r.blas !== null && r.blas.length > 0) {
@@ -181,8 +162,7 @@ function benchSections(r: BenchReport): string[] {
       section(
         'CPU BLAS reference',
         table(
-          ['shape', 'GFLOP/s'],
-          r.blas.map((b) => [`${b.m}×${b.n}×${b.k}`, sig(b.gflops)]),
+          { header: ['shape', 'GFLOP/s'], rows: r.blas.map((b) => [`${b.m}×${b.n}×${b.k}`, sig(b.gflops)]) },
           'numpy sgemm on the same CPU, same run.',
         ),
       ),

@@ -3,6 +3,8 @@ import type { Comparison } from './compare.js';
 import { comparisonTable, hardwareRows } from './compare-table.js';
 import { percent, sig } from './format.js';
 import type { HardwareTable } from './hardware.js';
+import { kernelTable } from './kernel-table.js';
+import { policyTable, policyTableForMarkdown } from './policy-table.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { markdownTable } from './table.js';
 
@@ -15,7 +17,8 @@ export function renderMarkdown(report: Report): string {
   const head = [
     `## hetbench ${report.kind} report`,
     '',
-    `Adapter: **${adapterLabel(env.adapter)}** · timing: ${env.timing} · hetbench ${report.tool.version} · ${report.createdAt}${env.gitSha ? ` · commit \`${env.gitSha.slice(0, 12)}\`` : ''}`,
+    `Adapter: **${adapterLabel(env.adapter)}** · timing: ${env.timing} · hetbench ${report.tool.version} · ` +
+      `${report.createdAt}${env.gitSha ? ` · commit \`${env.gitSha.slice(0, 12)}\`` : ''}`,
     '',
   ];
   const body = report.kind === 'run' ? runBody(report) : benchBody(report);
@@ -26,38 +29,16 @@ function runBody(r: RunReport): string[] {
   const out: string[] = [];
   if (r.status === 'partial') out.push(`> **Partial run**: ${r.failure ?? 'stopped early'}`, '');
   out.push(
-    `Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ')} · ${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
+    `Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ')} · ` +
+      `${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
     '',
   );
-  out.push(
-    markdownTable({
-      header: [
-        'policy',
-        'step (measured)',
-        'step (model)',
-        'speedup',
-        'straggler loss',
-        'MFU',
-        'tokens/s',
-        ...r.classes.map((c) => `${c.gpu} busy`),
-      ],
-      rows: r.policies.map((p) => [
-        p.policy,
-        `${sig(p.measured.stepS)} s`,
-        `${sig(p.predicted.stepS)} s`,
-        `×${sig(p.measured.speedup)}`,
-        percent(p.measured.stragglerLoss),
-        percent(p.measured.mfu),
-        sig(p.measured.tokensPerS),
-        ...r.classes.map((_, i) => percent(p.measured.busy[i] ?? Number.NaN)),
-      ]),
-    }),
-    '',
-  );
+  out.push(markdownTable(policyTableForMarkdown(policyTable(r))), '');
   const d = r.decomposition;
   if (d !== null) {
     out.push(
-      `Lockstep loss ${percent(d.total)} of GPU-time: generation mix ${percent(d.generationMix)}, jitter ${percent(d.jitter)}, communication ${percent(d.communication)}, memory caps ${percent(d.memoryCaps)}.`,
+      `Lockstep loss ${percent(d.total)} of GPU-time: generation mix ${percent(d.generationMix)}, ` +
+        `jitter ${percent(d.jitter)}, communication ${percent(d.communication)}, memory caps ${percent(d.memoryCaps)}.`,
       '',
     );
   }
@@ -68,23 +49,13 @@ function benchBody(r: BenchReport): string[] {
   const out: string[] = [];
   if (r.roofline !== null) {
     out.push(
-      `Roofline: FMA f32 ${sig(r.roofline.fmaF32Gflops)} GFLOP/s${r.roofline.fmaF16Gflops === null ? '' : `, f16 ${sig(r.roofline.fmaF16Gflops)} GFLOP/s`}, memory ${sig(r.roofline.bandwidthGBs)} GB/s`,
+      `Roofline: FMA f32 ${sig(r.roofline.fmaF32Gflops)} GFLOP/s` +
+        `${r.roofline.fmaF16Gflops === null ? '' : `, f16 ${sig(r.roofline.fmaF16Gflops)} GFLOP/s`}` +
+        `, memory ${sig(r.roofline.bandwidthGBs)} GB/s`,
       '',
     );
   }
-  out.push(
-    markdownTable({
-      header: ['kernel', 'shape', 'dtype', 'GFLOP/s', 'of peak'],
-      rows: r.kernels.map((k) => [
-        k.kernel,
-        `${k.m}×${k.n}×${k.k}`,
-        k.dtype,
-        sig(k.gflops),
-        k.fractionOfPeak === null ? '—' : percent(k.fractionOfPeak),
-      ]),
-    }),
-    '',
-  );
+  out.push(markdownTable(kernelTable(r)), '');
   return out;
 }
 
@@ -99,7 +70,9 @@ export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabe
   const lines = [
     `## hetbench compare: ${labels.base} → ${labels.head}`,
     '',
-    `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; Mann-Whitney U, bootstrap CI of the ratio of medians).`,
+    `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} ` +
+      `across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; ` +
+      'Mann-Whitney U, bootstrap CI of the ratio of medians).',
     '',
     markdownTable(comparisonTable(cmp)),
     '',

@@ -3,14 +3,16 @@ import type { MeasuredRunResult } from '../bench/measured-run.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { ClusterSpec } from '../cluster/types.js';
 import type { ClusterModel } from '../model/types.js';
+import type { PolicyName } from '../policy/policy.js';
 import { VERSION } from '../version.js';
 import type { WorkloadSpec } from '../workload/types.js';
-import { type Metric, type RunReport, SCHEMA_VERSION } from './schema.js';
+import { type Metric, type MetricId, metric, type RunFigure } from './metric.js';
+import { type RunReport, SCHEMA_VERSION } from './schema.js';
 
 export interface RunInputs {
   readonly cluster: ClusterSpec;
   readonly workload: WorkloadSpec;
-  readonly policies: readonly string[];
+  readonly policies: readonly PolicyName[];
   readonly steps: number;
   readonly seed: number;
   readonly quick: boolean;
@@ -38,39 +40,23 @@ export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel):
   for (const p of policies) {
     const stepS = p.steps.map((s) => s.stepS);
     const sequences = p.allocation.reduce((a, b) => a + b, 0);
+    const id = (figure: RunFigure): MetricId => ({ scope: 'run', policy: p.policy, figure });
     metrics.push(
-      { name: `run.${p.policy}.stepTime`, unit: 's', better: 'lower', value: p.measured.stepS, samples: stepS },
-      {
-        name: `run.${p.policy}.tokensPerS`,
-        unit: 'tokens/s',
-        better: 'higher',
-        value: p.measured.tokensPerS,
-        samples: stepS.map((t) => (t > 0 ? (sequences * model.tokensPerSequence) / t : 0)),
-      },
-      {
-        name: `run.${p.policy}.stragglerLoss`,
-        unit: 'fraction',
-        better: 'lower',
-        value: p.measured.stragglerLoss,
-        samples: p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite),
-      },
-      {
-        name: `run.${p.policy}.mfu`,
-        unit: 'fraction',
-        better: 'higher',
-        value: p.measured.mfu,
-        samples: p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite),
-      },
+      metric(id('stepTime'), p.measured.stepS, stepS),
+      metric(
+        id('tokensPerS'),
+        p.measured.tokensPerS,
+        stepS.map((t) => (t > 0 ? (sequences * model.tokensPerSequence) / t : 0)),
+      ),
+      metric(
+        id('stragglerLoss'),
+        p.measured.stragglerLoss,
+        p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite),
+      ),
+      metric(id('mfu'), p.measured.mfu, p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite)),
     );
-    if (lockstep && p !== lockstep) {
-      metrics.push({
-        name: `run.${p.policy}.speedup`,
-        unit: 'x',
-        better: 'higher',
-        value: p.measured.speedup,
-        samples: perRoundSpeedups(lockstep, p),
-      });
-    }
+    if (lockstep && p !== lockstep)
+      metrics.push(metric(id('speedup'), p.measured.speedup, perRoundSpeedups(lockstep, p)));
   }
   return metrics;
 }

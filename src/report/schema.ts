@@ -7,26 +7,16 @@ export const SCHEMA_VERSION = 1;
 import type { Environment } from '../bench/environment-info.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { Roofline } from '../kernels/roofline.js';
+import type { PolicyName } from '../policy/policy.js';
 import type { LossDecomposition } from '../sim/figures.js';
+import type { Metric } from './metric.js';
 
 export type { Environment } from '../bench/environment-info.js';
 export type { PolicyRun } from '../bench/policy-run.js';
 export type { AdapterInfo } from '../gpu/adapter-info.js';
 export type { Roofline } from '../kernels/roofline.js';
 export type { LossDecomposition, PolicyFigures, StepSample } from '../sim/figures.js';
-
-/**
- * One tracked figure. `samples` are the raw repeated observations (e.g. per-step or per-rep)
- * that `compare` uses for its statistics; `value` is their summary (median unless stated).
- */
-export interface Metric {
-  /** Stable dotted key, e.g. 'run.lockstep.stepTime', 'kernel.tuned.1024x1024x1024.gflops'. */
-  readonly name: string;
-  readonly unit: string;
-  readonly better: 'lower' | 'higher';
-  readonly value: number;
-  readonly samples: readonly number[];
-}
+export type { Metric, MetricId, Unit } from './metric.js';
 
 export interface ReportBase {
   readonly schemaVersion: typeof SCHEMA_VERSION;
@@ -45,7 +35,7 @@ export interface RunReport extends ReportBase {
   readonly inputs: {
     readonly cluster: unknown;
     readonly workload: unknown;
-    readonly policies: readonly string[];
+    readonly policies: readonly PolicyName[];
     readonly steps: number;
     readonly seed: number;
     readonly quick: boolean;

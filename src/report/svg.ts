@@ -76,7 +76,8 @@ export function figure(
   body: readonly string[],
 ): string {
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${r2(width)} ${r2(height)}" width="${r2(width)}" height="${r2(height)}" role="img" aria-labelledby="${id}-t ${id}-d">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${r2(width)} ${r2(height)}" ` +
+      `width="${r2(width)}" height="${r2(height)}" role="img" aria-labelledby="${id}-t ${id}-d">`,
     `<title id="${id}-t">${esc(title)}</title>`,
     `<desc id="${id}-d">${esc(desc)}</desc>`,
     ...body,

@@ -1,0 +1,79 @@
+import type { MeasuredRunResult } from '../bench/measured-run.js';
+import type { ClusterModel } from '../model/types.js';
+import { fmt, pct } from '../report/format.js';
+import { policyTable, policyTableForTerminal } from '../report/policy-table.js';
+import type { RunReport } from '../report/schema.js';
+import { formatTable } from '../report/table.js';
+import { paint } from './output.js';
+
+/** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
+export const AGREEMENT_TOLERANCE = 0.1;
+
+/** Measured vs modelled lockstep straggler loss: the headline check of the benchmark. */
+export function lockstepAgreement(report: RunReport): { measured: number; predicted: number; relative: number } | null {
+  const lock = report.policies.find((p) => p.policy === 'lockstep');
+  if (!lock) return null;
+  const { stragglerLoss: measured } = lock.measured;
+  const { stragglerLoss: predicted } = lock.predicted;
+  return {
+    measured,
+    predicted,
+    relative: predicted !== 0 ? Math.abs(measured - predicted) / Math.abs(predicted) : Math.abs(measured),
+  };
+}
+
+/** What `hetbench run` prints: the set-up, the policy table, the loss by cause and the agreement check. */
+export function renderRun(report: RunReport, result: MeasuredRunResult, model: ClusterModel): string {
+  const table = policyTableForTerminal(policyTable(report));
+  const lines = [...setupLines(report, result, model), '', formatTable(table.header, table.rows), ''];
+  const d = report.decomposition;
+  if (d) {
+    lines.push(
+      `lockstep loss by cause (model): generation mix ${pct(d.generationMix)}, jitter at scale ${pct(d.jitter)}, ` +
+        `communication ${pct(d.communication)}, memory caps ${pct(d.memoryCaps)} = ${pct(d.total)}`,
+    );
+  }
+  const agreement = lockstepAgreement(report);
+  if (agreement) {
+    const ok = agreement.relative <= AGREEMENT_TOLERANCE;
+    const verdict = ok ? paint('green', 'agree within 10%') : paint('yellow', 'DISAGREE by more than 10%');
+    lines.push(
+      `lockstep straggler loss: measured ${pct(agreement.measured)} vs model ${pct(agreement.predicted)} ` +
+        `(${pct(agreement.relative)} relative): ${verdict}`,
+    );
+    if (!ok) {
+      lines.push(
+        '  why: measured class times come from local kernels whose time is not exactly proportional to the work ' +
+          'given them (rounding to',
+        "  whole units, fixed costs per pass, the host's clocks and load) and from local noise; see docs/measured.md. " +
+          'More steps help.',
+      );
+    }
+  }
+  if (report.adaptiveTrace)
+    lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
+  const partial = report.status === 'partial' ? paint('red', ' (partial: a GPU failure stopped the run)') : '';
+  lines.push(`wall time ${fmt(report.wallS)} s${partial}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The lines above the table: cluster and workload, adapter and timing, dilation, the tail's jitter. */
+function setupLines(report: RunReport, result: MeasuredRunResult, model: ClusterModel): string[] {
+  const cal = result.calibration;
+  const env = report.environment;
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const classes = model.classes.map((c) => `${n(c.count)} ${c.gpu.id}`).join(' + ');
+  const timing = cal.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)');
+  const tailSource =
+    result.jitter.source === 'measured' ? 'measured' : 'cluster jitter, not the local noise: see --jitter';
+  return [
+    `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} ` +
+      `(${n(model.gpus)} GPUs: ${classes}; ${n(model.globalBatch)} sequences/step)`,
+    `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}` +
+      `${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${timing}`,
+    `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; ` +
+      `local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
+    `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${tailSource}): ` +
+      `x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
+  ];
+}
