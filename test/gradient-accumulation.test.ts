@@ -55,7 +55,14 @@ describe('gradient accumulation: the per-step curve', () => {
 
   it('evaluates the single-micro-batch curve at most twice per call, and memoises it', () => {
     let calls = 0;
-    const t = accumulatedCurve((b) => (calls++, b > 0 ? 1 + b : 0), 0.5, 8);
+    const t = accumulatedCurve(
+      (b) => {
+        calls++;
+        return b > 0 ? 1 + b : 0;
+      },
+      0.5,
+      8,
+    );
     for (const b of [1e6, 12_345, 77]) {
       calls = 0;
       t(b);
@@ -120,7 +127,7 @@ describe('maxMicroBatches', () => {
     const perGpu = minmaxAllocation(model).map((s, i) => Math.ceil(s / model.classes[i]!.count));
     expect(perGpu[0]!).toBeLessThan(32);
     expect(perGpu[2]!).toBeGreaterThan(32);
-    perGpu.forEach((b, i) => expect(b).toBeLessThanOrEqual(model.classes[i]!.memoryCapSequences));
+    for (const [i, b] of perGpu.entries()) expect(b).toBeLessThanOrEqual(model.classes[i]!.memoryCapSequences);
   });
 
   it('keeps the gradient all-reduce once per step: independent of the batch and of maxMicroBatches', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from '../src/report/html.js';
 import type { PolicyName } from '../src/policy/policy.js';
+import { renderHtml } from '../src/report/html.js';
 import type { Report } from '../src/report/schema.js';
 import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 

@@ -75,11 +75,11 @@ describe.each(models)('policy invariants on %s', (_label, model) => {
     for (let step = 0; step < 10; step++) {
       const alloc = ctl.allocation;
       expect(alloc.reduce((a, b) => a + b, 0)).toBe(model.globalBatch);
-      alloc.forEach((s, i) =>
+      for (const [i, s] of alloc.entries()) {
         expect(Math.ceil(s / (model.classes[i]?.count ?? 1))).toBeLessThanOrEqual(
           model.classes[i]?.memoryCapSequences ?? 0,
-        ),
-      );
+        );
+      }
       ctl.observe(
         model.classes.map((c, i) =>
           (alloc[i] ?? 0) > 0 ? c.timeS(Math.ceil((alloc[i] ?? 0) / c.count)) * (1 + 0.05 * Math.sin(step + i)) : 0,

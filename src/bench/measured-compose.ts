@@ -1,7 +1,5 @@
-import type { ClusterModel } from '../model/types.js';
-import type { Allocation } from '../model/types.js';
+import type { Allocation, ClusterModel } from '../model/types.js';
 import type { StepSync } from '../policy/sync.js';
-import { median } from '../stats/quantiles.js';
 import {
   classComputeS,
   classMeanComputeS,
@@ -12,6 +10,7 @@ import {
 } from '../sim/compose.js';
 import type { StepSample } from '../sim/figures.js';
 import { parametricJitter, tailFactor } from '../sim/order-stats.js';
+import { median } from '../stats/quantiles.js';
 import type { Calibration } from './calibrate.js';
 import type { Measured } from './rounds.js';
 

@@ -124,7 +124,7 @@ export const matmulCommand: Command = defineCommand({
     const label =
       timing.method === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)');
     process.stdout.write(
-      [
+      `${[
         `matmul ${shape.m}x${shape.n}x${shape.k} f32 on ${result.adapter.description || result.adapter.device}`,
         `  kernel    ${result.kernel}`,
         `  verified  ${paint('green', 'ok')}: ${coverage} within the f32 bound ` +
@@ -135,7 +135,7 @@ export const matmulCommand: Command = defineCommand({
             ? ''
             : `, ${pct(fractionOfPeak)} of the measured f32 FMA peak (${fmt(result.peak ?? 0)} GFLOP/s)`
         }`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return EXIT_CODES.ok;
   },
@@ -146,7 +146,7 @@ async function chooseKernel(gpu: Gpu, arg: string, shape: MatmulShape): Promise<
   if (arg === 'naive') return naiveKernel;
   if (arg === 'tuned') return kernelFor(gpu, shape, 'f32');
   const config = parseConfigName(arg);
-  if (!config || config.dtype !== 'f32') {
+  if (config?.dtype !== 'f32') {
     throw new UsageError(
       '--kernel',
       arg,

@@ -51,7 +51,7 @@ export const probeCommand: Command = defineCommand({
     }
     const timing = roofline.method === 'gpu-timestamp' ? 'GPU timestamps' : 'wall clock (no timestamp-query)';
     process.stdout.write(
-      [
+      `${[
         `roofline of ${adapter.description || adapter.device} ` +
           `(${adapter.backend}${adapter.isFallbackAdapter ? ', software' : ''}), ` +
           `median of ${reps}, ${timing}, host polling ${hostPolling}`,
@@ -59,7 +59,7 @@ export const probeCommand: Command = defineCommand({
         `  FMA peak f16   ${roofline.fmaF16Gflops === null ? 'n/a (no shader-f16)' : `${fmt(roofline.fmaF16Gflops)} GFLOP/s`}`,
         `  bandwidth      ${fmt(roofline.bandwidthGBs)} GB/s (read + write)`,
         `  ridge point    ${fmt(roofline.fmaF32Gflops / roofline.bandwidthGBs)} FLOP/byte (f32)`,
-      ].join('\n') + '\n',
+      ].join('\n')}\n`,
     );
     return EXIT_CODES.ok;
   },

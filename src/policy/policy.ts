@@ -1,5 +1,4 @@
-import type { ClusterModel } from '../model/types.js';
-import type { Allocation } from '../model/types.js';
+import type { Allocation, ClusterModel } from '../model/types.js';
 
 export type PolicyName = 'lockstep' | 'proportional-spec' | 'proportional-measured' | 'minmax' | 'adaptive' | 'islands';
 

@@ -35,7 +35,8 @@ export function toBmf(report: Report): Bmf {
   for (const m of report.metrics) {
     const { benchmark, measure } = bmfKeys(m);
     const ci = m.samples.length > 1 ? bootstrapMedian(m.samples, 0.95, m.name) : null;
-    const bench = (out[benchmark] ??= {});
+    const bench = out[benchmark] ?? {};
+    out[benchmark] = bench;
     // The CI of the median can exclude a value summarised differently (e.g. a mean): widen to keep lower <= value <= upper.
     bench[measure] =
       ci === null

@@ -42,8 +42,8 @@ export function loadReport(path: string): Report {
 export function parseReport(data: unknown, source: string): Report {
   const root =
     typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
-  const tool = root.tool;
-  const toolName = typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>).name : undefined;
+  const tool = root['tool'];
+  const toolName = typeof tool === 'object' && tool !== null ? (tool as Record<string, unknown>)['name'] : undefined;
   if (toolName !== 'hetbench')
     throw specError(
       source,
@@ -51,11 +51,11 @@ export function parseReport(data: unknown, source: string): Report {
       toolName,
       `must be "hetbench": this file is not a hetbench report; pass one written by ${WRITERS}.`,
     );
-  if (root.schemaVersion !== SCHEMA_VERSION)
+  if (root['schemaVersion'] !== SCHEMA_VERSION)
     throw specError(
       source,
       '$.schemaVersion',
-      root.schemaVersion,
+      root['schemaVersion'],
       `must be ${SCHEMA_VERSION}; the report comes from another hetbench version, rerun it with this one.`,
     );
   return validate<Report>('report', data, { source });

@@ -111,7 +111,7 @@ function expectedMaxEmpirical(n: number, fit: EmpiricalFit): number {
   let sum = 0;
   let prev = 0;
   for (let i = 1; i <= body; i++) {
-    const cur = Math.pow(i / m, n);
+    const cur = (i / m) ** n;
     sum += (sorted[i - 1] ?? 0) * (cur - prev);
     prev = cur;
   }

@@ -144,10 +144,10 @@ function describeError(error: ErrorObject, branchErrors: readonly ErrorObject[],
       // A typo ("cout" for "count") is both an unknown key and a missing one; name the typo.
       const unknown = unknownKeyOf(schema, data);
       if (unknown !== undefined) return unknownKeyViolation(schema, at, unknown, data);
-      return { at: [...at, String(params.missingProperty)], value: undefined, fix: 'is required.' };
+      return { at: [...at, String(params['missingProperty'])], value: undefined, fix: 'is required.' };
     }
     case 'additionalProperties':
-      return unknownKeyViolation(schema, at, String(params.additionalProperty), data);
+      return unknownKeyViolation(schema, at, String(params['additionalProperty']), data);
     case 'minItems':
     case 'maxItems':
       return { at, value: `${(data as unknown[]).length} entries`, fix: schema['x-fix'] ?? itemsFix(schema) };

@@ -11,7 +11,11 @@ describe('hetbench doctor', () => {
   it('--json describes the adapter, backend, software flag, features and limits', () => {
     const r = hetbench(['doctor', '--json']);
     expect(r.status).toBe(0);
-    const d = JSON.parse(r.stdout) as Record<string, any>;
+    const d = JSON.parse(r.stdout) as Record<string, unknown> & {
+      adapter: { vendor: unknown; description: string; backend: string };
+      enabled: { timestampQuery: boolean };
+      limits: { maxStorageBufferBindingSize: number };
+    };
     expect(typeof d['adapter'].vendor).toBe('string');
     expect(d['adapter'].description.length).toBeGreaterThan(0);
     expect(d['adapter'].backend).toBe('vulkan');
@@ -39,6 +43,7 @@ describe('hetbench doctor', () => {
     expect(r.stdout).toMatch(/^adapter\s+\S+/m);
     expect(r.stdout).toMatch(/backend\s+vulkan/);
     expect(r.stdout).toMatch(/maxStorageBufferBindingSize\s+[\d,]+/);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the test looks for ANSI escapes on purpose
     expect(r.stdout).not.toMatch(/\u001b\[/);
   });
 

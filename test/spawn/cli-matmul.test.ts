@@ -5,7 +5,10 @@ describe('hetbench matmul', () => {
   it('--json reports a verified product, GPU-timed, with positive GFLOP/s', () => {
     const r = hetbench(['matmul', '--m', '67', '--n', '45', '--k', '33', '--reps', '3', '--json']);
     expect(r.status).toBe(0);
-    const out = JSON.parse(r.stdout) as Record<string, any>;
+    const out = JSON.parse(r.stdout) as Record<string, unknown> & {
+      adapter: { isFallbackAdapter: boolean };
+      verified: { coverage: string; worstRatioToBound: number };
+    };
     expect([out['m'], out['n'], out['k']]).toEqual([67, 45, 33]);
     expect(out['flops']).toBe(2 * 67 * 45 * 33);
     expect(out['timing']).toBe('gpu-timestamp');

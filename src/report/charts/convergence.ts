@@ -53,11 +53,11 @@ export function convergenceChart(report: RunReport): string | null {
       'stroke-width': 2.5,
     }),
   );
-  trace.forEach((t, i) =>
+  for (const [i, t] of trace.entries()) {
     body.push(
       `<circle cx="${x(i).toFixed(1)}" cy="${y(t).toFixed(1)}" r="3" fill="${adaptiveColor}"><title>step ${i + 1}: ${seconds(t)}</title></circle>`,
-    ),
-  );
+    );
+  }
   const every = Math.max(1, Math.ceil(trace.length / 10));
   for (let i = 0; i < trace.length; i += every)
     body.push(text({ x: x(i), y: y(0) + 16, class: 'lbl', 'text-anchor': 'middle' }, String(i + 1)));
