@@ -26,7 +26,15 @@ describe('presets', () => {
     expect(clusterPresets.map((c) => c.name)).toEqual(
       expect.arrayContaining(['colossus-1', 'homogeneous-h100', 'lab-a100-h100', 'lab-v100-a100-h100']),
     );
-    expect(workloadPresets.map((w) => w.name)).toEqual(['8b', '70b', '405b']);
+    expect(workloadPresets.map((w) => w.name)).toEqual([
+      '8b',
+      '70b',
+      '405b',
+      'llama3-8b',
+      'llama3-70b',
+      'llama3-405b',
+      'gpt3-175b',
+    ]);
   });
 
   it('colossus-1 and homogeneous-h100 have the same 220,000 GPUs', () => {
@@ -64,7 +72,7 @@ describe('the JSON Schemas agree with the validators', () => {
 
   it('accepts exactly the schema properties (additionalProperties: false)', () => {
     const optionalWorkload = Object.keys(workloadSchema.properties).filter((k) => !workloadSchema.required.includes(k));
-    expect(optionalWorkload.sort()).toEqual(['$schema', 'kvHeads']);
+    expect(optionalWorkload.sort()).toEqual(['$schema', 'kvHeads', 'mlp']);
     expect(() => parseWorkloadSpec({ ...workload, $schema: '../schemas/workload.schema.json' })).not.toThrow();
     expect(() => parseWorkloadSpec({ ...workload, extra: 1 })).toThrow(SpecError);
     expect(Object.keys(clusterSchema.properties).sort()).toEqual(['$schema', 'description', 'gpus', 'groups', 'name']);

@@ -5,8 +5,8 @@ import tuneCacheSchema from '../schemas/tune-cache.schema.json' with { type: 'js
 import workloadSchema from '../schemas/workload.schema.json' with { type: 'json' };
 import type { Environment } from '../src/bench/environment-info.js';
 import type { PolicyRun } from '../src/bench/policy-run.js';
-import type { GpuEntry } from '../src/cluster/parse-gpus.js';
 import type { ClusterSpecFile } from '../src/cluster/parse.js';
+import type { GpuEntry } from '../src/cluster/parse-gpus.js';
 import type { ClusterGroup } from '../src/cluster/types.js';
 import type { AdapterInfo } from '../src/gpu/adapter-info.js';
 import type { GpuSpec, Source } from '../src/hardware/types.js';
@@ -97,7 +97,7 @@ const SHAPES: Record<string, Shape> = {
       dtype: true,
       recompute: true,
     } satisfies NameSet<RequiredKeys<WorkloadSpecFile>>,
-    optional: { $schema: true, kvHeads: true } satisfies NameSet<OptionalKeys<WorkloadSpecFile>>,
+    optional: { $schema: true, kvHeads: true, mlp: true } satisfies NameSet<OptionalKeys<WorkloadSpecFile>>,
   },
   'run report': {
     schema: defs.runReport,

@@ -1,4 +1,5 @@
 import type { MatmulShape } from '../kernels/kernel.js';
+import { recomputesFully } from '../workload/shape.js';
 import type { WorkloadSpec } from '../workload/types.js';
 
 /**
@@ -56,7 +57,7 @@ export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
     { name: 'mlp-down', n: h, k: f },
   ];
   const gemms: LocalGemm[] = [];
-  const passes = w.recompute ? 2 : 1;
+  const passes = recomputesFully(w) ? 2 : 1;
   for (let p = 0; p < passes; p++) {
     for (const g of forward)
       gemms.push({ name: p === 0 ? g.name : `${g.name}.recompute`, shape: { m: tokens, n: g.n, k: g.k } });

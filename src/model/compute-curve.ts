@@ -1,7 +1,7 @@
 import type { GpuSpec } from '../hardware/types.js';
 import { layerActivationElementsPerToken } from '../workload/activations.js';
 import { stepGemms } from '../workload/gemms.js';
-import { dtypeBytes } from '../workload/shape.js';
+import { dtypeBytes, recomputesFully } from '../workload/shape.js';
 import type { WorkloadSpec } from '../workload/types.js';
 import { gemmInstanceS, type Roofline } from './gemm-cost.js';
 import { MODEL_STATE_BYTES_PER_PARAM } from './memory-cap.js';
@@ -64,7 +64,7 @@ export function curveParts(
   const elementwisePerSequenceS =
     (NON_GEMM.elementwisePasses * w.layers * layerActivationElementsPerToken(w) * w.seqLen * e) /
     roofline.bandwidthBytes;
-  const kernels = w.layers * NON_GEMM.kernelsPerLayer * (w.recompute ? 4 / 3 : 1);
+  const kernels = w.layers * NON_GEMM.kernelsPerLayer * (recomputesFully(w) ? 4 / 3 : 1);
   const optimizerS =
     (NON_GEMM.optimizerPasses * MODEL_STATE_BYTES_PER_PARAM * w.params) / clusterGpus / roofline.bandwidthBytes;
   const fixedS = kernels * NON_GEMM.kernelLaunchS + optimizerS;

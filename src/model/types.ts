@@ -11,8 +11,9 @@ import type { GpuSpec } from '../hardware/types.js';
 import type { WorkloadSpec } from '../workload/types.js';
 
 /**
- * The modelled cost of one GPU generation (one cluster group) in one cluster.
- * Every GPU of the class that is given b sequences takes `timeS(b)` of compute.
+ * The modelled cost of one GPU generation (one cluster group) in one cluster. Its workers are
+ * its GPUs (data parallelism only) or its replicas (a hybrid-parallel layout: gpusPerWorker).
+ * Every worker of the class that is given b sequences takes `timeS(b)` of compute.
  */
 export interface ClassCost {
   /** Index of the group in ClusterSpec.groups. */
@@ -40,8 +41,15 @@ export interface ClassCost {
    * accumulation); equal to microBatchCap without accumulation; 0 if not even one sequence fits.
    */
   readonly memoryCapSequences: number;
-  /** Peak FLOP/s of one GPU of this class at the workload's dtype (for MFU). */
+  /** Peak FLOP/s of one worker of this class at the workload's dtype (for MFU). */
   readonly peakFlops: number;
+  /**
+   * GPUs per worker: 1 when every GPU is a data-parallel worker (the DP-only model); tp * pp * cp
+   * when a worker is a replica of a hybrid-parallel layout (sim/hybrid-model.ts). Absent: 1.
+   */
+  readonly gpusPerWorker?: number;
+  /** GPUs of the group that the layout leaves out of every replica: idle, never busy. Absent: 0. */
+  readonly unusedGpus?: number;
 }
 
 /** Everything the policies and simulator need about one cluster running one workload. */
@@ -49,7 +57,7 @@ export interface ClusterModel {
   readonly cluster: ClusterSpec;
   readonly workload: WorkloadSpec;
   readonly classes: readonly ClassCost[];
-  /** Total GPUs. */
+  /** Total GPUs (unused ones included). */
   readonly gpus: number;
   /** Sequences per step, exact. */
   readonly globalBatch: number;
@@ -62,6 +70,13 @@ export interface ClusterModel {
   readonly overlap: number;
   /** Micro-batches per GPU per step allowed (gradient accumulation); 1 = none. Absent: not recorded. */
   readonly maxMicroBatches?: number;
+}
+
+/** Workers (data-parallel ranks: GPUs, or replicas of a hybrid layout) over all classes. */
+export function workersOf(model: ClusterModel): number {
+  let n = 0;
+  for (const c of model.classes) n += c.count;
+  return n;
 }
 
 /**

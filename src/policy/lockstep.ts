@@ -1,16 +1,17 @@
 import { UsageError } from '../errors.js';
-import type { Allocation, ClusterModel } from '../model/types.js';
+import { type Allocation, type ClusterModel, workersOf } from '../model/types.js';
 import type { PolicyContext, StaticPolicy } from './policy.js';
 
 /**
- * The same per-GPU batch everywhere, what a mixed cluster runs by default. When N GPUs do not
- * divide the global batch B, every GPU takes floor(B/N) and the R = B mod N extra sequences go
- * one per GPU to the first R GPUs in cluster-spec order (rank order), so per-GPU batches differ
+ * The same batch on every worker (GPU, or replica of a hybrid layout), what a mixed cluster runs
+ * by default. When N workers do not divide the global batch B, every worker takes floor(B/N) and
+ * the R = B mod N extra sequences go one per worker to the first R workers in cluster-spec order (rank order), so per-GPU batches differ
  * by at most one and the split stays blind to speed, as lockstep is.
  */
 export function lockstepAllocation(model: ClusterModel): Allocation {
-  const base = Math.floor(model.globalBatch / model.gpus);
-  let extra = model.globalBatch - base * model.gpus;
+  const workers = workersOf(model);
+  const base = Math.floor(model.globalBatch / workers);
+  let extra = model.globalBatch - base * workers;
   return model.classes.map((c) => {
     const add = Math.min(extra, c.count);
     extra -= add;

@@ -1,4 +1,4 @@
-import type { ClusterModel } from '../model/types.js';
+import { type ClusterModel, workersOf } from '../model/types.js';
 import { apportion, assertFits, classCaps } from './apportion.js';
 import type { PolicyContext, StaticPolicy } from './policy.js';
 
@@ -11,7 +11,7 @@ export function measuredRates(model: ClusterModel, measured?: readonly number[])
   return model.classes.map((c, i) => {
     const m = measured?.[i];
     if (m !== undefined && Number.isFinite(m) && m > 0) return m;
-    const b = Math.min(Math.max(1, Math.ceil(model.globalBatch / model.gpus)), c.memoryCapSequences);
+    const b = Math.min(Math.max(1, Math.ceil(model.globalBatch / workersOf(model))), c.memoryCapSequences);
     if (b <= 0) return 0;
     const t = c.timeS(b);
     return t > 0 ? b / t : 0;

@@ -13,7 +13,8 @@ import type { PolicyFigures } from './figures.js';
  *            sequences, sum(s) / sum(s_i / T_i), so speedup stays comparable with the
  *            synchronous policies (it is not one model's progress: each island trains a replica)
  *   busy_c = mean GPU compute of class c / T (T_c for islands)
- *   straggler loss = 1 - sum over GPUs of busy / N
+ *   straggler loss = 1 - sum over GPUs of busy / N (a replica's GPUs share its busy fraction;
+ *            GPUs a layout leaves unused are idle)
  *   tokens/s = sequences * tokensPerSequence / T;   MFU = model FLOP/s / sum of every GPU's peak
  *   speedup = the reference run's (lockstep's) step time / this one's
  *
@@ -55,10 +56,14 @@ export interface RunComposition {
   readonly islands: IslandFigures | null;
 }
 
-/** Sum over every GPU of its own peak FLOP/s: MFU's denominator. */
+/** Sum over every GPU of its own peak FLOP/s, unused GPUs included: MFU's denominator. */
 export function clusterPeakFlops(model: ClusterModel): number {
   let s = 0;
-  for (const c of model.classes) s += c.count * c.peakFlops;
+  for (const c of model.classes) {
+    s += c.count * c.peakFlops;
+    const unused = c.unusedGpus ?? 0;
+    if (unused > 0) s += (unused * c.peakFlops) / (c.gpusPerWorker ?? 1);
+  }
   return s;
 }
 
@@ -245,7 +250,7 @@ function composeIslands(
 function busyGpus(model: ClusterModel, busy: readonly number[]): number {
   let gpus = 0;
   model.classes.forEach((c, i) => {
-    gpus += c.count * (busy[i] ?? 0);
+    gpus += c.count * (c.gpusPerWorker ?? 1) * (busy[i] ?? 0);
   });
   return gpus;
 }

@@ -1,4 +1,4 @@
-import { dtypeBytes, kvDim } from './shape.js';
+import { dtypeBytes, kvDim, mlpMatrices, recomputesFully } from './shape.js';
 import type { WorkloadSpec } from './types.js';
 
 /**
@@ -12,7 +12,8 @@ import type { WorkloadSpec } from './types.js';
  * this is the same bookkeeping for today's Llama-style block.)
  */
 export function layerActivationElementsPerToken(w: WorkloadSpec): number {
-  return 6 * w.hidden + 2 * kvDim(w) + 3 * w.ffnHidden;
+  // GELU keeps the up projection's output and the activation's (2f), SwiGLU gate, up and product (3f).
+  return 6 * w.hidden + 2 * kvDim(w) + mlpMatrices(w) * w.ffnHidden;
 }
 
 /** Bytes per token of the fp32 logits kept for the cross-entropy backward. */
@@ -32,6 +33,6 @@ export function logitBytesPerToken(w: WorkloadSpec): number {
 export function activationBytesPerSequence(w: WorkloadSpec): number {
   const e = dtypeBytes(w.dtype);
   const layer = layerActivationElementsPerToken(w);
-  const kept = w.recompute ? w.layers * w.hidden + layer : w.layers * layer;
+  const kept = recomputesFully(w) ? w.layers * w.hidden + layer : w.layers * layer;
   return w.seqLen * (kept * e + logitBytesPerToken(w));
 }

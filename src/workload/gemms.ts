@@ -1,4 +1,4 @@
-import { dtypeBytes, headDim, kvDim } from './shape.js';
+import { dtypeBytes, headDim, kvDim, mlpMatrices, recomputesFully } from './shape.js';
 import type { Gemm, WorkloadSpec } from './types.js';
 
 /**
@@ -23,13 +23,13 @@ export function stepGemms(w: WorkloadSpec, sequences: number): Gemm[] {
     { name: 'attn-scores', m: s, n: s, k: d, count: perHead, batch: sequences * w.heads },
     { name: 'attn-context', m: s, n: d, k: s, count: perHead, batch: sequences * w.heads },
     { name: 'out-proj', m, n: w.hidden, k: w.hidden, count: L },
-    { name: 'mlp-gate-up', m, n: 2 * w.ffnHidden, k: w.hidden, count: L },
+    { name: 'mlp-gate-up', m, n: (mlpMatrices(w) - 1) * w.ffnHidden, k: w.hidden, count: L },
     { name: 'mlp-down', m, n: w.hidden, k: w.ffnHidden, count: L },
   ];
   const head: Omit<Gemm, 'phase'> = { name: 'lm-head', m, n: w.vocab, k: w.hidden, count: 1 };
   const forward = [...forwardLayer, head];
   const gemms: Gemm[] = forward.map((g) => ({ ...g, phase: 'forward' }));
-  if (w.recompute) gemms.push(...forwardLayer.map((g): Gemm => ({ ...g, phase: 'recompute' })));
+  if (recomputesFully(w)) gemms.push(...forwardLayer.map((g): Gemm => ({ ...g, phase: 'recompute' })));
   for (const g of forward) {
     const batched = g.batch === undefined ? {} : { batch: g.batch };
     gemms.push({ name: `${g.name}.dgrad`, m: g.m, n: g.k, k: g.n, count: g.count, phase: 'backward', ...batched });
@@ -52,6 +52,17 @@ export function gemmFlops(gemms: readonly Gemm[]): number {
  */
 export function flopsPerSequence(w: WorkloadSpec): number {
   return gemmFlops(stepGemms({ ...w, recompute: false }, 1));
+}
+
+/**
+ * Model FLOPs per sequence with causal attention counted at half (the upper triangle of the
+ * s x s scores is masked, and flash attention skips it): seqLen * (6 N' + 6 L h s). This is
+ * the convention of the Llama 3 paper's MFU (arXiv 2407.21783, Section 3.3.2) and of
+ * Megatron-LM's throughput figures with causal masks; flopsPerSequence counts the full square.
+ */
+export function causalModelFlopsPerSequence(w: WorkloadSpec): number {
+  const s = w.seqLen;
+  return flopsPerSequence(w) - s * 6 * w.layers * w.hidden * s;
 }
 
 /** Bytes of gradient that the data-parallel all-reduce moves per step: one value per parameter in the training dtype. */

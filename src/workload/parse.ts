@@ -54,6 +54,7 @@ export function parseWorkloadSpec(json: unknown, source?: string): WorkloadSpec 
     globalBatch,
     dtype,
     recompute,
+    ...(file.mlp === undefined ? {} : { mlp: file.mlp }),
   };
   const implied = paramsFromShape(spec);
   if (Math.abs(params - implied) > PARAMS_TOLERANCE * implied) {

@@ -20,7 +20,7 @@ import type { WorkloadSpec } from './types.js';
  */
 const llama3 = { vocab: 128_256, kvHeads: 8, seqLen: 4096, dtype: 'bf16', recompute: true } as const;
 
-export const workloadPresets: readonly WorkloadSpec[] = [
+export const dataParallelWorkloadPresets: readonly WorkloadSpec[] = [
   {
     name: '8b',
     params: 8_030_261_248,
@@ -52,5 +52,59 @@ export const workloadPresets: readonly WorkloadSpec[] = [
     globalBatch: { sequencesPerGpu: 16 },
   },
 ];
+
+/*
+ * Published shapes and batches, for the hybrid-parallel model (tp x pp x dp layouts), where the
+ * global batch is what the published run trained with, not a per-GPU choice.
+ *  llama3-*: "The Llama 3 Herd of Models", arXiv 2407.21783: Table 3 (layers, model and FFN
+ *    dimensions, heads, 8 KV heads, SwiGLU, vocabulary 128,256 as released), Section 3.4.1
+ *    (sequences of 8,192 tokens, 16M tokens per step = 2,048 sequences; that recipe is the
+ *    405B's, applied to the 8B and 70B as the same choice) and Section 3.3.2 (no activation
+ *    checkpointing at 8K).
+ *  gpt3-175b: Brown et al. 2020, arXiv 2005.14165, Table 2.1 (96 layers, d_model 12,288, 96
+ *    heads, 2,048-token context, 3.2M tokens per batch = 1,536 sequences); GELU MLP of 4 d_model;
+ *    Megatron-LM's padded vocabulary of 51,200 (Narayanan et al. 2021, Section 5.1).
+ */
+const llama3Run = {
+  vocab: 128_256,
+  kvHeads: 8,
+  seqLen: 8192,
+  dtype: 'bf16',
+  recompute: false,
+  mlp: 'swiglu',
+  globalBatch: { sequences: 2048 },
+} as const;
+
+export const publishedWorkloadPresets: readonly WorkloadSpec[] = [
+  { name: 'llama3-8b', params: 8_030_261_248, layers: 32, hidden: 4096, ffnHidden: 14_336, heads: 32, ...llama3Run },
+  { name: 'llama3-70b', params: 70_553_706_496, layers: 80, hidden: 8192, ffnHidden: 28_672, heads: 64, ...llama3Run },
+  {
+    name: 'llama3-405b',
+    params: 405_853_388_800,
+    layers: 126,
+    hidden: 16_384,
+    ffnHidden: 53_248,
+    heads: 128,
+    ...llama3Run,
+  },
+  {
+    name: 'gpt3-175b',
+    params: 175_000_000_000,
+    layers: 96,
+    hidden: 12_288,
+    ffnHidden: 49_152,
+    heads: 96,
+    kvHeads: 96,
+    vocab: 51_200,
+    seqLen: 2048,
+    dtype: 'bf16',
+    recompute: false,
+    mlp: 'gelu',
+    globalBatch: { sequences: 1536 },
+  },
+];
+
+/** Every preset: the DP-era ones (8b, 70b, 405b) and the published runs. */
+export const workloadPresets: readonly WorkloadSpec[] = [...dataParallelWorkloadPresets, ...publishedWorkloadPresets];
 
 export const workloadPresetNames: readonly string[] = workloadPresets.map((w) => w.name);

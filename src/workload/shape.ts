@@ -1,5 +1,15 @@
 import type { WorkloadSpec } from './types.js';
 
+/** The workload's recomputation as a mode: the boolean of the DP-era specs means full (true) or none (false). */
+export function recomputeMode(w: WorkloadSpec): 'none' | 'selective' | 'full' {
+  return w.recompute === true ? 'full' : w.recompute === false ? 'none' : w.recompute;
+}
+
+/** True when every layer's forward runs again before its backward. */
+export function recomputesFully(w: WorkloadSpec): boolean {
+  return recomputeMode(w) === 'full';
+}
+
 /** Bytes per element of the training dtype (weights, activations, gradients). */
 export function dtypeBytes(dtype: WorkloadSpec['dtype']): number {
   return dtype === 'fp32' ? 4 : 2;
@@ -15,13 +25,18 @@ export function kvDim(w: WorkloadSpec): number {
   return w.kvHeads * headDim(w);
 }
 
+/** h x f matrices of the MLP block: three for a gated SwiGLU (gate, up, down), two for GELU (up, down). */
+export function mlpMatrices(w: WorkloadSpec): 2 | 3 {
+  return w.mlp === 'gelu' ? 2 : 3;
+}
+
 /**
- * Parameters of one decoder layer of a Llama-style transformer: Q, K, V, O projections,
- * a gated (SwiGLU) MLP with three h x f matrices, and two RMSNorm weight vectors.
+ * Parameters of one decoder layer: Q, K, V, O projections, the MLP's h x f matrices (three for
+ * SwiGLU, two for GELU), and two norm weight vectors.
  */
 export function layerParams(w: WorkloadSpec): number {
   const attention = 2 * w.hidden * w.hidden + 2 * w.hidden * kvDim(w);
-  const mlp = 3 * w.hidden * w.ffnHidden;
+  const mlp = mlpMatrices(w) * w.hidden * w.ffnHidden;
   return attention + mlp + 2 * w.hidden;
 }
 

@@ -32,5 +32,11 @@ export interface WorkloadSpec {
   /** Global batch: explicit sequences per step, or sequences per GPU times the cluster size. */
   readonly globalBatch: { readonly sequences: number } | { readonly sequencesPerGpu: number };
   readonly dtype: 'bf16' | 'fp16' | 'fp32';
-  readonly recompute: boolean;
+  /**
+   * Activation recomputation: true / 'full' (keep each layer's input, redo its forward before its
+   * backward), 'selective' (recompute the activation functions and norms), false / 'none'.
+   */
+  readonly recompute: boolean | 'none' | 'selective' | 'full';
+  /** MLP block: Llama-style gated SwiGLU (three h x f matrices) or GPT-style GELU (two). Absent: swiglu. */
+  readonly mlp?: 'gelu' | 'swiglu';
 }

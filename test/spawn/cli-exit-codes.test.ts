@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defineCommand } from '../src/cli/command.js';
-import { parseFault } from '../src/cli/fault.js';
-import { withFlagNames } from '../src/cli/flag-names.js';
-import { exitCodeOf, reportError } from '../src/cli/report-error.js';
-import { DeviceError, EXIT_CODES, SpecError, UsageError } from '../src/errors.js';
-import { hetbench } from './helpers/spawn-cli.js';
+import { defineCommand } from '../../src/cli/command.js';
+import { parseFault } from '../../src/cli/fault.js';
+import { withFlagNames } from '../../src/cli/flag-names.js';
+import { exitCodeOf, reportError } from '../../src/cli/report-error.js';
+import { DeviceError, EXIT_CODES, SpecError, UsageError } from '../../src/errors.js';
+import { hetbench } from '../helpers/spawn-cli.js';
 
 /** A stderr stand-in that keeps what reportError writes. */
 function capture(): { stream: NodeJS.WriteStream; text: () => string } {
