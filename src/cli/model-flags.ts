@@ -4,9 +4,11 @@ import { UsageError } from '../errors.js';
 import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
 import { getPolicy, type PolicyName, policyNames } from '../policy/index.js';
+import { buildHybridJob, type HybridJob } from '../sim/hybrid-model.js';
 import { loadWorkload } from '../workload/load.js';
 import { workloadPresetNames } from '../workload/presets.js';
 import { intFlag, numberFlag, type ParsedArgs, stringFlag } from './args.js';
+import { layoutField, layoutFlagHelp, layoutFlagOptions, layoutsFromFlags } from './layout-flags.js';
 
 /** The flags that pick and shape the modelled cluster: shared by plan, simulate and run. */
 export const modelFlagOptions = {
@@ -14,12 +16,16 @@ export const modelFlagOptions = {
   workload: { type: 'string' },
   'global-batch': { type: 'string' },
   overlap: { type: 'string' },
+  ...layoutFlagOptions,
 } as const;
 
 export const modelFlagHelp = `  --cluster NAME|FILE    cluster preset (${clusterPresetNames.join(', ')}) or a JSON spec file
   --workload NAME|FILE   workload preset (${workloadPresetNames.join(', ')}) or a JSON spec file
   --global-batch N       sequences per step (default: the workload's global batch)
-  --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP})`;
+  --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP};
+                         DP-only model: a hybrid layout derives its overlap from the schedule)
+
+${layoutFlagHelp}`;
 
 /**
  * Loads the cluster and workload the flags name (or the given defaults; without one the flag
@@ -29,6 +35,14 @@ export function modelFromFlags(
   values: ParsedArgs['values'],
   defaults: { readonly cluster?: string; readonly workload?: string } = {},
 ): ClusterModel {
+  return jobFromFlags(values, defaults).model;
+}
+
+/** The model the flags give, and the hybrid job behind it when layout flags are given. */
+export function jobFromFlags(
+  values: ParsedArgs['values'],
+  defaults: { readonly cluster?: string; readonly workload?: string } = {},
+): { readonly model: ClusterModel; readonly hybrid: HybridJob | null } {
   const clusterArg = stringFlag(values, 'cluster') ?? defaults.cluster;
   const workloadArg = stringFlag(values, 'workload') ?? defaults.workload;
   if (clusterArg === undefined)
@@ -47,13 +61,32 @@ export function modelFromFlags(
   const rawBatch = stringFlag(values, 'global-batch');
   const { cluster, gpus } = loadCluster(clusterArg);
   const workload = loadWorkload(workloadArg);
-  return buildClusterModel(
-    cluster,
-    workload,
-    rawBatch === undefined
-      ? { gpus, overlap }
-      : { gpus, overlap, globalBatch: intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH) },
-  );
+  const globalBatch = rawBatch === undefined ? undefined : intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH);
+  const layouts = layoutsFromFlags(values, workload);
+  if (layouts !== null) {
+    if (stringFlag(values, 'overlap') !== undefined)
+      throw new UsageError(
+        '--overlap',
+        stringFlag(values, 'overlap'),
+        'applies to the DP-only model; a layout derives the DP overlap from its schedule.',
+      );
+    const hybrid = buildHybridJob(
+      cluster,
+      workload,
+      layouts,
+      globalBatch === undefined ? { gpus } : { gpus, globalBatch },
+      (group, name) => layoutField(values, group, name),
+    );
+    return { model: hybrid.model, hybrid };
+  }
+  return {
+    model: buildClusterModel(
+      cluster,
+      workload,
+      globalBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch },
+    ),
+    hybrid: null,
+  };
 }
 
 /** `--policy P[,P...]|all`: names checked against the registry, duplicates dropped. */

@@ -2,18 +2,24 @@ import { EXIT_CODES } from '../errors.js';
 import { type PlanSummary, summarizePlan } from '../model/plan.js';
 import { fmt, pct } from '../report/format.js';
 import { formatTable } from '../report/table.js';
+import { summarizeHybridPlan } from '../sim/hybrid-plan.js';
 import { boolFlag, parseCommandArgs } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags } from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions } from './model-flags.js';
 import { printJson } from './output.js';
+import { renderHybridPlan } from './plan-hybrid.js';
 
 const help = `
 Usage: hetbench plan --cluster NAME|FILE --workload NAME|FILE [options]
 
-Prints the analytic model of one workload on one cluster: the cluster (counts, total peak,
-capacity in H100-equivalents, memory), each generation's compute time when the global batch
-is split equally, the memory-limited batch per GPU, and the gradient all-reduce time.
-No GPU is used.
+Prints the analytic model of one workload on one cluster. DP-only (no layout flag): the
+cluster (counts, total peak, capacity in H100-equivalents, memory), each generation's compute
+time when the global batch is split equally, the memory-limited batch per GPU, and the
+gradient all-reduce time. With a layout (--tp, --pp, ... or --layout FILE): the job's step as a
+waterfall (compute, pipeline bubble, TP/CP comm, PP p2p, exposed DP sync, optimizer), TFLOP/s
+per GPU and MFU, and per group its replicas and stages (layers, compute and communication per
+micro-batch, idle time, memory per GPU). --json gives { plan, step: { seconds, tflopsPerGpu,
+mfu, ... } }. No GPU is used.
 
 Options:
 ${modelFlagHelp}
@@ -31,7 +37,14 @@ export const planCommand: Command = defineCommand({
   help,
   run(argv) {
     const { values } = parseCommandArgs('plan', argv, { ...modelFlagOptions, json: { type: 'boolean' } });
-    const plan = summarizePlan(modelFromFlags(values));
+    const job = jobFromFlags(values);
+    if (job.hybrid !== null) {
+      const plan = summarizeHybridPlan(job.hybrid);
+      if (boolFlag(values, 'json')) printJson({ plan, step: plan.step });
+      else process.stdout.write(`${renderHybridPlan(plan)}\n`);
+      return Promise.resolve(EXIT_CODES.ok);
+    }
+    const plan = summarizePlan(job.model);
     if (boolFlag(values, 'json')) printJson({ plan });
     else process.stdout.write(`${renderPlan(plan)}\n`);
     return Promise.resolve(EXIT_CODES.ok);

@@ -68,6 +68,12 @@ export interface ClusterModel {
   readonly allReduceS: number;
   /** Fraction of the all-reduce hidden behind backward compute, in [0, 1]. */
   readonly overlap: number;
+  /**
+   * Each class's own gradient synchronisation when it trains alone (islands), seconds before
+   * overlap. Absent: derived from the cluster's links (policy/islands.ts). A hybrid job gives its
+   * replicas' own DP ring (sim/hybrid-model.ts).
+   */
+  readonly islandAllReduceS?: readonly number[];
   /** Micro-batches per GPU per step allowed (gradient accumulation); 1 = none. Absent: not recorded. */
   readonly maxMicroBatches?: number;
 }

@@ -26,6 +26,7 @@ export const islands: IslandsPolicy = {
  * islands pay neither the slowest generation's links nor the whole cluster's ring latency.
  */
 export function islandAllReduceS(model: ClusterModel): number[] {
+  if (model.islandAllReduceS) return [...model.islandAllReduceS];
   return model.classes.map((c) => {
     const group = model.cluster.groups[c.index];
     if (!group || c.count <= 1) return 0;

@@ -153,6 +153,17 @@ export function buildHybridJob(
     };
   });
   const dpExposed = Math.max(...steps.map((s) => s.waterfall.dpExposedS));
+  // Islands: each group syncs over its own replicas only.
+  const islandAllReduceS = groups.map(
+    (g, i) =>
+      hybridGroupStep({
+        group: g,
+        gpu: specs[i] as GpuSpec,
+        workload,
+        layout: resolved[i] as ResolvedLayout,
+        ...(options.computeScale === undefined ? {} : { computeScale: options.computeScale }),
+      }).waterfall.dpExposedS,
+  );
   const model: ClusterModel = {
     cluster,
     workload,
@@ -164,6 +175,7 @@ export function buildHybridJob(
     // The exposed DP sync, already net of its overlap with the last micro-batches' backward.
     allReduceS: dpExposed,
     overlap: 0,
+    islandAllReduceS,
   };
   return {
     model,

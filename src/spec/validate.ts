@@ -1,5 +1,6 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json' };
+import layoutSchema from '../../schemas/layout.schema.json' with { type: 'json' };
 import reportSchema from '../../schemas/report.schema.json' with { type: 'json' };
 import tuneCacheSchema from '../../schemas/tune-cache.schema.json' with { type: 'json' };
 import workloadSchema from '../../schemas/workload.schema.json' with { type: 'json' };
@@ -16,11 +17,12 @@ import { SpecError } from '../errors.js';
  * wording). What a schema cannot say (an unknown GPU id, cross-field rules) is the caller's
  * semantic pass after this one, failing through `specError` with the same shape.
  */
-export type SchemaName = 'cluster' | 'workload' | 'report' | 'tune-cache';
+export type SchemaName = 'cluster' | 'workload' | 'layout' | 'report' | 'tune-cache';
 
 const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   cluster: clusterSchema,
   workload: workloadSchema,
+  layout: layoutSchema,
   report: reportSchema,
   'tune-cache': tuneCacheSchema,
 };
