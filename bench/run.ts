@@ -12,6 +12,7 @@ import { VERSION } from '../src/version.js';
 import { writeFileAtomic } from '../src/write-atomic.js';
 import { type BlasRun, runBlasBench } from './blas.js';
 import { type KernelBenchResult, runKernelBench } from './kernels.bench.js';
+import { type PlanBenchResult, planBenchTable, runPlanBench } from './plan.bench.js';
 import { runSimulateBench, type SimulateBenchResult } from './simulate.bench.js';
 
 /**
@@ -62,9 +63,12 @@ if (!values['no-blas']) {
   if (!blas) log('python3 with numpy not found: no native BLAS comparison');
 }
 let simulate: SimulateBenchResult[] = [];
+let plan: PlanBenchResult | null = null;
 if (!values['no-simulate']) {
   log('simulator bench');
   simulate = await runSimulateBench({ timeMs: quick ? 300 : 2000 });
+  log('hybrid plan bench');
+  plan = runPlanBench();
 }
 
 // ---- report ----
@@ -100,6 +104,14 @@ for (const b of blas?.results ?? [])
   metrics.push(metric({ scope: 'blas', library: 'numpy', shape: b.shape, figure: 'gflops' }, b.gflops, b.samples));
 for (const s of simulate)
   metrics.push(metric({ scope: 'simulate', benchCase: benchCaseSlug(s.name), figure: 'meanMs' }, s.meanMs, [s.meanMs]));
+// The plan bench's 20 timings of each kind, under the simulate scope's meanMs figure (their mean).
+if (plan) {
+  for (const [kind, ms] of [['cold', plan.coldMs] as const, ['warm', plan.warmMs] as const]) {
+    const benchCase = benchCaseSlug(`${plan.name} ${kind}`);
+    const meanMs = ms.reduce((a, b) => a + b, 0) / ms.length;
+    metrics.push(metric({ scope: 'simulate', benchCase, figure: 'meanMs' }, meanMs, ms));
+  }
+}
 metrics.push(metric({ scope: 'autotune', figure: 'seconds' }, kernels.tuneS, [kernels.tuneS]));
 
 const report: BenchReport = {
@@ -210,6 +222,7 @@ if (simulate.length > 0) {
     ),
   );
 }
+if (plan) out.push('', planBenchTable(plan));
 out.push('');
 out.push(`report: ${values.out}`);
 process.stdout.write(`${out.join('\n')}\n`);

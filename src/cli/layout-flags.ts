@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { SpecError, UsageError } from '../errors.js';
 import {
   type AttentionKernel,
   DEFAULT_LAYOUT,
@@ -74,7 +74,17 @@ export function layoutsFromFlags(values: ParsedArgs['values'], workload: Workloa
     const parsed = validate<{ layouts: LayoutFileEntry[] }>('layout', readJsonFile(file, 'layout', []), {
       source: file,
     });
-    return parsed.layouts.map((entry) => fromEntry(entry, workload));
+    return parsed.layouts.map((entry, i) => {
+      if (entry.schedule === '1f1b' && (entry.interleave ?? 1) > 1)
+        throw new SpecError(`$.layouts[${i}].interleave`, entry.interleave, 'needs "schedule": "interleaved".');
+      if (entry.schedule === 'interleaved' && (entry.interleave ?? 1) < 2)
+        throw new SpecError(
+          `$.layouts[${i}].interleave`,
+          entry.interleave,
+          'must be at least 2 with "schedule": "interleaved" (the virtual stages per device).',
+        );
+      return fromEntry(entry, workload);
+    });
   }
   if (given.length === 0) return null;
   const interleave = intFlag('--interleave', stringFlag(values, 'interleave'), 1, 1, 128);
@@ -84,6 +94,12 @@ export function layoutsFromFlags(values: ParsedArgs['values'], workload: Workloa
   ] as const);
   if (schedule === '1f1b' && interleave > 1)
     throw new UsageError('--interleave', interleave, 'needs --schedule interleaved (1f1b has one stage per device).');
+  if (schedule === 'interleaved' && interleave < 2)
+    throw new UsageError(
+      '--interleave',
+      interleave,
+      'must be at least 2 with --schedule interleaved (the virtual stages per device).',
+    );
   const zero = intFlag('--zero', stringFlag(values, 'zero'), DEFAULT_LAYOUT.zero, 0, 3) as ZeroStage;
   const entry: LayoutFileEntry = {
     tp: intFlag('--tp', stringFlag(values, 'tp'), 1, 1, 1024),

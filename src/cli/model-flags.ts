@@ -70,13 +70,22 @@ export function jobFromFlags(
         stringFlag(values, 'overlap'),
         'applies to the DP-only model; a layout derives the DP overlap from its schedule.',
       );
-    const hybrid = buildHybridJob(
-      cluster,
-      workload,
-      layouts,
-      globalBatch === undefined ? { gpus } : { gpus, globalBatch },
-      (group, name) => layoutField(values, group, name),
-    );
+    let hybrid: HybridJob;
+    try {
+      hybrid = buildHybridJob(
+        cluster,
+        workload,
+        layouts,
+        globalBatch === undefined ? { gpus } : { gpus, globalBatch },
+        (group, name) => layoutField(values, group, name),
+      );
+    } catch (err) {
+      // The batch the layout's replicas cannot split, the flag's or the workload's: either way
+      // --global-batch is how to fix it.
+      if (err instanceof UsageError && (err.field === 'globalBatch' || err.field === '$.globalBatch'))
+        throw err.withField('--global-batch');
+      throw err;
+    }
     return { model: hybrid.model, hybrid };
   }
   return {

@@ -136,32 +136,45 @@ export function replicasOf(
   whole('cp', layout.cp);
   whole('microBatch', layout.microBatch);
   const { tp, pp, cp } = layout;
+  const tpThatFit = (): number[] =>
+    divisors(w.heads).filter((d) => d <= group.scaleUpDomain && (w.kvHeads % d === 0 || d % w.kvHeads === 0));
   if (tp > group.scaleUpDomain)
-    throw new SpecError(field('tp'), tp, `must fit in the scale-up domain of ${group.scaleUpDomain} GPUs.`);
-  if (w.heads % tp !== 0 || (w.kvHeads % tp !== 0 && tp % w.kvHeads !== 0)) {
-    const valid = divisors(w.heads).filter(
-      (d) => d <= group.scaleUpDomain && (w.kvHeads % d === 0 || d % w.kvHeads === 0),
-    );
     throw new SpecError(
       field('tp'),
       tp,
-      `must divide the ${w.heads} attention heads and the ${w.kvHeads} KV heads (or be a multiple of them): use one of ${valid.join(', ')}.`,
+      `must fit in the scale-up domain of ${group.scaleUpDomain} GPUs: use one of ${tpThatFit().join(', ')}.`,
+    );
+  if (w.heads % tp !== 0 || (w.kvHeads % tp !== 0 && tp % w.kvHeads !== 0)) {
+    throw new SpecError(
+      field('tp'),
+      tp,
+      `must divide the ${w.heads} attention heads and the ${w.kvHeads} KV heads (or be a multiple of them): use one of ${tpThatFit().join(', ')}.`,
     );
   }
   if (w.seqLen % cp !== 0) throw new SpecError(field('cp'), cp, `must divide the sequence length ${w.seqLen}.`);
   const v = virtualStages(layout.schedule);
   whole('schedule', v);
+  // A device's chunks run one after another: with one stage there is no bubble to fill.
+  if (v > 1 && pp < 2)
+    throw new SpecError(field('schedule'), v, `interleaving needs pp >= 2 (pp is ${pp}); use 1f1b with pp 1.`);
   // Explicit layers per stage may leave the first and last stage to the embedding and the head alone.
   if (pp * v > w.layers && layout.layersPerStage === undefined)
-    throw new SpecError(field('pp'), pp, `times ${v} virtual stage(s) must be at most the ${w.layers} layers.`);
-  const perReplica = tp * pp * cp;
-  const dp = Math.floor(group.count / perReplica);
-  if (dp < 1)
     throw new SpecError(
       field('pp'),
       pp,
+      `times ${v} virtual stage(s) must be at most the ${w.layers} layers: pp at most ${Math.floor(w.layers / v)}.`,
+    );
+  const perReplica = tp * pp * cp;
+  const dp = Math.floor(group.count / perReplica);
+  if (dp < 1) {
+    // Name the degree a user would lower: pp, else cp, else tp (whichever is above 1).
+    const [name, value] = pp > 1 ? (['pp', pp] as const) : cp > 1 ? (['cp', cp] as const) : (['tp', tp] as const);
+    throw new SpecError(
+      field(name),
+      value,
       `gives ${perReplica} GPUs per replica (tp ${tp} x pp ${pp} x cp ${cp}), more than the group's ${group.count}.`,
     );
+  }
   return dp;
 }
 

@@ -66,7 +66,12 @@ export function buildHybridJob(
       throw err;
     }
   });
-  const replicas = groups.map((g, i) => replicasOf(layoutOf(i), g, workload, (name) => field(i, name)));
+  // One layout for every group is layouts[0] in every group's errors: there is no layouts[1].
+  const fieldOf =
+    (i: number) =>
+    (name: keyof LayoutSpec): string =>
+      field(layouts.length === 1 ? 0 : i, name);
+  const replicas = groups.map((g, i) => replicasOf(layoutOf(i), g, workload, fieldOf(i)));
   const totalReplicas = replicas.reduce((a, b) => a + b, 0);
   const globalBatch =
     options.globalBatch ??
@@ -74,15 +79,20 @@ export function buildHybridJob(
       ? workload.globalBatch.sequences
       : workload.globalBatch.sequencesPerGpu * groups.reduce((n, g) => n + g.count, 0));
   if (!Number.isSafeInteger(globalBatch) || globalBatch < totalReplicas || globalBatch % totalReplicas !== 0) {
+    const below = Math.floor(globalBatch / totalReplicas) * totalReplicas;
+    const nearest =
+      below >= totalReplicas
+        ? `the nearest are ${below} and ${below + totalReplicas}`
+        : `the smallest is ${totalReplicas}`;
     throw new SpecError(
-      'globalBatch',
+      options.globalBatch === undefined ? '$.globalBatch' : 'globalBatch',
       globalBatch,
       `must be a whole multiple of the job's ${totalReplicas} data-parallel replicas (so every replica gets the same share); ` +
-        `the nearest are ${Math.max(1, Math.floor(globalBatch / totalReplicas)) * totalReplicas} and ${(Math.floor(globalBatch / totalReplicas) + 1) * totalReplicas}, or change dp through tp/pp/cp.`,
+        `${nearest}, or change dp through tp/pp/cp.`,
     );
   }
   const perReplica = globalBatch / totalReplicas;
-  const resolved = groups.map((g, i) => resolveLayout(layoutOf(i), g, workload, perReplica, (name) => field(i, name)));
+  const resolved = groups.map((g, i) => resolveLayout(layoutOf(i), g, workload, perReplica, fieldOf(i)));
   const steps = groups.map((g, i) =>
     hybridGroupStep({
       group: g,
@@ -115,6 +125,7 @@ export function buildHybridJob(
           workload,
           layout: { ...layout, microBatches: q },
           dpRingMembers: totalReplicas,
+          ...(options.computeScale === undefined ? {} : { computeScale: options.computeScale }),
         });
         t = step.seconds - step.waterfall.dpExposedS;
         memo.set(q, t);

@@ -110,10 +110,12 @@ export function hybridGroupStep(input: HybridGroupInput): HybridStep {
     backwardS.push(L * (costs.layer.backward.computeS + costs.layer.backward.commS) + headB);
   }
   // Stage boundaries inside a scale-up domain use its links; across domains the scale-out link.
+  // A pipeline that fits in one domain keeps every hop there, the interleaved schedule's
+  // wrap-around from the last device to the first included.
   const stagesPerDomain = Math.max(1, Math.floor(group.scaleUpDomain / (layout.tp * layout.cp)));
   const p2pS = Array.from({ length: vs - 1 }, (_, s) => {
     const device = s % p;
-    const inside = p > 1 && (device + 1) % stagesPerDomain !== 0 && device + 1 < p;
+    const inside = p > 1 && (p <= stagesPerDomain || ((device + 1) % stagesPerDomain !== 0 && device + 1 < p));
     const gbs = inside ? scaleUpGBs : group.scaleOutGBs;
     const latency = inside ? RING_LATENCY.scaleUpS : RING_LATENCY.scaleOutS;
     return costs.p2pBytes / (gbs * 1e9) + latency;
