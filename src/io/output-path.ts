@@ -81,7 +81,7 @@ export class OutputPlan {
         throw new UsageError(
           flag,
           path,
-          "(stdout) is accepted only by 'export --out' and 'report --html/--md'; give a file path.",
+          "means stdout only for 'export --out' and 'report --html/--md' (whose stdout carries nothing else); give a file path.",
         );
       return this.claim({ flag, path, kind: 'stdout' }, 'stdout');
     }
