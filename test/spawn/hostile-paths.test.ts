@@ -14,8 +14,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/schema.js';
 import { makeRunReport } from '../fixtures/reports.js';
-import { hetbench } from '../helpers/spawn-cli.js';
-import { hetbenchAsync } from '../helpers/spawn-cli-async.js';
+import { hetbench, hetbenchAsync } from '../helpers/spawn-cli.js';
 
 /**
  * Hostile output paths that need another process (issue 12, classes 1 and 2): a FIFO (mkfifo),

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/report/schema.js';
-import { hetbenchAsync } from '../helpers/spawn-cli-async.js';
+import { hetbenchAsync } from '../helpers/spawn-cli.js';
 
 /**
  * Interruptions (issue 12, class 8): the first SIGINT or SIGTERM lets the GPU pass in flight
