@@ -1,7 +1,10 @@
 import { parseArgs } from 'node:util';
 import { environmentOf } from '../src/bench/environment.js';
 import type { Environment } from '../src/bench/environment-info.js';
+import { UsageError } from '../src/errors.js';
 import { closeGpu, openGpu } from '../src/gpu/open.js';
+import { OutputPlan, type OutputTarget } from '../src/io/output-path.js';
+import { fileWrite, writeOutput } from '../src/io/write-outputs.js';
 import { shapeKey } from '../src/kernels/kernel.js';
 import { type ProbeResult, probeRoofline } from '../src/kernels/probe.js';
 import { fmt, pct } from '../src/report/format.js';
@@ -9,7 +12,6 @@ import { benchCaseSlug, type Metric, metric } from '../src/report/metric.js';
 import { type BenchReport, type KernelResult, SCHEMA_VERSION } from '../src/report/schema.js';
 import { formatTable } from '../src/report/table.js';
 import { VERSION } from '../src/version.js';
-import { writeFileAtomic } from '../src/write-atomic.js';
 import { type BlasRun, runBlasBench } from './blas.js';
 import { type KernelBenchResult, runKernelBench } from './kernels.bench.js';
 import { type PlanBenchResult, planBenchTable, runPlanBench } from './plan.bench.js';
@@ -35,6 +37,18 @@ if (values.help) {
 }
 const quick = values.quick;
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+/** --out is checked before the minutes of GPU work (same rules as the CLI: src/io/output-path.ts). */
+function checkedOut(path: string): OutputTarget {
+  try {
+    return new OutputPlan().add('--out', path) as OutputTarget;
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: error: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+const reportOut = checkedOut(values.out);
 
 const gpu = await openGpu();
 let roofline: ProbeResult;
@@ -129,7 +143,13 @@ const report: BenchReport = {
   },
   blas: blas ? blas.results.map((b) => ({ ...b.shape, gflops: b.gflops })) : null,
 };
-writeFileAtomic(values.out, `${JSON.stringify(report, null, 2)}\n`);
+try {
+  writeOutput(fileWrite(reportOut, `${JSON.stringify(report, null, 2)}\n`));
+} catch (err) {
+  if (!(err instanceof UsageError)) throw err;
+  process.stderr.write(`bench: error: ${err.message}\n`);
+  process.exitCode = 2;
+}
 
 // ---- tables ----
 const out: string[] = [];

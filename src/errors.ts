@@ -1,9 +1,18 @@
 /**
  * The process exit codes of the CLI, one meaning each, so CI can tell them apart:
  * a regression (only `compare` finds one) is not a crash, and a crash is not bad input.
- * 70 is EX_SOFTWARE of sysexits.h: an internal error, a bug in hetbench.
+ * 70 is EX_SOFTWARE of sysexits.h: an internal error, a bug in hetbench. 130 and 143 are the
+ * shell's 128 + signal number: a run stopped by SIGINT or SIGTERM (its finished steps written).
  */
-export const EXIT_CODES = { ok: 0, regression: 1, badInput: 2, device: 3, internal: 70 } as const;
+export const EXIT_CODES = {
+  ok: 0,
+  regression: 1,
+  badInput: 2,
+  device: 3,
+  internal: 70,
+  interrupted: 130,
+  terminated: 143,
+} as const;
 
 export type ExitCode = (typeof EXIT_CODES)[keyof typeof EXIT_CODES];
 

@@ -32,6 +32,8 @@ export interface MeasuredRunOptions {
   /** Fewest units the slowest lockstep class runs (work granularity). */
   readonly minRefUnits?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Polled between the timed passes; true ends the rounds early, keeping finished steps (rounds.ts). */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface MeasuredRunResult {
@@ -94,6 +96,7 @@ export async function measuredRun(
       return local.map((t, i) => (t > 0 ? t * calibration.dilation * (tails[i] ?? 1) : 0));
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
 
   // 3. Compose.

@@ -49,6 +49,8 @@ export interface RoundsOptions {
    */
   readonly observed: (local: readonly number[], measured: readonly Measured[]) => number[];
   readonly onProgress?: (event: ProgressEvent) => void;
+  /** Polled before each pass: true stops the rounds there, keeping every step that finished (an interrupt). */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface RoundsResult {
@@ -70,8 +72,9 @@ export async function runRounds(
   });
   let failure: DeviceError | null = null;
   try {
-    for (let s = 0; s < steps; s++) {
+    rounds: for (let s = 0; s < steps; s++) {
       for (const [index, run] of runs.entries()) {
+        if (options.shouldStop?.()) break rounds;
         options.onProgress?.({
           phase: 'policy',
           policy: run.m.policy,

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { EXIT_CODES, type ExitCode, UsageError } from '../errors.js';
+import { OutputPlan } from '../io/output-path.js';
 import { adapterLabel } from '../report/adapter.js';
 import { type CompareOptions, compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES } from '../report/compare.js';
 import { comparisonTable, hardwareRows } from '../report/compare-table.js';
@@ -10,7 +11,7 @@ import type { Report } from '../report/schema.js';
 import { formatTable, type Table } from '../report/table.js';
 import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { emitMarkdown } from './markdown-output.js';
+import { emitMarkdown, type MarkdownOutputs, planMarkdown } from './markdown-output.js';
 import { paint, printJson } from './output.js';
 
 const help = `
@@ -34,7 +35,7 @@ Options:
   --metrics P[,P]   give verdicts only on metrics whose names match one of the patterns
                     (* matches any run of characters), e.g. 'run.*.speedup' for the per-round
                     speedups over lockstep, which host drift between runs cannot move
-  --md FILE         also write the Markdown summary to FILE
+  --md FILE         also write the Markdown summary to FILE (not one of the reports)
   -h, --help        show this help
 
 When GITHUB_STEP_SUMMARY is set, the Markdown summary is appended to it (kept under 1 MiB).
@@ -78,7 +79,8 @@ export const compareCommand: Command = defineCommand({
       alpha: numberFlag('--alpha', stringFlag(values, 'alpha'), DEFAULT_COMPARE_OPTIONS.alpha, 1e-9, 0.5),
     };
     const format = choiceFlag<Format>('--format', stringFlag(values, 'format'), 'text', ['text', 'md', 'json']);
-    const mdFile = stringFlag(values, 'md');
+    // Output paths are checked before any report is read or compared (exit 2, naming the flag).
+    const mdOutputs = planMarkdown(new OutputPlan(positionals), stringFlag(values, 'md'));
     const metricsFlag = stringFlag(values, 'metrics');
     const keep = metricsFlag === undefined ? null : metricFilter(metricsFlag);
     const inputs = positionals.map((path) => {
@@ -96,7 +98,7 @@ export const compareCommand: Command = defineCommand({
         "matches no metric of these reports; names look like 'run.minmax.speedup' or 'kernel.tuned.1024x1024x1024.gflops' (see the report's metrics).",
       );
     }
-    return runCompare(inputs, options, format, boolFlag(values, 'force'), mdFile);
+    return runCompare(inputs, options, format, boolFlag(values, 'force'), mdOutputs);
   },
 });
 
@@ -131,7 +133,7 @@ function runCompare(
   options: CompareOptions,
   format: Format,
   force: boolean,
-  mdFile: string | undefined,
+  mdOutputs: MarkdownOutputs,
 ): ExitCode {
   const [base, head] = inputs;
   if (base === undefined || head === undefined) return EXIT_CODES.badInput;
@@ -144,7 +146,7 @@ function runCompare(
           `${head.label} on ${adapterLabel(head.report.environment.adapter)}. ` +
           'Showing a hardware comparison instead of regression verdicts; pass --force for verdicts.';
     const hw = hardwareTable(inputs);
-    emitMarkdown(renderHardwareMarkdown(hw, note), mdFile);
+    emitMarkdown(renderHardwareMarkdown(hw, note), mdOutputs);
     if (format === 'json') printJson({ mode: 'hardware', note: note ?? null, ...hw });
     else if (format === 'md') process.stdout.write(renderHardwareMarkdown(hw, note));
     else
@@ -162,7 +164,7 @@ function runCompare(
   }
   const labels = { base: base.label, head: head.label };
   const md = renderComparisonMarkdown(cmp, labels);
-  emitMarkdown(md, mdFile);
+  emitMarkdown(md, mdOutputs);
   if (format === 'json') {
     printJson({
       mode: 'verdicts',

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { EXIT_CODES, UsageError } from '../errors.js';
+import { OutputPlan, type OutputTarget } from '../io/output-path.js';
+import { fileWrite, writeOutput } from '../io/write-outputs.js';
 import { toBmf } from '../report/bmf.js';
 import { GAB_TOOL, type GabDirection, toGab } from '../report/gab.js';
 import { loadReport } from '../report/load.js';
-import { writeFileAtomic } from '../write-atomic.js';
 import { choiceFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
 
@@ -24,6 +25,7 @@ Converts a report's metrics for continuous-benchmarking services.
                     'run.lockstep', measure 'stepTime'. To --out FILE or stdout.
 
 range / lower_value / upper_value are the 95% bootstrap CI of the median of the samples.
+--out - is stdout (the default). An output may not be the report itself.
 See docs/ci.md for workflows that use both.
 `;
 
@@ -53,14 +55,22 @@ export const exportCommand: Command = defineCommand({
     const rawFormat = stringFlag(values, 'format');
     if (rawFormat === undefined) throw new UsageError('--format', rawFormat, 'is required: gab or bmf.');
     const format = choiceFlag('--format', rawFormat, 'gab', ['gab', 'bmf'] as const);
-    const report = loadReport(path);
-    const out = stringFlag(values, 'out');
+    const plan = new OutputPlan([path]);
+    const out = plan.add('--out', stringFlag(values, 'out'), { dashIsStdout: true });
     const outDir = stringFlag(values, 'out-dir');
+    const dirFiles =
+      outDir === undefined
+        ? null
+        : (['smaller', 'bigger'] as const).map((d) => {
+            const file = join(plan.addDirectory('--out-dir', outDir), `gab-${d}.json`);
+            return { direction: d, target: plan.add('--out-dir', file) as OutputTarget };
+          });
+    const report = loadReport(path);
     const rawDirection = stringFlag(values, 'direction');
-    const emit = (value: unknown, file: string | undefined): void => {
+    const emit = (value: unknown, target: OutputTarget | null): void => {
       const text = `${JSON.stringify(value, null, 2)}\n`;
-      if (file === undefined) process.stdout.write(text);
-      else writeFileAtomic(file, text);
+      if (target === null) process.stdout.write(text);
+      else writeOutput(fileWrite(target, text));
     };
     if (format === 'bmf') {
       if (outDir !== undefined || rawDirection !== undefined)
@@ -72,10 +82,10 @@ export const exportCommand: Command = defineCommand({
       emit(toBmf(report), out);
       return EXIT_CODES.ok;
     }
-    if (outDir !== undefined) {
-      if (out !== undefined || rawDirection !== undefined)
+    if (outDir !== undefined && dirFiles !== null) {
+      if (out !== null || rawDirection !== undefined)
         throw new UsageError('--out-dir', outDir, 'writes both directions; leave out --out and --direction.');
-      for (const d of ['smaller', 'bigger'] as const) emit(toGab(report, d), join(outDir, `gab-${d}.json`));
+      for (const { direction, target } of dirFiles) emit(toGab(report, direction), target);
       process.stderr.write(
         `wrote ${join(outDir, 'gab-smaller.json')} (${GAB_TOOL.smaller}) and ${join(outDir, 'gab-bigger.json')} (${GAB_TOOL.bigger})\n`,
       );

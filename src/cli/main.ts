@@ -17,7 +17,8 @@ const usage = (): string =>
     '',
     "Run 'hetbench <command> --help' for a command's options.",
     'Exit codes: 0 ok, 1 regression found (compare), 2 bad input, 3 GPU/device failure,',
-    '70 internal error (a bug in hetbench; HETBENCH_DEBUG=1 prints its stack trace).',
+    '70 internal error (a bug in hetbench; HETBENCH_DEBUG=1 prints its stack trace),',
+    '130/143 run stopped by SIGINT/SIGTERM (finished steps written, marked partial; src/cli/interrupt.ts).',
   ].join('\n');
 
 export async function main(argv: readonly string[]): Promise<ExitCode> {

@@ -1,11 +1,12 @@
 import { EXIT_CODES, UsageError } from '../errors.js';
+import { OutputPlan } from '../io/output-path.js';
+import { fileWrite, writeOutput } from '../io/write-outputs.js';
 import { renderHtml } from '../report/html.js';
 import { loadReport } from '../report/load.js';
 import { renderMarkdown } from '../report/markdown.js';
-import { writeFileAtomic } from '../write-atomic.js';
 import { parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { emitMarkdown } from './markdown-output.js';
+import { emitMarkdown, planMarkdown } from './markdown-output.js';
 
 const help = `
 Usage: hetbench report REPORT.json [--html FILE] [--md FILE]
@@ -19,6 +20,7 @@ Renders a saved report. With no option, prints its Markdown summary.
   --md FILE     the Markdown summary
   -h, --help    show this help
 
+FILE may be - (stdout). An output may not be the report itself, nor the other output.
 When GITHUB_STEP_SUMMARY is set, the Markdown summary is appended to it (kept under 1 MiB).
 `;
 
@@ -40,16 +42,17 @@ export const reportCommand: Command = defineCommand({
         positionals.join(' '),
         "needs exactly one report file: 'hetbench report REPORT.json --html FILE'.",
       );
+    const plan = new OutputPlan([path]);
+    const html = plan.add('--html', stringFlag(values, 'html'), { dashIsStdout: true });
+    const markdownOutputs = planMarkdown(plan, stringFlag(values, 'md'), { dashIsStdout: true });
     const report = loadReport(path);
-    const html = stringFlag(values, 'html');
-    const md = stringFlag(values, 'md');
     const markdown = renderMarkdown(report);
-    if (html !== undefined) {
-      writeFileAtomic(html, renderHtml(report));
-      process.stderr.write(`wrote ${html}\n`);
+    if (html !== null) {
+      writeOutput(fileWrite(html, renderHtml(report)));
+      if (html.kind !== 'stdout') process.stderr.write(`wrote ${html.path}\n`);
     }
-    if (html === undefined && md === undefined) process.stdout.write(markdown);
-    emitMarkdown(markdown, md);
+    if (html === null && markdownOutputs.md === null) process.stdout.write(markdown);
+    emitMarkdown(markdown, markdownOutputs);
     return EXIT_CODES.ok;
   },
 });

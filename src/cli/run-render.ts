@@ -52,7 +52,8 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
   }
   if (report.adaptiveTrace)
     lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
-  const partial = report.status === 'partial' ? paint('red', ' (partial: a GPU failure stopped the run)') : '';
+  // The reason says what stopped the run: a GPU failure or an interrupt (SIGINT/SIGTERM).
+  const partial = report.status === 'partial' ? paint('red', ` (partial: ${report.failure ?? 'stopped early'})`) : '';
   lines.push(`wall time ${fmt(report.wallS)} s${partial}`);
   return `${lines.join('\n')}\n`;
 }

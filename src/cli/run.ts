@@ -5,18 +5,20 @@ import { type JitterSource, type MeasuredRunResult, measuredRun, type ProgressEv
 import { UnitExecutor } from '../bench/unit-executor.js';
 import { DeviceError, EXIT_CODES } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
+import { OutputPlan, type OutputTarget } from '../io/output-path.js';
+import { describeOutcome, fileWrite, type PendingWrite, type WriteOutcome, writeOutputs } from '../io/write-outputs.js';
 import type { ClusterModel } from '../model/types.js';
 import { policyNames } from '../policy/index.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { buildRunReport } from '../report/run-report.js';
 import { DEFAULT_JITTER_CV } from '../sim/simulate.js';
-import { writeFileAtomic } from '../write-atomic.js';
 import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
 import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
-import { emitMarkdown } from './markdown-output.js';
+import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
+import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
 import { paint } from './output.js';
 import { formatEta, Progress } from './progress.js';
@@ -62,8 +64,17 @@ ${modelFlagHelp}
 ${gpuFlagHelp}
   -h, --help
 
+Output paths are checked before the GPU work (exit 2 at once for a directory, a missing or
+read-only folder, or two outputs naming one file). If a write still fails at the end, the other
+outputs are written and the failed one is named (exit 2).
+
+Ctrl-C (SIGINT) or SIGTERM: the GPU pass in flight finishes, every output is written marked
+partial with the reason, and the run exits 130 (SIGINT) or 143 (SIGTERM); a second signal stops
+at once, writing nothing more.
+
 Exit codes: 0 ok, 2 bad input, 3 no adapter or a GPU failure mid-run (every step that
-finished is still written to --json/--md/--html, marked partial), 70 internal error (a bug).
+finished is still written to --json/--md/--html, marked partial), 70 internal error (a bug),
+130/143 interrupted by SIGINT/SIGTERM (partial outputs written).
 `;
 
 export const runCommand: Command = defineCommand({
@@ -97,87 +108,133 @@ export const runCommand: Command = defineCommand({
     const policies = parsePolicies(stringFlag(values, 'policy'));
     const model = modelFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
-    const outputs = {
-      json: stringFlag(values, 'json'),
-      md: stringFlag(values, 'md'),
-      html: stringFlag(values, 'html'),
+    // Every output path is checked before the GPU is opened: a bad one is exit 2 now, not after the run.
+    const plan = new OutputPlan();
+    const outputs: RunOutputs = {
+      json: plan.add('--json', stringFlag(values, 'json')),
+      html: plan.add('--html', stringFlag(values, 'html')),
+      markdown: planMarkdown(plan, stringFlag(values, 'md')),
     };
 
     const jitterArg = parseJitter(stringFlag(values, 'jitter'));
-    const gpu = await openGpu(gpuOptionsFrom(values));
-    // auto: a software adapter's step-to-step noise is its host CPU's scheduling, not a GPU's
-    // jitter, so the tail uses the model's cluster jitter there; on a GPU, the measured noise.
-    const jitter: JitterSource =
-      jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
-    let result: MeasuredRunResult | null = null;
-    let failure: string | null = null;
-    const progress = new Progress();
+    const stop = listenForStop();
     try {
-      const executor = await UnitExecutor.create(
-        gpu,
-        localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)),
-        kernelChooser(),
-      );
+      const gpu = await openGpu(gpuOptionsFrom(values));
+      // auto: a software adapter's step-to-step noise is its host CPU's scheduling, not a GPU's
+      // jitter, so the tail uses the model's cluster jitter there; on a GPU, the measured noise.
+      const jitter: JitterSource =
+        jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
+      let result: MeasuredRunResult | null = null;
+      let failure: string | null = null;
+      let written: WriteOutcome = { written: [], failed: [] };
+      const progress = new Progress();
       try {
-        const t0 = performance.now();
-        result = await measuredRun(gpu, executor, {
-          model,
-          policies,
-          steps,
-          seed,
-          jitter,
-          ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
-          onProgress: (e) => {
-            injectArmedFault(gpu, e);
-            progress.update(progressKey(e), progressText(e, t0));
-          },
-        });
-        if (result.failure) failure = result.failure.message;
+        const executor = await UnitExecutor.create(
+          gpu,
+          localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)),
+          kernelChooser(),
+        );
+        try {
+          const t0 = performance.now();
+          if (!stop.shouldStop())
+            result = await measuredRun(gpu, executor, {
+              model,
+              policies,
+              steps,
+              seed,
+              jitter,
+              ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
+              onProgress: (e) => {
+                injectArmedFault(gpu, e);
+                progress.update(progressKey(e), progressText(e, t0));
+              },
+              shouldStop: stop.shouldStop,
+            });
+          if (result?.failure) failure = result.failure.message;
+        } finally {
+          executor.destroy();
+        }
+      } catch (err) {
+        if (!(err instanceof DeviceError)) throw err;
+        failure = err.message;
       } finally {
-        executor.destroy();
+        progress.done();
+        const signal = stop.signal();
+        const reason = signal === null ? failure : interruptedReason(signal, result, policies.length * steps, failure);
+        written = report(
+          gpu,
+          model,
+          result,
+          reason,
+          { cluster, workload, policies, steps, seed, quick },
+          outputs,
+          (performance.now() - started) / 1000,
+        );
+        closeGpu(gpu);
       }
-    } catch (err) {
-      if (!(err instanceof DeviceError)) throw err;
-      failure = err.message;
+      for (const line of describeOutcome(written)) process.stderr.write(`${errorLabel(line)}\n`);
+      if (failure !== null) {
+        process.stderr.write(
+          `${paint('red', 'hetbench: error:', process.stderr)} GPU failure during the run: ${failure}\n`,
+        );
+      }
+      const signal = stop.signal();
+      if (signal !== null) return SIGNAL_EXIT_CODES[signal];
+      if (failure !== null) return EXIT_CODES.device;
+      return written.failed.length > 0 ? EXIT_CODES.badInput : EXIT_CODES.ok;
     } finally {
-      progress.done();
-      report(
-        gpu,
-        model,
-        result,
-        failure,
-        { cluster, workload, policies, steps, seed, quick },
-        outputs,
-        (performance.now() - started) / 1000,
-      );
-      closeGpu(gpu);
+      stop.dispose();
     }
-    if (failure !== null) {
-      process.stderr.write(
-        `${paint('red', 'hetbench: error:', process.stderr)} GPU failure during the run: ${failure}\n`,
-      );
-      return EXIT_CODES.device;
-    }
-    return EXIT_CODES.ok;
   },
 });
 
+interface RunOutputs {
+  readonly json: OutputTarget | null;
+  readonly html: OutputTarget | null;
+  readonly markdown: MarkdownOutputs;
+}
+
+/** The partial report's reason when a signal stopped the run (with the GPU failure, if both). */
+function interruptedReason(
+  signal: StopSignal,
+  result: MeasuredRunResult | null,
+  planned: number,
+  failure: string | null,
+): string {
+  const done = result?.policies.reduce((n, p) => n + p.steps.length, 0) ?? 0;
+  const text = `interrupted by ${signal} after ${done} of ${planned} policy steps; the finished steps are kept`;
+  return failure === null ? text : `${text}; ${failure}`;
+}
+
+/** "could not write ..." lines are errors; "wrote ..." lines say what was kept. */
+function errorLabel(line: string): string {
+  return line.startsWith('could not')
+    ? `${paint('red', 'hetbench: error:', process.stderr)} ${line}`
+    : `hetbench: ${line}`;
+}
+
+/**
+ * Writes every output (each one even when another fails) and then prints the run. Files first:
+ * a failure while printing must not lose the results.
+ */
 function report(
   gpu: Gpu,
   model: ClusterModel,
   result: MeasuredRunResult | null,
   failure: string | null,
   inputs: Parameters<typeof buildRunReport>[0]['inputs'],
-  outputs: { json: string | undefined; md: string | undefined; html: string | undefined },
+  outputs: RunOutputs,
   wallS: number,
-): void {
+): WriteOutcome {
   const runReport = buildRunReport({ inputs, model, environment: environmentOf(gpu), result, failure, wallS });
-  // Files first: a failure while printing must not lose the results.
-  if (outputs.json !== undefined) writeFileAtomic(outputs.json, `${JSON.stringify(runReport, null, 2)}\n`);
-  if (outputs.html !== undefined) writeFileAtomic(outputs.html, renderHtml(runReport));
-  if (outputs.md !== undefined || process.env['GITHUB_STEP_SUMMARY'])
-    emitMarkdown(renderMarkdown(runReport), outputs.md);
+  const writes: PendingWrite[] = [];
+  if (outputs.json !== null) writes.push(fileWrite(outputs.json, `${JSON.stringify(runReport, null, 2)}\n`));
+  if (outputs.html !== null) writes.push(fileWrite(outputs.html, renderHtml(runReport)));
+  const { md, stepSummary } = outputs.markdown;
+  if (md !== null || stepSummary !== null) writes.push(...markdownWrites(renderMarkdown(runReport), outputs.markdown));
+  const outcome = writeOutputs(writes);
   if (result) process.stdout.write(renderRun(runReport, result, model));
+  return outcome;
 }
 
 function parseJitter(raw: string | undefined): 'auto' | JitterSource {

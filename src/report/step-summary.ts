@@ -1,9 +1,12 @@
-import { appendFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { UsageError } from '../errors.js';
+import { appendFileSafely } from '../write-atomic.js';
 
 /**
  * GitHub Actions shows at most 1 MiB of a step's summary (GITHUB_STEP_SUMMARY) and fails the
  * upload beyond that, so what is appended is cut to keep the whole file under the limit,
- * with a note saying so. A no-op outside Actions.
+ * with a note saying so. A no-op outside Actions. The file is appended to (a character device or
+ * FIFO is written through; a directory is bad input naming GITHUB_STEP_SUMMARY), never replaced.
  */
 export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 const MARGIN = 1024;
@@ -15,17 +18,23 @@ export function writeStepSummary(markdown: string, env: NodeJS.ProcessEnv = proc
   if (path === undefined || path === '') return null;
   let existing = 0;
   try {
-    existing = statSync(path).size;
+    const stats = statSync(path);
+    existing = stats.isFile() ? stats.size : 0;
   } catch {
     existing = 0;
   }
   const room = STEP_SUMMARY_LIMIT - MARGIN - existing;
   const text = markdown.endsWith('\n') ? markdown : `${markdown}\n`;
   const bytes = Buffer.byteLength(text);
-  if (bytes <= room) {
-    appendFileSync(path, text);
-  } else if (room > Buffer.byteLength(TRUNCATED)) {
-    appendFileSync(path, Buffer.concat([cutUtf8(text, room - Buffer.byteLength(TRUNCATED)), Buffer.from(TRUNCATED)]));
+  try {
+    if (bytes <= room) {
+      appendFileSafely(path, text);
+    } else if (room > Buffer.byteLength(TRUNCATED)) {
+      const cut = cutUtf8(text, room - Buffer.byteLength(TRUNCATED));
+      appendFileSafely(path, Buffer.concat([cut, Buffer.from(TRUNCATED)]));
+    }
+  } catch (err) {
+    throw err instanceof UsageError && err.field === 'path' ? err.withField('GITHUB_STEP_SUMMARY') : err;
   }
   return path;
 }

@@ -24,7 +24,15 @@ const BROKEN_STDOUT = 'data:text/javascript,process.stdout.write=()=>{throw new 
 
 describe('exit codes', () => {
   it('give each outcome its own code: 1 is a regression and nothing else, 70 an internal error', () => {
-    expect(EXIT_CODES).toEqual({ ok: 0, regression: 1, badInput: 2, device: 3, internal: 70 });
+    expect(EXIT_CODES).toEqual({
+      ok: 0,
+      regression: 1,
+      badInput: 2,
+      device: 3,
+      internal: 70,
+      interrupted: 130,
+      terminated: 143,
+    });
     expect(exitCodeOf(new UsageError('--m', '0', 'must be an integer.'))).toBe(2);
     expect(exitCodeOf(new DeviceError('GPU device lost', 'lost'))).toBe(3);
     expect(exitCodeOf(new TypeError('x is undefined'))).toBe(70);
