@@ -157,13 +157,17 @@ describe('buildHybridJob: which input an error names', () => {
     expect(e.field).toBe('layouts[1].tp');
   });
 
-  it('a global batch smaller than the replicas suggests the replica count, not the same number twice', () => {
+  it('a global batch smaller than the replicas names the replica count as the least it can be', () => {
     const e = specErrorOf(() => buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 5 }));
     expect(e.field).toBe('globalBatch');
     expect(e.message).toMatch(/8 data-parallel replicas/);
-    expect(e.message).not.toMatch(/the nearest are (\d+) and \1\b/);
-    const between = specErrorOf(() => buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 13 }));
-    expect(between.message).toMatch(/the nearest are 8 and 16/);
+    expect(e.message).toMatch(/at least 8/);
+  });
+
+  it('a global batch that does not divide over the replicas runs lockstep: the first replicas one sequence more', () => {
+    const job = buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 13 });
+    expect(job.groups.reduce((a, g) => a + g.sequences, 0)).toBe(13);
+    expect(job.groups.every((g) => g.layout.sequencesPerReplica === 2)).toBe(true);
   });
 });
 

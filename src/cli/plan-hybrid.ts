@@ -40,7 +40,11 @@ function waterfall(w: Waterfall, stepS: number): string {
     const bar = ' '.repeat(from) + '#'.repeat(Math.max(s > 0 ? 1 : 0, to - from));
     return [label, fmt(s), pct(stepS > 0 ? s / stepS : 0), bar];
   });
-  return formatTable(['step waterfall', 's', 'share', ''], [...rows, ['step', fmt(stepS), '100%', '']]);
+  return formatTable(
+    ['step waterfall', 's', 'share', ''],
+    [...rows, ['step', fmt(stepS), '100%', '']],
+    ['left', 'right', 'right', 'left'],
+  );
 }
 
 function groupLines(g: HybridPlanGroup): string[] {
@@ -48,7 +52,7 @@ function groupLines(g: HybridPlanGroup): string[] {
   const sched = l.schedule === 'interleaved' ? `interleaved x${l.interleave}` : '1f1b';
   const head =
     `${g.gpu} x ${g.count.toLocaleString('en-US')}: tp ${l.tp} x pp ${l.pp} x cp ${l.cp} x dp ${l.dp}` +
-    `${g.unusedGpus > 0 ? ` (${g.unusedGpus} GPUs unused, idle)` : ''}; ${g.sequencesPerReplica} sequences per replica ` +
+    `${g.unusedGpus > 0 ? ` (${g.unusedGpus} GPUs unused, idle)` : ''}; ${shareText(g)} ` +
     `= ${l.microBatches} micro-batches of ${l.microBatch}; ${sched}; ZeRO ${l.zero}; recompute ${l.recompute}; ` +
     `${l.sequenceParallel ? 'sequence parallel; ' : ''}${l.attention} attention`;
   const summary =
@@ -69,4 +73,12 @@ function groupLines(g: HybridPlanGroup): string[] {
     ]),
   );
   return [head, summary, table];
+}
+
+/** "16 sequences per replica", or, when the batch does not divide, how many replicas run one fewer. */
+function shareText(g: HybridPlanGroup): string {
+  const full = g.sequencesPerReplica;
+  const fewer = full * g.replicas - g.sequences;
+  if (fewer <= 0) return `${full} sequences per replica`;
+  return `${full} sequences per replica (${fewer.toLocaleString('en-US')} of ${g.replicas.toLocaleString('en-US')} run ${full - 1})`;
 }

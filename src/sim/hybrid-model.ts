@@ -21,7 +21,13 @@ import { type HybridStep, hybridGroupStep } from './hybrid-step.js';
 export interface HybridJob {
   readonly model: ClusterModel;
   /** Each group's layout at the lockstep share, and its step. */
-  readonly groups: readonly { readonly layout: ResolvedLayout; readonly step: HybridStep; readonly gpu: GpuSpec }[];
+  readonly groups: readonly {
+    readonly layout: ResolvedLayout;
+    readonly step: HybridStep;
+    readonly gpu: GpuSpec;
+    /** Sequences the group's replicas run per step in all (lockstep: an equal share, the remainder one each). */
+    readonly sequences: number;
+  }[];
   /** The job's lockstep step: every replica the same share, T = the slowest group's step. */
   readonly lockstepStepS: number;
 }
@@ -78,20 +84,25 @@ export function buildHybridJob(
     ('sequences' in workload.globalBatch
       ? workload.globalBatch.sequences
       : workload.globalBatch.sequencesPerGpu * groups.reduce((n, g) => n + g.count, 0));
-  if (!Number.isSafeInteger(globalBatch) || globalBatch < totalReplicas || globalBatch % totalReplicas !== 0) {
-    const below = Math.floor(globalBatch / totalReplicas) * totalReplicas;
-    const nearest =
-      below >= totalReplicas
-        ? `the nearest are ${below} and ${below + totalReplicas}`
-        : `the smallest is ${totalReplicas}`;
+  if (!Number.isSafeInteger(globalBatch) || globalBatch < totalReplicas) {
     throw new SpecError(
       options.globalBatch === undefined ? '$.globalBatch' : 'globalBatch',
       globalBatch,
-      `must be a whole multiple of the job's ${totalReplicas} data-parallel replicas (so every replica gets the same share); ` +
-        `${nearest}, or change dp through tp/pp/cp.`,
+      `must give every one of the job's ${totalReplicas} data-parallel replicas at least one sequence (at least ${totalReplicas}); ` +
+        'or make fewer, larger replicas (a higher tp, pp or cp).',
     );
   }
-  const perReplica = globalBatch / totalReplicas;
+  // Lockstep over replicas: every replica floor(B / N) sequences and the first B mod N one more
+  // (rank order, as lockstepAllocation splits workers), so the layout is resolved at the larger
+  // share, what the slowest replicas run.
+  const perReplica = Math.ceil(globalBatch / totalReplicas);
+  const base = Math.floor(globalBatch / totalReplicas);
+  let extra = globalBatch - base * totalReplicas;
+  const groupSequences = replicas.map((r) => {
+    const add = Math.min(extra, r);
+    extra -= add;
+    return r * base + add;
+  });
   const resolved = groups.map((g, i) => resolveLayout(layoutOf(i), g, workload, perReplica, fieldOf(i)));
   const steps = groups.map((g, i) =>
     hybridGroupStep({
@@ -100,6 +111,7 @@ export function buildHybridJob(
       workload,
       layout: resolved[i] as ResolvedLayout,
       dpRingMembers: totalReplicas,
+      sequences: groupSequences[i] ?? 0,
       ...(options.computeScale === undefined ? {} : { computeScale: options.computeScale }),
     }),
   );
@@ -190,7 +202,12 @@ export function buildHybridJob(
   };
   return {
     model,
-    groups: resolved.map((layout, i) => ({ layout, step: steps[i] as HybridStep, gpu: specs[i] as GpuSpec })),
+    groups: resolved.map((layout, i) => ({
+      layout,
+      step: steps[i] as HybridStep,
+      gpu: specs[i] as GpuSpec,
+      sequences: groupSequences[i] ?? 0,
+    })),
     lockstepStepS: Math.max(...steps.map((s) => s.seconds)),
   };
 }

@@ -56,7 +56,10 @@ export interface HybridPlanGroup {
   };
   readonly replicas: number;
   readonly unusedGpus: number;
+  /** The larger share: what the slowest replicas run (lockstep gives the remainder one each). */
   readonly sequencesPerReplica: number;
+  /** Sequences the group runs per step in all. */
+  readonly sequences: number;
   readonly step: {
     readonly seconds: number;
     readonly tflopsPerGpu: number;
@@ -125,6 +128,7 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
       replicas: g.layout.dp,
       unusedGpus: g.layout.unusedGpus,
       sequencesPerReplica: g.layout.sequencesPerReplica,
+      sequences: g.sequences,
       step: { seconds: g.step.seconds, tflopsPerGpu: g.step.tflopsPerGpu, mfu: g.step.mfu, fits: g.step.fits },
       waterfall: g.step.waterfall,
       bubbleFraction: g.step.timeline.bubbleFraction,

@@ -32,6 +32,8 @@ export interface HybridGroupInput {
    * the layout's dp.
    */
   readonly dpRingMembers?: number;
+  /** Sequences the group's replicas run per step in all (default sequencesPerReplica x dp). */
+  readonly sequences?: number;
   /** Overrides COMPUTE_OVERHEAD (model/stage-cost.ts), for fitting it. */
   readonly computeScale?: number;
 }
@@ -211,7 +213,7 @@ export function hybridGroupStep(input: HybridGroupInput): HybridStep {
     dpExposedS: tail * dpShare,
     optimizerS: tail * (1 - dpShare),
   };
-  const sequences = layout.sequencesPerReplica * layout.dp;
+  const sequences = input.sequences ?? layout.sequencesPerReplica * layout.dp;
   const modelFlops = causalModelFlopsPerSequence(w) * sequences;
   const peak = peakFlopsFor(gpu, w);
   const flopsPerGpu = seconds > 0 ? modelFlops / seconds / group.count : 0;

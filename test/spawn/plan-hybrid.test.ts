@@ -77,7 +77,7 @@ describe('hetbench plan with a hybrid layout', () => {
       /--schedule interleaved/,
     ],
     [['--tp', '8', '--pp', '4', '--schedule', 'interleaved', ...batch], '--interleave', /at least 2/],
-    [['--tp', '8', '--pp', '4', '--global-batch', '1000'], '--global-batch', /the smallest is 6875/],
+    [['--tp', '8', '--pp', '4', '--global-batch', '1000'], '--global-batch', /at least 6875/],
     [['--tp', '8', '--pp', '4'], '--global-batch', /6875 data-parallel replicas/],
     [['--tp', '8', '--pp', '100', ...batch], '--pp', /at most 80/],
     [['--tp', '8', '--pp', '4', '--overlap', '0.5', ...batch], '--overlap', /derives the DP overlap/],
