@@ -5,7 +5,7 @@ import { formatTable } from '../report/table.js';
 import { boolFlag, parseCommandArgs } from './args.js';
 import { type Command, defineCommand } from './command.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags } from './model-flags.js';
-import { printJson } from './output.js';
+import { assertFinite, printJson } from './output.js';
 
 const help = `
 Usage: hetbench plan --cluster NAME|FILE --workload NAME|FILE [options]
@@ -32,6 +32,7 @@ export const planCommand: Command = defineCommand({
   run(argv) {
     const { values } = parseCommandArgs('plan', argv, { ...modelFlagOptions, json: { type: 'boolean' } });
     const plan = summarizePlan(modelFromFlags(values));
+    assertFinite(plan, 'plan');
     if (boolFlag(values, 'json')) printJson({ plan });
     else process.stdout.write(`${renderPlan(plan)}\n`);
     return Promise.resolve(EXIT_CODES.ok);
