@@ -88,7 +88,13 @@ export function describeValue(value: unknown): string {
   if (value === undefined) return 'missing;';
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    // JSON writes Infinity and NaN as null, which would misname the value at fault.
+    text =
+      typeof value === 'number' && !Number.isFinite(value)
+        ? String(value)
+        : typeof value === 'string'
+          ? JSON.stringify(value)
+          : (JSON.stringify(value) ?? String(value));
   } catch {
     text = String(value);
   }

@@ -66,7 +66,12 @@ describe('cluster spec validation', () => {
       /allowed keys: gpu, count, scaleUpDomain, scaleOutGBs/,
     ],
     ['empty groups', spec([]), '$.groups', /from 1 to 64 entries/],
-    ['zero scale-out', spec([{ ...group, scaleOutGBs: 0 }]), '$.groups[0].scaleOutGBs', /greater than 0/],
+    [
+      'zero scale-out',
+      spec([{ ...group, scaleOutGBs: 0 }]),
+      '$.groups[0].scaleOutGBs',
+      /got 0; must be a number from 0\.1 to 10,000/,
+    ],
     ['not an object', [group], '$', /must be a JSON object/],
     ['missing name', { groups: [group] }, '$.name', /is required/],
     [
@@ -79,7 +84,7 @@ describe('cluster spec validation', () => {
       'GPU override with a bad number',
       spec([group], { gpus: [{ id: 'h100-sxm', tdpW: -1 }] }),
       '$.gpus[0].tdpW',
-      /got -1; must be a number greater than 0/,
+      /got -1; must be a number from 10 to 100,000/,
     ],
     [
       'GPU listed twice',

@@ -3,6 +3,13 @@ import { UsageError } from '../errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** The part of parseArgs' tokens read here. */
+interface Token {
+  readonly kind: string;
+  readonly name?: string;
+  readonly value?: string | undefined;
+}
+
 /**
  * `parseArgs` with `strict: true`, turning its errors (unknown flag, missing value) into a
  * UsageError that names the flag and points at --help.
@@ -18,13 +25,54 @@ export function parseCommandArgs(
   options: Options,
   allowPositionals = false,
 ): ParsedArgs {
+  let parsed: {
+    values: ParsedArgs['values'];
+    positionals: string[];
+    tokens: readonly Token[];
+  };
   try {
-    const parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals });
-    return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+    parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals, tokens: true }) as typeof parsed;
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
-    const flag = /'(-{1,2}[^' ]+)/.exec(message)?.[1] ?? command;
-    throw new UsageError(flag, argv.join(' '), `${message.replace(/\.$/, '')}. See 'hetbench ${command} --help'.`);
+    const flag = /'(-{1,2}[^' <]+)/.exec(message)?.[1] ?? command;
+    // The value at fault is what followed the flag (or nothing), never the whole command line.
+    throw new UsageError(
+      flag,
+      valueAfter(argv, flag),
+      `${message.replace(/\.$/, '')}. See 'hetbench ${command} --help'.`,
+    );
+  }
+  rejectRepeatedFlags(command, parsed.tokens, options);
+  return { values: parsed.values as ParsedArgs['values'], positionals: parsed.positionals };
+}
+
+/** The argument after `flag` in argv (its value when it takes one), undefined when there is none. */
+function valueAfter(argv: readonly string[], flag: string): string | undefined {
+  const i = argv.findIndex((a) => a === flag || a.startsWith(`${flag}=`));
+  if (i < 0) return undefined;
+  const arg = argv[i] as string;
+  return arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[i + 1];
+}
+
+/**
+ * A flag given twice (`--cluster A --cluster B`) is an error naming the flag: parseArgs would
+ * silently keep the last, and a script that appends flags would run something else than it
+ * reads. Flags declared `multiple` may repeat.
+ */
+function rejectRepeatedFlags(command: string, tokens: readonly Token[], options: Options): void {
+  const seen = new Map<string, string | undefined>();
+  for (const t of tokens) {
+    if (t.kind !== 'option' || t.name === undefined || options[t.name]?.multiple === true) continue;
+    if (seen.has(t.name)) {
+      const first = seen.get(t.name);
+      const values = [first, t.value].filter((v) => v !== undefined);
+      throw new UsageError(
+        `--${t.name}`,
+        values.length > 0 ? values : undefined,
+        `is given more than once; give it once. See 'hetbench ${command} --help'.`,
+      );
+    }
+    seen.set(t.name, t.value);
   }
 }
 

@@ -3,6 +3,8 @@ import { EXIT_CODES, type ExitCode, UsageError } from '../errors.js';
 import { OutputPlan } from '../io/output-path.js';
 import { adapterLabel } from '../report/adapter.js';
 import { type CompareOptions, compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES } from '../report/compare.js';
+import { checkComparableSamples, checkSameJob } from '../report/compare-input.js';
+import { globMatch, MAX_PATTERN_LENGTH } from '../report/compare-pattern.js';
 import { comparisonTable, hardwareRows } from '../report/compare-table.js';
 import { hardwareTable } from '../report/hardware.js';
 import { loadReport } from '../report/load.js';
@@ -12,7 +14,7 @@ import { formatTable, type Table } from '../report/table.js';
 import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
 import { emitMarkdown, type MarkdownOutputs, planMarkdown } from './markdown-output.js';
-import { paint, printJson } from './output.js';
+import { paint, printJson, terminalSafe } from './output.js';
 
 const help = `
 Usage: hetbench compare BASE.json HEAD.json [options]
@@ -32,8 +34,9 @@ Options:
   --alpha A         significance level; the CI is the (1 - A) interval (default ${DEFAULT_COMPARE_OPTIONS.alpha})
   --format F        text | md | json (default text)
   --force           give verdicts even when the adapters differ
+  --allow-different compare run reports of different clusters or workloads (refused otherwise)
   --metrics P[,P]   give verdicts only on metrics whose names match one of the patterns
-                    (* matches any run of characters), e.g. 'run.*.speedup' for the per-round
+                    (* matches any run of characters, ? one), e.g. 'run.*.speedup' for the per-round
                     speedups over lockstep, which host drift between runs cannot move
   --md FILE         also write the Markdown summary to FILE (not one of the reports)
   -h, --help        show this help
@@ -60,6 +63,7 @@ export const compareCommand: Command = defineCommand({
         alpha: { type: 'string' },
         format: { type: 'string' },
         force: { type: 'boolean' },
+        'allow-different': { type: 'boolean' },
         metrics: { type: 'string' },
         md: { type: 'string' },
       },
@@ -84,13 +88,12 @@ export const compareCommand: Command = defineCommand({
     const metricsFlag = stringFlag(values, 'metrics');
     const keep = metricsFlag === undefined ? null : metricFilter(metricsFlag);
     const inputs = positionals.map((path) => {
-      const report = loadReport(path);
-      return {
-        path,
-        label: basename(path),
-        report: keep ? { ...report, metrics: report.metrics.filter((m) => keep(m.name)) } : report,
-      };
+      const loaded = loadReport(path);
+      const report = keep ? { ...loaded, metrics: loaded.metrics.filter((m) => keep(m.name)) } : loaded;
+      checkComparableSamples(report, path);
+      return { path, label: basename(path), report };
     });
+    checkSameJob(inputs, boolFlag(values, 'allow-different'));
     if (metricsFlag !== undefined && inputs.every((i) => i.report.metrics.length === 0)) {
       throw new UsageError(
         '--metrics',
@@ -102,24 +105,24 @@ export const compareCommand: Command = defineCommand({
   },
 });
 
-/** A predicate over metric names from comma-separated patterns in which `*` matches anything. */
+/**
+ * A predicate over metric names from comma-separated patterns in which `*` matches any run of
+ * characters and `?` one (src/report/compare-pattern.ts: linear, no regular expression).
+ */
 export function metricFilter(patterns: string): (name: string) => boolean {
+  if (patterns.length > MAX_PATTERN_LENGTH)
+    throw new UsageError(
+      '--metrics',
+      patterns,
+      `is longer than ${MAX_PATTERN_LENGTH} characters; metric names are short.`,
+    );
   const parts = patterns
     .split(',')
     .map((p) => p.trim())
     .filter((p) => p.length > 0);
   if (parts.length === 0)
     throw new UsageError('--metrics', patterns, "give one or more metric name patterns, e.g. 'run.*.speedup'.");
-  const res = parts.map(
-    (p) =>
-      new RegExp(
-        `^${p
-          .split('*')
-          .map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-          .join('.*')}$`,
-      ),
-  );
-  return (name) => res.some((re) => re.test(name));
+  return (name) => parts.some((p) => globMatch(p, name));
 }
 
 interface Input {
@@ -151,7 +154,7 @@ function runCompare(
     else if (format === 'md') process.stdout.write(renderHardwareMarkdown(hw, note));
     else
       process.stdout.write(
-        `${note === undefined ? '' : `${paint('yellow', note)}\n\n`}${textTable(hardwareRows(hw))}\n`,
+        `${note === undefined ? '' : `${paint('yellow', terminalSafe(note, false))}\n\n`}${textTable(hardwareRows(hw))}\n`,
       );
     return EXIT_CODES.ok;
   }
@@ -180,7 +183,7 @@ function runCompare(
     process.stdout.write(md);
   } else {
     const lines = [
-      `${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}` +
+      terminalSafe(`${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}`, false) +
         `${cmp.sameAdapter ? '' : paint('yellow', ' (adapters differ: --force)')}`,
       `threshold ${options.threshold * 100}%, alpha ${options.alpha}; Mann-Whitney U test, bootstrap CI of the ratio of medians`,
       '',
@@ -193,15 +196,19 @@ function runCompare(
           )
         : paint('green', `no regressions, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'}`),
     ];
-    if (cmp.onlyInBase.length > 0) lines.push(`only in ${base.label}: ${cmp.onlyInBase.join(', ')}`);
-    if (cmp.onlyInHead.length > 0) lines.push(`only in ${head.label}: ${cmp.onlyInHead.join(', ')}`);
+    if (cmp.onlyInBase.length > 0)
+      lines.push(terminalSafe(`only in ${base.label}: ${cmp.onlyInBase.join(', ')}`, false));
+    if (cmp.onlyInHead.length > 0)
+      lines.push(terminalSafe(`only in ${head.label}: ${cmp.onlyInHead.join(', ')}`, false));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return cmp.regressions > 0 ? EXIT_CODES.regression : EXIT_CODES.ok;
 }
 
+/** Cells come from reports (names, adapters): each is made terminal-safe before it is coloured. */
 function textTable(t: Table): string {
-  const rows = t.rows.map((r, i) => {
+  const rows = t.rows.map((cells, i) => {
+    const r = cells.map((c) => terminalSafe(c, false));
     const tone = t.tones?.[i];
     if (tone === undefined) return r;
     const style = tone === 'bad' ? 'red' : 'green';
@@ -209,7 +216,7 @@ function textTable(t: Table): string {
   });
   // Metric names and verdicts read left to right; numbers line up on the right.
   return formatTable(
-    t.header,
+    t.header.map((h) => terminalSafe(h, false)),
     rows,
     t.header.map((_, i) => (i === 0 || i === t.header.length - 1 ? 'left' : 'right')),
   );

@@ -109,3 +109,15 @@ export function parsePolicies(raw: string | undefined): PolicyName[] {
     throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
   return [...new Set(names.map((n) => getPolicy(n).name))];
 }
+
+/**
+ * The input that set the global batch, for errors the library raises on `globalBatch`:
+ * `--global-batch` when given, else the workload's own field.
+ */
+export function withGlobalBatchInput(err: unknown, values: ParsedArgs['values'], defaultWorkload?: string): unknown {
+  if (!(err instanceof UsageError) || err.field !== 'globalBatch') return err;
+  const workload = stringFlag(values, 'workload') ?? defaultWorkload ?? 'workload';
+  return err.withField(
+    stringFlag(values, 'global-batch') === undefined ? `${workload}: $.globalBatch` : '--global-batch',
+  );
+}

@@ -6,7 +6,7 @@ import { summarizeHybridPlan } from '../sim/hybrid-plan.js';
 import { boolFlag, parseCommandArgs } from './args.js';
 import { type Command, defineCommand } from './command.js';
 import { jobFromFlags, modelFlagHelp, modelFlagOptions } from './model-flags.js';
-import { printJson } from './output.js';
+import { assertFinite, printJson } from './output.js';
 import { renderHybridPlan } from './plan-hybrid.js';
 
 const help = `
@@ -40,11 +40,13 @@ export const planCommand: Command = defineCommand({
     const job = jobFromFlags(values);
     if (job.hybrid !== null) {
       const plan = summarizeHybridPlan(job.hybrid);
+      assertFinite(plan, 'plan');
       if (boolFlag(values, 'json')) printJson({ plan, step: plan.step });
       else process.stdout.write(`${renderHybridPlan(plan)}\n`);
       return Promise.resolve(EXIT_CODES.ok);
     }
     const plan = summarizePlan(job.model);
+    assertFinite(plan, 'plan');
     if (boolFlag(values, 'json')) printJson({ plan });
     else process.stdout.write(`${renderPlan(plan)}\n`);
     return Promise.resolve(EXIT_CODES.ok);

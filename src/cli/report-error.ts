@@ -1,5 +1,5 @@
 import { EXIT_CODES, type ExitCode, HetbenchError } from '../errors.js';
-import { paint } from './output.js';
+import { paint, terminalSafe } from './output.js';
 
 /** The exit code an error thrown out of a command means: its own, or 70 for anything unnamed (a bug). */
 export function exitCodeOf(err: unknown): ExitCode {
@@ -18,16 +18,16 @@ export function reportError(
   env: NodeJS.ProcessEnv = process.env,
 ): ExitCode {
   if (err instanceof HetbenchError) {
-    stream.write(`${paint('red', 'hetbench: error:', stream)} ${err.message}\n`);
+    stream.write(`${paint('red', 'hetbench: error:', stream)} ${terminalSafe(err.message)}\n`);
     return err.exitCode;
   }
   if (env['HETBENCH_DEBUG'] === '1') {
     const text = err instanceof Error ? (err.stack ?? `${err.name}: ${err.message}`) : String(err);
-    stream.write(`hetbench: internal error: ${text}\n`);
+    stream.write(`hetbench: internal error: ${terminalSafe(text)}\n`);
   } else {
     const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
     stream.write(
-      `hetbench: internal error (a bug in hetbench): ${firstLine(text)}; ` +
+      `hetbench: internal error (a bug in hetbench): ${terminalSafe(firstLine(text))}; ` +
         'rerun with HETBENCH_DEBUG=1 to print the stack trace, and report it.\n',
     );
   }

@@ -5,8 +5,8 @@ import { formatTable } from '../report/table.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
-import { printJson } from './output.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { assertFinite, printJson } from './output.js';
 
 const MAX_STEPS = 1_000_000;
 
@@ -62,7 +62,13 @@ export const simulateCommand: Command = defineCommand({
       'normal',
     ] as const);
     const model = modelFromFlags(values);
-    const result = simulate(model, { policies, steps, seed, jitterCv, jitterKind });
+    let result: SimulationResult;
+    try {
+      result = simulate(model, { policies, steps, seed, jitterCv, jitterKind });
+    } catch (err) {
+      throw withGlobalBatchInput(err, values);
+    }
+    assertFinite(result, 'simulate');
     if (boolFlag(values, 'json')) printJson(result);
     else
       process.stdout.write(

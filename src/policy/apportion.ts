@@ -55,10 +55,14 @@ export function classCaps(model: ClusterModel): number[] {
 export function assertFits(model: ClusterModel, policy: string): void {
   const capacity = classCaps(model).reduce((a, b) => a + b, 0);
   if (capacity < model.globalBatch) {
+    const fix =
+      capacity > 0
+        ? `lower it to at most ${capacity.toLocaleString('en-US')}.`
+        : 'no GPU of the cluster can hold one sequence of this workload: use GPUs with more memory, or a workload that needs less (recompute: "full", a shorter seqLen).';
     throw new UsageError(
       'globalBatch',
       model.globalBatch,
-      `does not fit in memory for ${policy}: the cluster holds at most ${capacity} sequences per step (sum of count * memory cap); lower the workload's global batch.`,
+      `does not fit in memory for ${policy}: the cluster holds at most ${capacity.toLocaleString('en-US')} sequences per step (sum of count * memory cap); ${fix}`,
     );
   }
 }

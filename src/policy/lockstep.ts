@@ -17,13 +17,7 @@ export function lockstepAllocation(model: ClusterModel): Allocation {
     extra -= add;
     const s = c.count * base + add;
     const perGpu = c.count > 0 ? Math.ceil(s / c.count) : 0;
-    if (perGpu > c.memoryCapSequences) {
-      throw new UsageError(
-        'globalBatch',
-        model.globalBatch,
-        `is infeasible under lockstep: ${perGpu} sequences per GPU exceed the ${c.gpu.id} memory cap of ${c.memoryCapSequences}; lower the global batch or use a heterogeneity-aware policy.`,
-      );
-    }
+    if (perGpu > c.memoryCapSequences) throw lockstepInfeasible(model, perGpu, c.gpu.id, c.memoryCapSequences);
     return s;
   });
 }
@@ -34,3 +28,25 @@ export const lockstep: StaticPolicy = {
   kind: 'static',
   allocate: (ctx: PolicyContext) => lockstepAllocation(ctx.model),
 };
+
+/**
+ * The error for a global batch lockstep cannot place, with a fix that works: lockstep is the
+ * baseline every command runs, so "use another policy" cannot help; the largest batch that
+ * fits (workers x the smallest memory cap) can. When a GPU cannot hold one sequence, no batch
+ * fits, and the message says what can: other GPUs, or a workload that needs less memory.
+ * The field is `globalBatch`; the CLI renames it to the input that set it.
+ */
+function lockstepInfeasible(model: ClusterModel, perGpu: number, gpu: string, cap: number): UsageError {
+  const workers = workersOf(model);
+  const smallestCap = Math.min(...model.classes.filter((c) => c.count > 0).map((c) => c.memoryCapSequences));
+  const largest = workers * Math.max(0, smallestCap);
+  const fix =
+    largest > 0
+      ? `lower it to at most ${largest.toLocaleString('en-US')} (${workers.toLocaleString('en-US')} GPUs x ${smallestCap}, the smallest memory cap), the largest that lockstep, the baseline of every comparison, can place.`
+      : `no global batch fits: the ${gpu} cannot hold one sequence of this workload, and lockstep, the baseline of every comparison, gives every GPU one; use a cluster without it or with more memory per GPU, or a workload that needs less memory (recompute: "full", a shorter seqLen).`;
+  return new UsageError(
+    'globalBatch',
+    model.globalBatch,
+    `is infeasible under lockstep: ${perGpu.toLocaleString('en-US')} sequences per GPU exceed the ${gpu} memory cap of ${cap}; ${fix}`,
+  );
+}

@@ -89,8 +89,8 @@ function runSections(r: RunReport): string[] {
     );
   const cluster = r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ');
   out.push(
-    `<p>Cluster: <strong>${esc(cluster)}</strong> · ${r.inputs.steps} steps per policy` +
-      `${r.inputs.quick ? ' (quick)' : ''} · seed ${r.inputs.seed} · wall time ${esc(seconds(r.wallS))}</p>`,
+    `<p>Cluster: <strong>${esc(cluster)}</strong> · ${esc(String(r.inputs.steps))} steps per policy` +
+      `${r.inputs.quick ? ' (quick)' : ''} · seed ${esc(String(r.inputs.seed))} · wall time ${esc(seconds(r.wallS))}</p>`,
   );
   out.push(
     section(
@@ -145,9 +145,9 @@ function benchSections(r: BenchReport): string[] {
   if (r.roofline !== null) {
     const rf = r.roofline;
     out.push(
-      `<p>Roofline: FMA f32 <strong>${sig(rf.fmaF32Gflops)}</strong> GFLOP/s` +
-        `${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${sig(rf.fmaF16Gflops)}</strong> GFLOP/s`}` +
-        `, memory <strong>${sig(rf.bandwidthGBs)}</strong> GB/s</p>`,
+      `<p>Roofline: FMA f32 <strong>${esc(sig(rf.fmaF32Gflops))}</strong> GFLOP/s` +
+        `${rf.fmaF16Gflops === null ? '' : `, f16 <strong>${esc(sig(rf.fmaF16Gflops))}</strong> GFLOP/s`}` +
+        `, memory <strong>${esc(sig(rf.bandwidthGBs))}</strong> GB/s</p>`,
     );
   }
   out.push(

@@ -1,10 +1,16 @@
-import { readFileSync } from 'node:fs';
+import { BoundedReadError, describeReadFailure, parseBoundedJson, readBoundedText } from '../spec/bounded-read.js';
 import { specError, validate } from '../spec/validate.js';
 import { type Report, SCHEMA_VERSION } from './schema.js';
 
 /** Where reports come from, for messages that tell the user what to pass instead. */
 const WRITERS =
   "'hetbench run --json FILE' (a run report) or 'npm run bench' (a bench report, out/bench.json or --out FILE)";
+
+/**
+ * Largest report read. Real ones are well under a megabyte (16 steps x 7 policies, or a bench
+ * of 30 shapes); the bound keeps a wrong or hostile file from making compare run for minutes.
+ */
+export const MAX_REPORT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Reads and checks a hetbench JSON report. Everything that reads reports (compare, export,
@@ -15,22 +21,17 @@ const WRITERS =
 export function loadReport(path: string): Report {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readBoundedText(path, MAX_REPORT_BYTES);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    if (!(err instanceof BoundedReadError)) throw err;
     throw specError(
       undefined,
       path,
       path,
-      `cannot be read (${code}); pass the path of a report written by ${WRITERS}.`,
+      `${describeReadFailure(err.failure)}; pass the path of a report written by ${WRITERS}.`,
     );
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw specError(path, '$', text.slice(0, 40), `is not valid JSON (${(err as Error).message}).`);
-  }
+  const data = parseBoundedJson(text, `${path}: $`);
   return parseReport(data, path);
 }
 

@@ -4,6 +4,7 @@ import { comparisonTable, hardwareRows } from './compare-table.js';
 import { percent, sig } from './format.js';
 import type { HardwareTable } from './hardware.js';
 import { kernelTable } from './kernel-table.js';
+import { markdownCode, markdownText } from './markdown-escape.js';
 import { policyTable, policyTableForMarkdown } from './policy-table.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { markdownTable } from './table.js';
@@ -17,8 +18,8 @@ export function renderMarkdown(report: Report): string {
   const head = [
     `## hetbench ${report.kind} report`,
     '',
-    `Adapter: **${adapterLabel(env.adapter)}** · timing: ${env.timing} · hetbench ${report.tool.version} · ` +
-      `${report.createdAt}${env.gitSha ? ` · commit \`${env.gitSha.slice(0, 12)}\`` : ''}`,
+    `Adapter: **${markdownText(adapterLabel(env.adapter))}** · timing: ${env.timing} · hetbench ${markdownText(report.tool.version)} · ` +
+      `${markdownText(report.createdAt)}${env.gitSha ? ` · commit ${markdownCode(env.gitSha.slice(0, 12))}` : ''}`,
     '',
   ];
   const body = report.kind === 'run' ? runBody(report) : benchBody(report);
@@ -27,9 +28,9 @@ export function renderMarkdown(report: Report): string {
 
 function runBody(r: RunReport): string[] {
   const out: string[] = [];
-  if (r.status === 'partial') out.push(`> **Partial run**: ${r.failure ?? 'stopped early'}`, '');
+  if (r.status === 'partial') out.push(`> **Partial run**: ${markdownText(r.failure ?? 'stopped early')}`, '');
   out.push(
-    `Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${c.gpu}`).join(' + ')} · ` +
+    `Cluster: ${r.classes.map((c) => `${c.count.toLocaleString('en-US')} × ${markdownText(c.gpu)}`).join(' + ')} · ` +
       `${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
     '',
   );
@@ -68,7 +69,7 @@ export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabe
   const verdict =
     cmp.regressions > 0 ? `**${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}**` : 'no regressions';
   const lines = [
-    `## hetbench compare: ${labels.base} → ${labels.head}`,
+    `## hetbench compare: ${markdownText(labels.base)} → ${markdownText(labels.head)}`,
     '',
     `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} ` +
       `across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; ` +
@@ -77,14 +78,14 @@ export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabe
     markdownTable(comparisonTable(cmp)),
     '',
   ];
-  if (cmp.onlyInBase.length > 0) lines.push(`Only in base: ${cmp.onlyInBase.map((n) => `\`${n}\``).join(', ')}`, '');
-  if (cmp.onlyInHead.length > 0) lines.push(`Only in head: ${cmp.onlyInHead.map((n) => `\`${n}\``).join(', ')}`, '');
+  if (cmp.onlyInBase.length > 0) lines.push(`Only in base: ${cmp.onlyInBase.map(markdownCode).join(', ')}`, '');
+  if (cmp.onlyInHead.length > 0) lines.push(`Only in head: ${cmp.onlyInHead.map(markdownCode).join(', ')}`, '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
 export function renderHardwareMarkdown(hw: HardwareTable, note?: string): string {
   const lines = ['## hetbench hardware comparison', ''];
-  if (note !== undefined) lines.push(`> ${note}`, '');
+  if (note !== undefined) lines.push(`> ${markdownText(note)}`, '');
   lines.push(markdownTable(hardwareRows(hw)), '');
   return `${lines.join('\n').trimEnd()}\n`;
 }

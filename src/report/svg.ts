@@ -21,8 +21,18 @@ export function color(i: number): string {
   return PALETTE[i % PALETTE.length] ?? '#000000';
 }
 
+/**
+ * The one HTML escape: every value interpolated into the HTML report and its SVG charts,
+ * text and attributes alike, passes through it (a number too, via String). Quotes of both
+ * kinds, so an attribute cannot be closed whichever quote it uses.
+ */
 export function esc(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 /** Rounds coordinates so the page stays small and diffs stay readable. */

@@ -1,3 +1,5 @@
+import { markdownText } from './markdown-escape.js';
+
 /**
  * A renderer-neutral table: compare, the hardware comparison and the policy table build one,
  * and it is written as plain text (the CLI, the bench), Markdown or HTML. `tone` lets the text
@@ -10,9 +12,9 @@ export interface Table {
   readonly tones?: readonly ('bad' | 'good' | undefined)[];
 }
 
+/** Every cell, header included, goes through markdownText: cells carry names from reports. */
 export function markdownTable(table: Table): string {
-  const esc = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
-  const line = (cells: readonly string[]): string => `| ${cells.map(esc).join(' | ')} |`;
+  const line = (cells: readonly string[]): string => `| ${cells.map(markdownText).join(' | ')} |`;
   const rule = `|${table.header.map((_, i) => (i === 0 ? ' --- ' : ' ---: ')).join('|')}|`;
   return [line(table.header), rule, ...table.rows.map(line)].join('\n');
 }

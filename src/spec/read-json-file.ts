@@ -1,39 +1,33 @@
-import { readFileSync } from 'node:fs';
 import { SpecError } from '../errors.js';
+import { BoundedReadError, describeReadFailure, parseBoundedJson, readBoundedText } from './bounded-read.js';
 
 /** Largest spec file read; a spec is a few kilobytes, anything far bigger is a wrong path. */
-const MAX_SPEC_BYTES = 4 * 1024 * 1024;
+export const MAX_SPEC_BYTES = 4 * 1024 * 1024;
 
-/** Parses spec text; malformed JSON becomes a SpecError naming the source and the parser's complaint. */
+/** Parses spec text; too deep or malformed JSON becomes a SpecError naming the source. */
 export function parseJsonText(text: string, source: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new SpecError(source, text.length > 40 ? `${text.slice(0, 40)}...` : text, `is not valid JSON (${reason}).`);
-  }
+  return parseBoundedJson(text, source);
 }
 
-/** Reads and parses a spec file; an unreadable file is a SpecError naming the file, never a raw fs error. */
+/**
+ * Reads and parses a spec file; an unreadable, special (FIFO, device) or oversized file is a
+ * SpecError naming the file, never a raw fs error, a hang or a memory blow-up: the size bound
+ * holds while reading (src/spec/bounded-read.ts).
+ */
 export function readJsonFile(path: string, what: string, presetNames: readonly string[]): unknown {
   let text: string;
   try {
-    const buffer = readFileSync(path);
-    if (buffer.length > MAX_SPEC_BYTES)
+    text = readBoundedText(path, MAX_SPEC_BYTES);
+  } catch (err) {
+    if (!(err instanceof BoundedReadError)) throw err;
+    const { failure } = err;
+    if (failure.kind === 'unreadable')
       throw new SpecError(
         path,
-        `${buffer.length} bytes`,
-        `is too large for a ${what} spec (at most ${MAX_SPEC_BYTES} bytes).`,
+        path,
+        `is neither a ${what} preset (${presetNames.join(', ')}) nor a readable JSON file (${failure.code}).`,
       );
-    text = buffer.toString('utf8');
-  } catch (err) {
-    if (err instanceof SpecError) throw err;
-    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new SpecError(
-      path,
-      path,
-      `is neither a ${what} preset (${presetNames.join(', ')}) nor a readable JSON file (${code}).`,
-    );
+    throw new SpecError(path, path, `${describeReadFailure(failure)}; pass a ${what} spec JSON file or a preset.`);
   }
   return parseJsonText(text, path);
 }

@@ -1,6 +1,6 @@
 import { seconds } from '../format.js';
 import type { RunReport } from '../schema.js';
-import { color, figure, legend, line, path, plotFrame, text, ticks } from '../svg.js';
+import { color, esc, figure, legend, line, path, plotFrame, text, ticks } from '../svg.js';
 
 /**
  * The adaptive policy's step time per step, against lockstep and the best static split:
@@ -55,7 +55,7 @@ export function convergenceChart(report: RunReport): string | null {
   );
   for (const [i, t] of trace.entries()) {
     body.push(
-      `<circle cx="${x(i).toFixed(1)}" cy="${y(t).toFixed(1)}" r="3" fill="${adaptiveColor}"><title>step ${i + 1}: ${seconds(t)}</title></circle>`,
+      `<circle cx="${esc(x(i).toFixed(1))}" cy="${esc(y(t).toFixed(1))}" r="3" fill="${esc(adaptiveColor)}"><title>${esc(`step ${i + 1}: ${seconds(t)}`)}</title></circle>`,
     );
   }
   const every = Math.max(1, Math.ceil(trace.length / 10));
