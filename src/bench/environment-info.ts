@@ -16,4 +16,9 @@ export interface Environment {
    * `busy` spins a core. Absent when no GPU was opened, and in reports from before it was recorded.
    */
   readonly hostPolling?: 'busy' | 'timer';
+  /**
+   * Warnings Dawn wrote to stderr while the device opened (e.g. limits it reduced), kept out of
+   * the terminal by the CLI (src/cli/stderr-filter.ts). Absent when not run through the CLI.
+   */
+  readonly dawnWarnings?: readonly string[];
 }

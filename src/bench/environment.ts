@@ -19,7 +19,7 @@ function gitSha(): string | null {
 }
 
 /** Where and how a report's figures were taken: enough to tell two machines or builds apart. */
-export function environmentOf(gpu: Gpu | null): Environment {
+export function environmentOf(gpu: Gpu | null, extra: { readonly dawnWarnings?: readonly string[] } = {}): Environment {
   const cpu = cpus();
   return {
     gitSha: gitSha(),
@@ -32,5 +32,6 @@ export function environmentOf(gpu: Gpu | null): Environment {
     adapter: gpu?.info ?? null,
     timing: gpu?.features.timestampQuery === false ? 'wall-clock' : 'gpu-timestamp',
     ...(gpu ? { hostPolling: gpu.polling } : {}),
+    ...(extra.dawnWarnings === undefined ? {} : { dawnWarnings: extra.dawnWarnings }),
   };
 }

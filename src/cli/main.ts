@@ -4,6 +4,10 @@ import { VERSION } from '../version.js';
 import { commands } from './commands.js';
 import { armFault, FAULT_VARIABLE, parseFault } from './fault.js';
 import { reportError } from './report-error.js';
+import { isFilteredChild, runFiltered } from './stderr-filter.js';
+
+/** Commands that open the GPU: they run as a filtered child (stderr-filter.ts). */
+const GPU_COMMANDS: ReadonlySet<string> = new Set(['run', 'start', 'doctor', 'matmul', 'probe']);
 
 const usage = (): string =>
   [
@@ -44,6 +48,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     process.stdout.write(`${command.help.trim()}\n`);
     return EXIT_CODES.ok;
   }
+  if (GPU_COMMANDS.has(name) && !isFilteredChild()) return (await runFiltered(argv)) as ExitCode;
   // The test seam (fault.ts) is read here, once, so no command reads the environment for it.
   armFault(parseFault(process.env[FAULT_VARIABLE]));
   return command.run(rest);

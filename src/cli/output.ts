@@ -6,7 +6,16 @@ type Style = Parameters<typeof styleText>[0];
 export function colorEnabled(stream: NodeJS.WriteStream = process.stdout): boolean {
   const noColor = process.env['NO_COLOR'];
   if (noColor !== undefined && noColor !== '') return false;
-  return stream.isTTY === true;
+  return isTerminal(stream);
+}
+
+/**
+ * A terminal, or the stderr pipe of a child the CLI filters (stderr-filter.ts) whose parent's
+ * stderr is one: colour and redrawn progress follow the user's terminal, not the pipe.
+ */
+function isTerminal(stream: NodeJS.WriteStream): boolean {
+  if (stream.isTTY === true) return true;
+  return stream === process.stderr && process.env['HETBENCH_STDERR_TTY'] === '1';
 }
 
 export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
@@ -15,7 +24,7 @@ export function paint(style: Style, text: string, stream: NodeJS.WriteStream = p
 
 /** Progress is redrawn in place only on an interactive terminal outside CI. */
 export function interactive(stream: NodeJS.WriteStream = process.stderr): boolean {
-  return stream.isTTY === true && !process.env['CI'];
+  return isTerminal(stream) && !process.env['CI'];
 }
 
 export function printJson(value: unknown): void {

@@ -23,6 +23,7 @@ import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from '
 import { paint } from './output.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
+import { dawnWarningsSoFar } from './stderr-filter.js';
 
 const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;
 
@@ -226,7 +227,14 @@ function report(
   outputs: RunOutputs,
   wallS: number,
 ): WriteOutcome {
-  const runReport = buildRunReport({ inputs, model, environment: environmentOf(gpu), result, failure, wallS });
+  const runReport = buildRunReport({
+    inputs,
+    model,
+    environment: environmentOf(gpu, dawnWarningsSoFar()),
+    result,
+    failure,
+    wallS,
+  });
   const writes: PendingWrite[] = [];
   if (outputs.json !== null) writes.push(fileWrite(outputs.json, `${JSON.stringify(runReport, null, 2)}\n`));
   if (outputs.html !== null) writes.push(fileWrite(outputs.html, renderHtml(runReport)));
