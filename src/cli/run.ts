@@ -9,6 +9,7 @@ import { OutputPlan, type OutputTarget } from '../io/output-path.js';
 import { describeOutcome, fileWrite, type PendingWrite, type WriteOutcome, writeOutputs } from '../io/write-outputs.js';
 import type { ClusterModel } from '../model/types.js';
 import { policyNames } from '../policy/index.js';
+import { lockstepAllocation } from '../policy/lockstep.js';
 import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { buildRunReport } from '../report/run-report.js';
@@ -19,8 +20,8 @@ import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies } from './model-flags.js';
-import { paint } from './output.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { assertFinite, paint } from './output.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
 import { dawnWarningsSoFar } from './stderr-filter.js';
@@ -109,6 +110,12 @@ export const runCommand: Command = defineCommand({
     const policies = parsePolicies(stringFlag(values, 'policy'));
     const model = modelFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
+    // A batch lockstep cannot place fails here, before the GPU, naming the input that sets it.
+    try {
+      lockstepAllocation(model);
+    } catch (err) {
+      throw withGlobalBatchInput(err, values, DEFAULTS.workload);
+    }
     // Every output path is checked before the GPU is opened: a bad one is exit 2 now, not after the run.
     const plan = new OutputPlan();
     const outputs: RunOutputs = {
@@ -235,6 +242,11 @@ function report(
     failure,
     wallS,
   });
+  // The model's side of the report must be finite; a NaN there is a bug, not a measurement.
+  assertFinite(
+    runReport.policies.map((p) => p.predicted),
+    'run (model)',
+  );
   const writes: PendingWrite[] = [];
   if (outputs.json !== null) writes.push(fileWrite(outputs.json, `${JSON.stringify(runReport, null, 2)}\n`));
   if (outputs.html !== null) writes.push(fileWrite(outputs.html, renderHtml(runReport)));
