@@ -123,7 +123,10 @@ export async function runKernelBench(gpu: Gpu, options: KernelBenchOptions = {})
       tried: r.table.filter((t) => t.gflops !== null).length,
     });
     log(
-      `tuned ${job.dtype} ${r.shapeClass}: ${r.kernel.name}${r.fromCache ? ' (cache)' : ` (${r.table.filter((t) => t.gflops !== null).length} candidates, ${r.elapsedS.toFixed(1)} s)`}`,
+      `tuned ${job.dtype} ${r.shapeClass}: ${r.kernel.name}` +
+        (r.fromCache
+          ? ' (cache)'
+          : ` (${r.table.filter((t) => t.gflops !== null).length} candidates, ${r.elapsedS.toFixed(1)} s)`),
     );
   }
   const tuneS = (performance.now() - tuneStart) / 1000;

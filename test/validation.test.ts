@@ -62,7 +62,8 @@ describe('validation against published runs', () => {
   it('prints every case, and the error on the half the fit did not see', () => {
     const lines = rows.map(
       (r) =>
-        `| ${r.c.id} | ${r.training ? 'fit' : 'held out'} | ${r.c.publishedTflops} | ${r.c.publishedStepS.toFixed(2)} | ${r.stepS.toFixed(2)} | ${(100 * r.error).toFixed(1)}% | ${r.fits ? 'yes' : 'no'} |`,
+        `| ${r.c.id} | ${r.training ? 'fit' : 'held out'} | ${r.c.publishedTflops} | ${r.c.publishedStepS.toFixed(2)} ` +
+        `| ${r.stepS.toFixed(2)} | ${(100 * r.error).toFixed(1)}% | ${r.fits ? 'yes' : 'no'} |`,
     );
     const held = rows.filter((r) => !r.training).map((r) => r.error);
     const fit = rows.filter((r) => r.training).map((r) => r.error);

@@ -206,7 +206,8 @@ export const catalog: readonly GpuSpec[] = [
     sources: {
       bf16DenseTflops: at(
         RTX_PRO_6000,
-        'NVIDIA RTX Blackwell PRO GPU architecture whitepaper: FP16/BF16 tensor with FP32 accumulate 503.8 TFLOPS dense (1,007.6 sparse); consistent with the 4,000 sparse FP4 AI TOPS headline / 8',
+        'NVIDIA RTX Blackwell PRO GPU architecture whitepaper: FP16/BF16 tensor with FP32 accumulate ' +
+          '503.8 TFLOPS dense (1,007.6 sparse); consistent with the 4,000 sparse FP4 AI TOPS headline / 8',
       ),
       fp32Tflops: at(RTX_PRO_6000, 'product page single-precision 125 TFLOPS'),
       memoryGB: at(RTX_PRO_6000, 'product page 96 GB GDDR7 with ECC'),

@@ -58,11 +58,13 @@ export function assertFits(model: ClusterModel, policy: string): void {
     const fix =
       capacity > 0
         ? `lower it to at most ${capacity.toLocaleString('en-US')}.`
-        : 'no GPU of the cluster can hold one sequence of this workload: use GPUs with more memory, or a workload that needs less (recompute: "full", a shorter seqLen).';
+        : 'no GPU of the cluster can hold one sequence of this workload: use GPUs with more memory, ' +
+          'or a workload that needs less (recompute: "full", a shorter seqLen).';
     throw new UsageError(
       'globalBatch',
       model.globalBatch,
-      `does not fit in memory for ${policy}: the cluster holds at most ${capacity.toLocaleString('en-US')} sequences per step (sum of count * memory cap); ${fix}`,
+      `does not fit in memory for ${policy}: the cluster holds at most ${capacity.toLocaleString('en-US')} ` +
+        `sequences per step (sum of count * memory cap); ${fix}`,
     );
   }
 }

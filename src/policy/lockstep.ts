@@ -42,8 +42,11 @@ function lockstepInfeasible(model: ClusterModel, perGpu: number, gpu: string, ca
   const largest = workers * Math.max(0, smallestCap);
   const fix =
     largest > 0
-      ? `lower it to at most ${largest.toLocaleString('en-US')} (${workers.toLocaleString('en-US')} GPUs x ${smallestCap}, the smallest memory cap), the largest that lockstep, the baseline of every comparison, can place.`
-      : `no global batch fits: the ${gpu} cannot hold one sequence of this workload, and lockstep, the baseline of every comparison, gives every GPU one; use a cluster without it or with more memory per GPU, or a workload that needs less memory (recompute: "full", a shorter seqLen).`;
+      ? `lower it to at most ${largest.toLocaleString('en-US')} (${workers.toLocaleString('en-US')} GPUs x ${smallestCap}, ` +
+        'the smallest memory cap), the largest that lockstep, the baseline of every comparison, can place.'
+      : `no global batch fits: the ${gpu} cannot hold one sequence of this workload, and lockstep, ` +
+        'the baseline of every comparison, gives every GPU one; use a cluster without it or with more memory ' +
+        'per GPU, or a workload that needs less memory (recompute: "full", a shorter seqLen).';
   return new UsageError(
     'globalBatch',
     model.globalBatch,

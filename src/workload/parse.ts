@@ -62,7 +62,8 @@ export function parseWorkloadSpec(json: unknown, source?: string): WorkloadSpec 
       source,
       '$.params',
       params,
-      `disagrees with the shapes, which imply ${Math.round(implied).toLocaleString('en-US')} parameters (layers, hidden, ffnHidden, heads, kvHeads, vocab); allowed difference ${PARAMS_TOLERANCE * 100}%.`,
+      `disagrees with the shapes, which imply ${Math.round(implied).toLocaleString('en-US')} parameters ` +
+        `(layers, hidden, ffnHidden, heads, kvHeads, vocab); allowed difference ${PARAMS_TOLERANCE * 100}%.`,
     );
   }
   return spec;

@@ -55,7 +55,8 @@ export function convergenceChart(report: RunReport): string | null {
   );
   for (const [i, t] of trace.entries()) {
     body.push(
-      `<circle cx="${esc(x(i).toFixed(1))}" cy="${esc(y(t).toFixed(1))}" r="3" fill="${esc(adaptiveColor)}"><title>${esc(`step ${i + 1}: ${seconds(t)}`)}</title></circle>`,
+      `<circle cx="${esc(x(i).toFixed(1))}" cy="${esc(y(t).toFixed(1))}" r="3" fill="${esc(adaptiveColor)}">` +
+        `<title>${esc(`step ${i + 1}: ${seconds(t)}`)}</title></circle>`,
     );
   }
   const every = Math.max(1, Math.ceil(trace.length / 10));
