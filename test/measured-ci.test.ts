@@ -9,7 +9,7 @@ import { DEFAULT_NOISE, SYNTHETIC_POLICIES, syntheticRun } from './helpers/synth
  * the round, a fixed cost per pass, and rounding to whole units.
  */
 const truth = composeFigures(syntheticRun(16, 1, { ...DEFAULT_NOISE, passCv: 0, roundCv: 0 }), null);
-const options = { resamples: 400, confidence: 0.95 };
+const options = { resamples: 300, confidence: 0.95 };
 
 describe('measured intervals', () => {
   it('contain the true figure of every policy in at least 90 of 100 seeded runs', () => {
@@ -33,12 +33,12 @@ describe('measured intervals', () => {
   it('narrow as rounds are added', () => {
     const width = (rounds: number): number => {
       let sum = 0;
-      for (let seed = 1; seed <= 20; seed++) {
+      for (let seed = 1; seed <= 10; seed++) {
         const ci = measuredIntervals(syntheticRun(rounds, 5000 + seed), { ...options, seed });
         const [lo, hi] = ci[1]?.speedup ?? [Number.NaN, Number.NaN];
         sum += hi - lo;
       }
-      return sum / 20;
+      return sum / 10;
     };
     const w8 = width(8);
     const w32 = width(32);

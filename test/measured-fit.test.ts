@@ -31,6 +31,16 @@ describe('local-time fit', () => {
     expect(fit.r2).toBeLessThan(1);
   });
 
+  it('does not invent a fixed cost from noise', () => {
+    let invented = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const inputs = syntheticRun(16, seed, { ...DEFAULT_NOISE, fixedS: 0, passCv: 0.3, roundCv: 0.1 });
+      const fit = fitLocalTime(inputs.model, inputs.calibration, [inputs.pilot, ...inputs.measured], 'fit');
+      if (fit.shape === 'affine') invented++;
+    }
+    expect(invented).toBeLessThanOrEqual(2);
+  });
+
   it('noise-free local times with a fixed cost and whole units compose to the model, every policy', () => {
     const inputs = syntheticRun(8, 1, { ...quiet, fixedS: 0.003 });
     const fitted = composeFigures(inputs, null);

@@ -66,25 +66,31 @@ export function fitLocalTime(
   const u = [...byUnits.keys()].sort((a, b) => a - b);
   const t = u.map((x) => median(byUnits.get(x) ?? []));
   const w = u.map((x) => byUnits.get(x)?.length ?? 0);
-  let fixedS = 0;
-  let perUnitS: number;
-  let shape: LocalTimeFit['shape'] = 'proportional';
+  const ssResOf = (a: number, b: number): number =>
+    u.reduce((acc, x, i) => acc + (w[i] ?? 0) * ((t[i] ?? 0) - a - b * x) ** 2, 0);
+  let sut = 0;
+  let suu = 0;
+  u.forEach((x, i) => {
+    sut += (w[i] ?? 0) * x * (t[i] ?? 0);
+    suu += (w[i] ?? 0) * x * x;
+  });
+  const proportional = suu > 0 ? sut / suu : 0;
   const line = u.length >= 3 ? weightedLine(u, t, w) : null;
-  // A negative intercept is not a fixed cost (it is longer passes running slower per unit, e.g.
-  // preempted by other load): then the proportional model, which dilates nothing away.
-  if (line && line.intercept > 0 && line.slope > 0 && line.intercept < Math.min(...t) / 2) {
-    fixedS = line.intercept;
-    perUnitS = line.slope;
-    shape = 'affine';
-  } else {
-    let sut = 0;
-    let suu = 0;
-    u.forEach((x, i) => {
-      sut += (w[i] ?? 0) * x * (t[i] ?? 0);
-      suu += (w[i] ?? 0) * x * x;
-    });
-    perUnitS = suu > 0 ? sut / suu : 0;
-  }
+  // Only a fixed cost the data clearly show is removed: a positive intercept below half the
+  // shortest pass that explains at least a quarter of what the proportional model leaves, on a
+  // line that fits (R^2 >= 0.95). A negative intercept is not a fixed cost (it is longer passes
+  // running slower per unit, e.g. preempted by other load), and an intercept that noise
+  // invents would move every figure.
+  const affine =
+    line !== null &&
+    line.intercept > 0 &&
+    line.slope > 0 &&
+    line.intercept < Math.min(...t) / 2 &&
+    line.r2 >= 0.95 &&
+    ssResOf(line.intercept, line.slope) <= 0.75 * ssResOf(0, proportional);
+  const fixedS = affine ? line.intercept : 0;
+  const perUnitS = affine ? line.slope : proportional;
+  const shape: LocalTimeFit['shape'] = affine ? 'affine' : 'proportional';
   const fitted = u.map((x) => fixedS + perUnitS * x);
   const rel = t.map((y, i) => Math.abs(y - (fitted[i] ?? 0)) / y);
   const sw = w.reduce((a, b) => a + b, 0);

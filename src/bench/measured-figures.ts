@@ -61,23 +61,49 @@ function selectRounds(m: Measured, rounds: readonly number[] | null): Measured {
   };
 }
 
-/** The run's figures from the given rounds (null: all of them). */
-export function composeFigures(inputs: FigureInputs, rounds: readonly number[] | null): ComposedFigures {
+/** The local-time fit of the whole run and every pass corrected by it (local-fit.ts). */
+export interface FittedRun {
+  readonly fit: LocalTimeFit;
+  readonly pilot: Measured;
+  readonly measured: readonly Measured[];
+}
+
+export function fitRun(inputs: FigureInputs): FittedRun {
+  const { model, calibration } = inputs;
+  const fit = fitLocalTime(model, calibration, [inputs.pilot, ...inputs.measured], inputs.localTime);
+  return {
+    fit,
+    pilot: workScaled(model, calibration, fit, inputs.pilot),
+    measured: inputs.measured.map((m) => workScaled(model, calibration, fit, m)),
+  };
+}
+
+/**
+ * The run's figures from the given rounds (null: all of them), their passes corrected by the
+ * whole run's fit (`fitted`). Resamples share that fit: with many unit counts (six policies,
+ * three classes) its intercept moves far less than the dilation and the medians that every
+ * resample does recompute. A resample (`rounds` given) skips what no interval needs: per-step
+ * samples, and the noise estimate when the tail's jitter is given rather than measured.
+ */
+export function composeFigures(
+  inputs: FigureInputs,
+  rounds: readonly number[] | null,
+  fitted: FittedRun = fitRun(inputs),
+): ComposedFigures {
   const { model } = inputs;
-  const selected = inputs.measured.map((m) => selectRounds(m, rounds));
-  const fit = fitLocalTime(model, inputs.calibration, [inputs.pilot, ...selected], inputs.localTime);
-  const scaled = selected.map((m) => workScaled(model, inputs.calibration, fit, m));
-  const pilot = workScaled(model, inputs.calibration, fit, inputs.pilot);
+  const full = rounds === null;
+  const scaled = fitted.measured.map((m) => selectRounds(m, rounds));
+  const pilot = fitted.pilot;
   const lockstep = scaled.find((m) => m.policy === 'lockstep');
   const settled = settleDilation(inputs.calibration, inputs.lockClassS, lockstep ? [pilot, lockstep] : [pilot]);
-  const calibration: SettledCalibration = { ...settled, fit };
-  const jitter = measuredJitter(model, scaled, calibration, inputs.source);
+  const calibration: SettledCalibration = { ...settled, fit: fitted.fit };
+  const jitter = measuredJitter(model, full || inputs.source === 'measured' ? scaled : [], calibration, inputs.source);
   const syncOf = (m: Measured) => stepSync(getPolicy(m.policy), model);
   const reference = lockstep ?? pilot;
   const lockstepS = composeMeasured(model, syncOf(reference), reference, calibration, jitter.tailFactors, null).run
     .figures.stepS;
   const compositions = scaled.map((m) =>
-    composeMeasured(model, syncOf(m), m, calibration, jitter.tailFactors, lockstepS),
+    composeMeasured(model, syncOf(m), m, calibration, jitter.tailFactors, lockstepS, full),
   );
   return { calibration, jitter, lockstepS, compositions };
 }
