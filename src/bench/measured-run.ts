@@ -198,7 +198,8 @@ export async function measuredRun(
   });
   const prediction = simulate(model, {
     policies: options.policies,
-    steps: rounds.rounds,
+    // As many steps as the rounds ran (the requested minimum when a failure cut them short).
+    steps: Math.max(steps, rounds.rounds),
     seed: options.seed,
     jitterCv: figures.jitter.tailCv,
     measuredSequencesPerS: measuredRates,

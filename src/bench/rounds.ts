@@ -105,9 +105,8 @@ export async function runRounds(
   const maxRounds = Math.max(steps, options.maxRounds ?? steps);
   let failure: DeviceError | null = null;
   let stop: StopReason = 'rounds';
-  let round = 0;
   try {
-    for (; round < maxRounds; round++) {
+    for (let round = 0; round < maxRounds; round++) {
       if (round >= steps) {
         const verdict = options.next?.(
           round,
@@ -148,7 +147,9 @@ export async function runRounds(
     if (!(err instanceof DeviceError)) throw err;
     failure = err;
   }
-  return { measured: runs.map((r) => r.m).filter((m) => m.local.length > 0), failure, stop, rounds: round };
+  const measured = runs.map((r) => r.m).filter((m) => m.local.length > 0);
+  // Rounds begun: a device failure can end one part-way.
+  return { measured, failure, stop, rounds: Math.max(0, ...measured.map((m) => m.local.length)) };
 }
 
 /**
