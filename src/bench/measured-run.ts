@@ -1,4 +1,4 @@
-import type { DeviceError } from '../errors.js';
+import { type DeviceError, UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import type { ClusterModel } from '../model/types.js';
 import { lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
@@ -117,6 +117,7 @@ export async function measuredRun(
   executor: UnitExecutor,
   options: MeasuredRunOptions,
 ): Promise<MeasuredRunResult> {
+  checkStopOptions(options);
   const started = performance.now();
   const elapsedS = () => (performance.now() - started) / 1000;
   const { model, steps } = options;
@@ -234,6 +235,17 @@ export async function measuredRun(
     },
     failure,
   };
+}
+
+/** The stopping options a caller may get wrong; errors name the option (the CLI maps them to flags). */
+export function checkStopOptions(options: Pick<MeasuredRunOptions, 'targetCi' | 'maxTimeS' | 'maxRounds'>): void {
+  const { targetCi, maxTimeS, maxRounds } = options;
+  if (targetCi !== undefined && !(Number.isFinite(targetCi) && targetCi > 0 && targetCi < 1))
+    throw new UsageError('targetCi', targetCi, 'must be a relative half-width between 0 and 1, e.g. 0.02 for +-2%.');
+  if (maxTimeS !== undefined && !(Number.isFinite(maxTimeS) && maxTimeS > 0))
+    throw new UsageError('maxTimeS', maxTimeS, 'must be a number of seconds greater than 0, e.g. 40.');
+  if (maxRounds !== undefined && !(Number.isInteger(maxRounds) && maxRounds >= 1))
+    throw new UsageError('maxRounds', maxRounds, 'must be a whole number of rounds, at least 1.');
 }
 
 function widestHalfWidth(inputs: FigureInputs, resamples: number, seed: number): number {
