@@ -69,3 +69,8 @@ export function localUnit(w: WorkloadSpec, hiddenTarget: number): LocalUnit {
   }
   return { scale, tokens, gemms, flops: gemms.reduce((s, g) => s + 2 * g.shape.m * g.shape.n * g.shape.k, 0) };
 }
+
+/** Whole units a fractional amount of work runs as: rounded, and at least one. */
+export function wholeUnits(units: number): number {
+  return Math.max(1, Math.round(units));
+}

@@ -64,13 +64,23 @@ export function settleDilation(
  * work relative to the model.
  */
 function ratios(model: ClusterModel, m: Measured, cal: Calibration): number[][] {
-  return m.local.map((step, s) =>
-    step.map((local, i) => {
-      const c = model.classes[i];
-      const modelS = c ? classComputeS(c, m.allocations[s]?.[i] ?? 0) : 0;
-      return local > 0 && modelS > 0 ? (local * cal.dilation) / modelS : Number.NaN;
-    }),
-  );
+  // Modelled times per allocation: a fixed split repeats one allocation every step.
+  const modelled = new Map<Allocation, number[]>();
+  const modelOf = (a: Allocation): number[] => {
+    let t = modelled.get(a);
+    if (!t) {
+      t = model.classes.map((c, i) => classComputeS(c, a[i] ?? 0));
+      modelled.set(a, t);
+    }
+    return t;
+  };
+  return m.local.map((step, s) => {
+    const modelS = modelOf(m.allocations[s] ?? []);
+    return step.map((local, i) => {
+      const t = modelS[i] ?? 0;
+      return local > 0 && t > 0 ? (local * cal.dilation) / t : Number.NaN;
+    });
+  });
 }
 
 function classMedians(r: readonly (readonly number[])[], classes: number): number[] {
@@ -112,7 +122,7 @@ export function measuredJitter(
 export interface MeasuredComposition {
   /** The run's summary figures (speedup over `speedupOver`). */
   readonly run: RunComposition;
-  /** One sample per measured step, carrying that step's local noise. */
+  /** One sample per measured step, carrying that step's local noise (none when not asked for). */
   readonly samples: StepSample[];
 }
 
@@ -132,6 +142,7 @@ export function composeMeasured(
   cal: Calibration,
   tails: readonly number[],
   speedupOver: number | null,
+  withSamples = true,
 ): MeasuredComposition {
   const r = ratios(model, m, cal);
   const typical = classMedians(r, model.classes.length);
@@ -146,7 +157,7 @@ export function composeMeasured(
       return Number.isFinite(x) ? x * classMeanComputeS(c, allocation[i] ?? 0) : 0;
     }),
   });
-  const samples = r.map((ratio, s): StepSample => {
+  const samples = (withSamples ? r : []).map((ratio, s): StepSample => {
     const step = stepAt(m.allocations[s] ?? [], ratio);
     const c = composeStep(model, sync, step);
     return {
@@ -157,11 +168,19 @@ export function composeMeasured(
       mfu: c.mfu,
     };
   });
+  // A fixed split's steps are all one step at the median ratios: composing one gives the same
+  // figures (bootstrap resamples compose thousands of runs).
+  const first = m.allocations[0];
+  const fixed = first !== undefined && m.allocations.every((a) => sameAllocation(a, first));
   const run = composeRun(
     model,
     sync,
-    m.allocations.map((allocation) => stepAt(allocation, typical)),
+    (fixed ? [first] : m.allocations).map((allocation) => stepAt(allocation, typical)),
     speedupOver,
   );
-  return { run, samples };
+  return { run: fixed ? { ...run, stepS: m.allocations.map(() => run.figures.stepS) } : run, samples };
+}
+
+function sameAllocation(a: Allocation, b: Allocation): boolean {
+  return a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 }

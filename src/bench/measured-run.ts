@@ -1,28 +1,36 @@
-import type { DeviceError } from '../errors.js';
+import { type DeviceError, UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import type { ClusterModel } from '../model/types.js';
-import { getPolicy, lockstepAllocation, type PolicyContext, type PolicyName, stepSync } from '../policy/index.js';
+import { lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
 import { classComputeS, perGpuBatch } from '../sim/compose.js';
 import { type SimulationResult, simulate } from '../sim/simulate.js';
 import { median } from '../stats/quantiles.js';
-import { type Calibration, calibrate } from './calibrate.js';
+import { deriveSeed } from '../stats/rng.js';
+import { calibrate } from './calibrate.js';
+import { fitLocalTime, type LocalTimeModel, workScaled } from './local-fit.js';
+import { type JitterSource, type MeasuredJitter, measuredJitter } from './measured-compose.js';
 import {
-  composeMeasured,
-  type JitterSource,
-  type MeasuredJitter,
-  measuredJitter,
-  settleDilation,
-} from './measured-compose.js';
+  type ComposedFigures,
+  composeFigures,
+  type FigureInputs,
+  measuredIntervals,
+  type SettledCalibration,
+  widestSpeedupHalfWidth,
+} from './measured-figures.js';
 import type { PolicyRun } from './policy-run.js';
-import { type LocalSteps, type Measured, type ProgressEvent, runRounds, runSteps } from './rounds.js';
+import { type ClassOrder, type Measured, type ProgressEvent, runRounds, runSteps, type StopReason } from './rounds.js';
 import type { UnitExecutor } from './unit-executor.js';
 
+export type { LocalTimeFit, LocalTimeModel } from './local-fit.js';
 export type { JitterSource, MeasuredJitter } from './measured-compose.js';
-export type { ProgressEvent } from './rounds.js';
+export type { CiFigure, FigureIntervals, SettledCalibration } from './measured-figures.js';
+export type { MeasuredFigures } from './policy-run.js';
+export type { ClassOrder, ProgressEvent, StopReason } from './rounds.js';
 
 export interface MeasuredRunOptions {
   readonly model: ClusterModel;
   readonly policies: readonly PolicyName[];
+  /** Rounds (steps per policy) the run always measures: the minimum when it continues to a target. */
   readonly steps: number;
   readonly seed: number;
   /** Local GPU seconds a lockstep step should take (all classes in turn). */
@@ -31,24 +39,69 @@ export interface MeasuredRunOptions {
   readonly jitter?: JitterSource;
   /** Fewest units the slowest lockstep class runs (work granularity). */
   readonly minRefUnits?: number;
+  /**
+   * Continue rounds past `steps` until every speedup's 95% interval has at most this half-width
+   * relative to the speedup (e.g. 0.02), within `maxTimeS` and `maxRounds`. Unset: no target.
+   */
+  readonly targetCi?: number;
+  /** Wall seconds the whole measured run may take: no round past `steps` starts that would end later. */
+  readonly maxTimeS?: number;
+  /** Most rounds (default: `steps` without a target or time budget, else ADAPTIVE_MAX_ROUNDS). */
+  readonly maxRounds?: number;
+  /** Pass order within a step (default 'rotating'). */
+  readonly classOrder?: ClassOrder;
+  /** 'fit' (default): local times are fitted against units and corrected (local-fit.ts); 'raw': as measured. */
+  readonly localTime?: LocalTimeModel;
+  /** Lockstep pilot steps before the rounds (default PILOT_STEPS). */
+  readonly pilotSteps?: number;
+  /** Bootstrap resamples behind the reported intervals (default CI_RESAMPLES). */
+  readonly ciResamples?: number;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Polled between the timed passes; true ends the rounds early, keeping finished steps (rounds.ts). */
   readonly shouldStop?: () => boolean;
 }
 
+/** How the rounds ended and how many ran. */
+export interface RunStop {
+  readonly reason: StopReason;
+  readonly rounds: number;
+  /** Wall seconds of the whole measured run (calibration, pilot, rounds). */
+  readonly wallS: number;
+  /** The widest speedup interval's relative half-width at the end (0 with lockstep alone). */
+  readonly widestHalfWidth: number;
+}
+
 export interface MeasuredRunResult {
-  /** The run's time dilation, settled on the whole run; `timing` says how durations were taken. */
-  readonly calibration: Calibration;
+  /** The run's time dilation, settled on the whole run, and its local-time fit; `timing` says how durations were taken. */
+  readonly calibration: SettledCalibration;
   readonly policies: readonly PolicyRun[];
   readonly jitter: MeasuredJitter;
   readonly prediction: SimulationResult;
   readonly adaptiveTrace: readonly number[] | null;
+  readonly stop: RunStop;
   /** Set when the device failed mid-run; `policies` then holds the ones that finished. */
   readonly failure: DeviceError | null;
 }
 
 /** Lockstep steps before the timed rounds (warm-up and proportional-measured's rates). */
-export const PILOT_STEPS = 5;
+export const PILOT_STEPS = 8;
+/**
+ * Resamples behind the reported intervals. Each recomposes every policy's figures (a few ms for
+ * six policies on this project's 2-core machines), so 500 keep the intervals to about 3 s of a
+ * default run; the endpoints' Monte Carlo error is then about a tenth of the interval's width.
+ */
+export const CI_RESAMPLES = 500;
+/** Resamples of the stopping check (a quick look; the report uses CI_RESAMPLES). */
+export const CHECK_RESAMPLES = 200;
+export const ADAPTIVE_MAX_ROUNDS = 256;
+/**
+ * What the CLI's defaults should be (measured on a 2-core software adapter, docs/measured.md):
+ * a 2% target within a budget that keeps a default run, set-up included, under a minute.
+ */
+export const ADAPTIVE_DEFAULTS = {
+  full: { targetCi: 0.02, maxTimeS: 40 },
+  quick: { targetCi: 0.05, maxTimeS: 15 },
+} as const;
 
 /**
  * The straggler benchmark: every policy's split is executed on the local GPU, class by class,
@@ -56,40 +109,79 @@ export const PILOT_STEPS = 5;
  * composed into cluster steps by the same composer the simulator uses. Three phases:
  *  1. calibrate (calibrate.ts): the time dilation, then a lockstep pilot that warms every
  *     shape up and measures each class's speed (proportional-measured's rates);
- *  2. rounds (rounds.ts): every policy's steps, interleaved;
- *  3. compose (measured-compose.ts): dilation settled on the whole run, the local noise, and
- *     each policy's steps and figures beside the model's prediction.
+ *  2. rounds (rounds.ts): every policy's steps, interleaved, until the minimum is done and then
+ *     until the intervals are tight, the time is spent or the round limit is reached;
+ *  3. compose (measured-figures.ts): local-time fit, dilation settled on the whole run, the
+ *     local noise, each policy's figures beside the model's prediction, and their intervals.
  */
 export async function measuredRun(
   gpu: Gpu,
   executor: UnitExecutor,
   options: MeasuredRunOptions,
 ): Promise<MeasuredRunResult> {
+  checkStopOptions(options);
+  const started = performance.now();
+  const elapsedS = () => (performance.now() - started) / 1000;
   const { model, steps } = options;
   const source = options.jitter ?? 'measured';
+  const localTime = options.localTime ?? 'fit';
   const lockAlloc = lockstepAllocation(model);
   const lockClassS = model.classes.map((c, i) => classComputeS(c, lockAlloc[i] ?? 0));
 
   // 1. Calibrate, then the pilot.
   options.onProgress?.({ phase: 'calibrate' });
   const calibration = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
-  const pilot = await runSteps(gpu, executor, calibration, model, lockAlloc, PILOT_STEPS);
-  const measuredRates = ratesFrom(model, lockAlloc, pilot, calibration);
+  const rotate = options.classOrder !== 'fixed';
+  const pilot = await runSteps(
+    gpu,
+    executor,
+    calibration,
+    model,
+    lockAlloc,
+    options.pilotSteps ?? PILOT_STEPS,
+    0,
+    rotate,
+  );
   const pilotRun: Measured = {
     policy: 'lockstep',
     adapts: false,
     allocations: pilot.map(() => lockAlloc),
     local: pilot,
   };
+  const measuredRates = ratesFrom(model, lockAlloc, pilotRun, calibration, localTime);
 
   // 2. Rounds. A learning partition sees cluster times: dilated, with the slowest-of-n tail (at
   // a given jitter, fixed; at the measured one, implied by the noise measured so far).
   const ctx: PolicyContext = { model, seed: options.seed, measuredSequencesPerS: measuredRates };
   const givenTails = source === 'measured' ? null : measuredJitter(model, [], calibration, source).tailFactors;
-  const { measured, failure } = await runRounds(gpu, executor, calibration, {
+  const inputsOf = (measured: readonly Measured[]): FigureInputs => ({
+    model,
+    source,
+    calibration,
+    lockClassS,
+    pilot: pilotRun,
+    measured,
+    localTime,
+  });
+  const adaptive = options.targetCi !== undefined || options.maxTimeS !== undefined;
+  const maxRounds = options.maxRounds ?? (adaptive ? ADAPTIVE_MAX_ROUNDS : steps);
+  const roundsStartS = elapsedS();
+  const checkEvery = Math.max(1, Math.round(steps / 4));
+  const rounds = await runRounds(gpu, executor, calibration, {
     model,
     policies: options.policies,
     steps,
+    maxRounds,
+    ...(options.classOrder ? { classOrder: options.classOrder } : {}),
+    next: (done, sofar) => {
+      const perRoundS = (elapsedS() - roundsStartS) / done;
+      if (options.maxTimeS !== undefined && elapsedS() + perRoundS > options.maxTimeS) return 'time';
+      // The check costs about a round's worth of CPU with six policies: every few rounds.
+      if (options.targetCi === undefined || (done - steps) % checkEvery !== 0) return 'continue';
+      return widestHalfWidth(inputsOf(sofar), CHECK_RESAMPLES, options.seed) <= options.targetCi
+        ? 'target'
+        : 'continue';
+    },
     ctx,
     observed: (local, sofar) => {
       const tails = givenTails ?? measuredJitter(model, [pilotRun, ...sofar], calibration, source).tailFactors;
@@ -98,24 +190,27 @@ export async function measuredRun(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
   });
+  const { measured, failure } = rounds;
 
-  // 3. Compose.
-  const cal = settleDilation(calibration, lockClassS, [pilotRun, ...measured.filter((m) => m.policy === 'lockstep')]);
-  const jitter = measuredJitter(model, measured, cal, source);
-  const tails = jitter.tailFactors;
+  // 3. Compose, and the intervals.
+  const inputs = inputsOf(measured);
+  const figures = composeFigures(inputs, null);
+  const intervals = measuredIntervals(inputs, {
+    resamples: options.ciResamples ?? CI_RESAMPLES,
+    confidence: 0.95,
+    seed: deriveSeed(options.seed, 0x0c1),
+  });
   const prediction = simulate(model, {
     policies: options.policies,
-    steps,
+    // As many steps as the rounds ran (the requested minimum when a failure cut them short).
+    steps: Math.max(steps, rounds.rounds),
     seed: options.seed,
-    jitterCv: jitter.tailCv,
+    jitterCv: figures.jitter.tailCv,
     measuredSequencesPerS: measuredRates,
   });
-  const syncOf = (m: Measured) => stepSync(getPolicy(m.policy), model);
-  // Every speedup's reference: lockstep's measured step (its pilot when lockstep was not asked for).
-  const reference = measured.find((m) => m.policy === 'lockstep') ?? pilotRun;
-  const lockMeasuredS = composeMeasured(model, syncOf(reference), reference, cal, tails, null).run.figures.stepS;
-  const runs = measured.map((m): PolicyRun => {
-    const composed = composeMeasured(model, syncOf(m), m, cal, tails, lockMeasuredS);
+  const runs = measured.map((m, i): PolicyRun => {
+    const composed = figures.compositions[i];
+    if (!composed || !intervals[i]) throw new Error(`internal: no composition for ${m.policy}`);
     // Fixed splits: the expected-value model. A learning one: the simulated run of the same
     // number of steps, whose first steps (from lockstep, still converging) count as they do here.
     const sim = prediction.policies.find((p) => p.policy === m.policy);
@@ -123,26 +218,60 @@ export async function measuredRun(
     return {
       policy: m.policy,
       allocation: m.allocations[m.allocations.length - 1] ?? [],
-      measured: composed.run.figures,
+      measured: { ...composed.run.figures, ci: intervals[i] },
       predicted: predicted ?? composed.run.figures,
       steps: composed.samples,
     };
   });
-  const adaptive = runs.find((r) => r.policy === 'adaptive');
+  const adaptiveRun = runs.find((r) => r.policy === 'adaptive');
   return {
-    calibration: cal,
+    calibration: figures.calibration,
     policies: runs,
-    jitter,
+    jitter: figures.jitter,
     prediction,
-    adaptiveTrace: adaptive ? adaptive.steps.map((s) => s.stepS) : null,
+    adaptiveTrace: adaptiveRun ? adaptiveRun.steps.map((s) => s.stepS) : null,
+    stop: {
+      reason: rounds.stop,
+      rounds: rounds.rounds,
+      wallS: elapsedS(),
+      widestHalfWidth: widestSpeedupHalfWidth(measured, figures.compositions, intervals),
+    },
     failure,
   };
 }
 
-/** Sequences per second of one GPU of each class, from lockstep's measured times. */
-function ratesFrom(model: ClusterModel, allocation: readonly number[], local: LocalSteps, cal: Calibration): number[] {
+/** The stopping options a caller may get wrong; errors name the option (the CLI maps them to flags). */
+export function checkStopOptions(options: Pick<MeasuredRunOptions, 'targetCi' | 'maxTimeS' | 'maxRounds'>): void {
+  const { targetCi, maxTimeS, maxRounds } = options;
+  if (targetCi !== undefined && !(Number.isFinite(targetCi) && targetCi > 0 && targetCi < 1))
+    throw new UsageError('targetCi', targetCi, 'must be a relative half-width between 0 and 1, e.g. 0.02 for +-2%.');
+  if (maxTimeS !== undefined && !(Number.isFinite(maxTimeS) && maxTimeS > 0))
+    throw new UsageError('maxTimeS', maxTimeS, 'must be a number of seconds greater than 0, e.g. 40.');
+  if (maxRounds !== undefined && !(Number.isInteger(maxRounds) && maxRounds >= 1))
+    throw new UsageError('maxRounds', maxRounds, 'must be a whole number of rounds, at least 1.');
+}
+
+function widestHalfWidth(inputs: FigureInputs, resamples: number, seed: number): number {
+  const figures: ComposedFigures = composeFigures(inputs, null);
+  const intervals = measuredIntervals(inputs, { resamples, confidence: 0.95, seed: deriveSeed(seed, 0x0c2) });
+  return widestSpeedupHalfWidth(inputs.measured, figures.compositions, intervals);
+}
+
+/**
+ * Sequences per second of one GPU of each class, from the pilot's measured times: each class's
+ * median over the pilot steps, with the local-time fit's artifacts (fixed cost, rounding to
+ * whole units) removed from them as from the rounds' times.
+ */
+function ratesFrom(
+  model: ClusterModel,
+  allocation: readonly number[],
+  pilot: Measured,
+  cal: import('./calibrate.js').Calibration,
+  localTime: LocalTimeModel,
+): number[] {
+  const scaled = workScaled(model, cal, fitLocalTime(model, cal, [pilot], localTime), pilot);
   return model.classes.map((c, i) => {
-    const t = median(local.map((step) => step[i] ?? 0).filter((x) => x > 0)) * cal.dilation;
+    const t = median(scaled.local.map((step) => step[i] ?? 0).filter((x) => x > 0)) * cal.dilation;
     const b = perGpuBatch(c, allocation[i] ?? 0);
     return t > 0 ? b / t : 0;
   });

@@ -29,19 +29,50 @@ export interface Measured {
   readonly local: LocalSteps;
 }
 
+/**
+ * A progress event. `calibrate`: the dilation and the pilot are being measured. `policy`: one
+ * policy's step of one round is about to run: `round` (0-based) of at least `minRounds` (the
+ * run may go on to at most `maxRounds` when it continues until its intervals are tight), and
+ * `policyIndex` of `policies` within that round. `step`/`steps` are the same round and
+ * minimum under their old names.
+ */
 export interface ProgressEvent {
   readonly phase: 'calibrate' | 'policy';
   readonly policy?: PolicyName;
   readonly policyIndex?: number;
   readonly policies?: number;
+  readonly round?: number;
+  readonly minRounds?: number;
+  readonly maxRounds?: number;
+  /** Same as `round` (kept for existing readers). */
   readonly step?: number;
+  /** Same as `minRounds` (kept for existing readers). */
   readonly steps?: number;
 }
+
+/** Why a run's rounds ended: intervals tight enough, time budget spent, round count reached, interrupted. */
+export type StopReason = 'target' | 'time' | 'rounds' | 'interrupted';
+
+/** The order of the classes' passes within a step. */
+export type ClassOrder = 'rotating' | 'fixed';
 
 export interface RoundsOptions {
   readonly model: ClusterModel;
   readonly policies: readonly PolicyName[];
+  /** Rounds always run (the minimum). */
   readonly steps: number;
+  /** Most rounds (default `steps`). */
+  readonly maxRounds?: number;
+  /**
+   * Asked after each round from `steps` on (while fewer than `maxRounds` ran): 'continue' runs
+   * another round, a StopReason ends the rounds with it.
+   */
+  readonly next?: (roundsDone: number, measured: readonly Measured[]) => 'continue' | StopReason;
+  /**
+   * 'rotating' (default): round r starts its passes at class r mod k, so no class always runs
+   * first (after the previous policy's last pass) or last; 'fixed': class order, as before.
+   */
+  readonly classOrder?: ClassOrder;
   readonly ctx: PolicyContext;
   /**
    * Turns one step's local times into the cluster times a learning partition observes
@@ -56,6 +87,9 @@ export interface RoundsOptions {
 export interface RoundsResult {
   readonly measured: Measured[];
   readonly failure: DeviceError | null;
+  /** Why the rounds ended ('rounds' as well when a device failure ended them). */
+  readonly stop: StopReason;
+  readonly rounds: number;
 }
 
 export async function runRounds(
@@ -70,21 +104,40 @@ export async function runRounds(
     const m: Measured = { policy: name, adapts: partition.adapts, allocations: [], local: [] };
     return { m, partition };
   });
+  const maxRounds = Math.max(steps, options.maxRounds ?? steps);
   let failure: DeviceError | null = null;
+  let stop: StopReason = 'rounds';
   try {
-    rounds: for (let s = 0; s < steps; s++) {
+    rounds: for (let round = 0; round < maxRounds; round++) {
+      if (round >= steps) {
+        const verdict = options.next?.(
+          round,
+          runs.map((r) => r.m),
+        );
+        if (verdict !== undefined && verdict !== 'continue') {
+          stop = verdict;
+          break;
+        }
+      }
       for (const [index, run] of runs.entries()) {
-        if (options.shouldStop?.()) break rounds;
+        if (options.shouldStop?.()) {
+          stop = 'interrupted';
+          break rounds;
+        }
         options.onProgress?.({
           phase: 'policy',
           policy: run.m.policy,
           policyIndex: index,
           policies: runs.length,
-          step: s,
+          round,
+          minRounds: steps,
+          maxRounds,
+          step: round,
           steps,
         });
         const allocation = run.partition.allocation;
-        const [times = []] = await runSteps(gpu, executor, calibration, model, allocation, 1);
+        const first = options.classOrder === 'fixed' ? 0 : round;
+        const [times = []] = await runSteps(gpu, executor, calibration, model, allocation, 1, first);
         run.m.allocations.push(allocation);
         run.m.local.push(times);
         if (run.partition.adapts)
@@ -100,10 +153,16 @@ export async function runRounds(
     if (!(err instanceof DeviceError)) throw err;
     failure = err;
   }
-  return { measured: runs.map((r) => r.m).filter((m) => m.local.length > 0), failure };
+  const measured = runs.map((r) => r.m).filter((m) => m.local.length > 0);
+  // Rounds begun: a device failure can end one part-way.
+  return { measured, failure, stop, rounds: Math.max(0, ...measured.map((m) => m.local.length)) };
 }
 
-/** Runs `steps` steps of one allocation: one timed pass per class with work, in class order. */
+/**
+ * Runs `steps` steps of one allocation: one timed pass per class with work. Step t's passes
+ * start at class (firstClass + t) mod k (firstClass with `rotate` false) and go round in class order; times come back in class
+ * order either way.
+ */
 export async function runSteps(
   gpu: Gpu,
   executor: UnitExecutor,
@@ -111,14 +170,26 @@ export async function runSteps(
   model: ClusterModel,
   allocation: Allocation,
   steps: number,
+  firstClass = 0,
+  rotate = true,
 ): Promise<LocalSteps> {
+  const k = model.classes.length;
   const units = model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS);
   const work = units.map((u) => (u > 0 ? executor.work(u) : null));
+  const orderOf = (t: number): number[] => Array.from({ length: k }, (_, j) => (firstClass + (rotate ? t : 0) + j) % k);
   const passes: PassEncoder[] = [];
-  for (let t = 0; t < steps; t++) for (const w of work) if (w) passes.push(w);
+  for (let t = 0; t < steps; t++)
+    for (const i of orderOf(t)) {
+      const w = work[i];
+      if (w) passes.push(w);
+    }
   const times = await timePasses(gpu, passes);
   const local: LocalSteps = [];
   let p = 0;
-  for (let t = 0; t < steps; t++) local.push(work.map((w) => (w ? (times.seconds[p++] ?? Number.NaN) : 0)));
+  for (let t = 0; t < steps; t++) {
+    const step = work.map(() => 0);
+    for (const i of orderOf(t)) if (work[i]) step[i] = times.seconds[p++] ?? Number.NaN;
+    local.push(step);
+  }
   return local;
 }

@@ -3,7 +3,7 @@ import type { PassEncoder } from '../gpu/timer.js';
 import type { MatmulKernel, MatmulShape } from '../kernels/kernel.js';
 import { type PreparedMatmul, prepareMatmul } from '../kernels/matmul.js';
 import { randomMatrix } from '../kernels/random.js';
-import type { LocalUnit } from './local-unit.js';
+import { type LocalUnit, wholeUnits } from './local-unit.js';
 
 /** Picks the kernel for one shape (the tuned choice in production, a fixed one in tests). */
 export type KernelChooser = (gpu: Gpu, shape: MatmulShape) => Promise<MatmulKernel>;
@@ -37,7 +37,7 @@ export class UnitExecutor {
 
   /** Whole units a fractional amount of work runs as: rounded, and at least one. */
   static wholeUnits(units: number): number {
-    return Math.max(1, Math.round(units));
+    return wholeUnits(units);
   }
 
   /** A pass encoder doing `units` units of work (rounded to whole units). */
