@@ -71,7 +71,7 @@ describe('measured rounds', () => {
   });
 
   it('ends on the target when the intervals are already within it', async () => {
-    const r = await measuredRun(gpu, executor, { ...base, targetCi: 100 });
+    const r = await measuredRun(gpu, executor, { ...base, targetCi: 0.99 });
     expect(r.stop).toMatchObject({ reason: 'target', rounds: 3 });
   });
 
