@@ -5,7 +5,18 @@ import { UsageError } from '../errors.js';
  * `m`, getPolicy's `policy`, ...). The library knows nothing of flags; each command says which
  * of its flags sets each parameter, and the error a user sees names the flag they typed.
  */
-export type LibraryParameter = 'backend' | 'adapter' | 'polling' | 'kernel' | 'dtype' | 'policy' | 'm' | 'n' | 'k';
+export type LibraryParameter =
+  | 'backend'
+  | 'adapter'
+  | 'polling'
+  | 'kernel'
+  | 'dtype'
+  | 'policy'
+  | 'm'
+  | 'n'
+  | 'k'
+  | 'targetCi'
+  | 'maxTimeS';
 
 export type Flag = `--${string}`;
 

@@ -54,6 +54,18 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
     lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
   // The reason says what stopped the run: a GPU failure or an interrupt (SIGINT/SIGTERM).
   const partial = report.status === 'partial' ? paint('red', ` (partial: ${report.failure ?? 'stopped early'})`) : '';
+  const stop = result.stop;
+  const why = {
+    target: 'every speedup interval within the target',
+    time: 'the time budget ran out',
+    rounds: 'the round limit',
+    interrupted: 'interrupted',
+  }[stop.reason];
+  if (stop.rounds > 0)
+    lines.push(
+      `rounds: ${stop.rounds} (${why}; widest speedup interval +-${pct(stop.widestHalfWidth)}); ` +
+        'measured figures carry 95% intervals [lo, hi] from a paired bootstrap over the rounds',
+    );
   lines.push(`wall time ${fmt(report.wallS)} s${partial}`);
   return `${lines.join('\n')}\n`;
 }

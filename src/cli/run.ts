@@ -3,7 +3,7 @@ import { kernelChooser } from '../bench/kernel-choice.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
 import { type JitterSource, type MeasuredRunResult, measuredRun, type ProgressEvent } from '../bench/measured-run.js';
 import { UnitExecutor } from '../bench/unit-executor.js';
-import { DeviceError, EXIT_CODES } from '../errors.js';
+import { DeviceError, EXIT_CODES, UsageError } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
 import { OutputPlan, type OutputTarget } from '../io/output-path.js';
 import { describeOutcome, fileWrite, type PendingWrite, type WriteOutcome, writeOutputs } from '../io/write-outputs.js';
@@ -21,7 +21,7 @@ import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from '
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
-import { assertFinite, paint } from './output.js';
+import { assertFinite, interactive, paint } from './output.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
 import { dawnWarningsSoFar } from './stderr-filter.js';
@@ -54,6 +54,9 @@ ${modelFlagHelp}
   --steps N              measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
   --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
   --quick                a short smoke run: fewer steps and a smaller local budget per step
+  --target-ci F          adaptive rounds: past --steps, keep measuring until every speedup's 95%
+                         interval is within +-F (relative, e.g. 0.02), or --max-time runs out
+  --max-time S           the time budget of the rounds, seconds (needed with --target-ci)
                          (to gate CI on a shared CPU runner, use the default run: docs/ci.md)
   --jitter auto|measured|CV
                          jitter of the slowest-of-n tail: the local device's measured
@@ -83,7 +86,7 @@ export const runCommand: Command = defineCommand({
   name: 'run',
   summary: 'the straggler benchmark: every policy measured on the local GPU beside the model',
   help,
-  flags: { ...gpuParameterFlags, policy: '--policy' },
+  flags: { ...gpuParameterFlags, policy: '--policy', targetCi: '--target-ci', maxTimeS: '--max-time' },
   async run(argv) {
     const started = performance.now();
     const { values } = parseCommandArgs('run', argv, {
@@ -92,6 +95,8 @@ export const runCommand: Command = defineCommand({
       steps: { type: 'string' },
       seed: { type: 'string' },
       quick: { type: 'boolean' },
+      'target-ci': { type: 'string' },
+      'max-time': { type: 'string' },
       jitter: { type: 'string' },
       json: { type: 'string' },
       md: { type: 'string' },
@@ -108,6 +113,16 @@ export const runCommand: Command = defineCommand({
     );
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
     const policies = parsePolicies(stringFlag(values, 'policy'));
+    // Adaptive rounds: more rounds past --steps until every speedup's interval is within the
+    // target, or the time budget runs out (measured-run.ts). Off unless asked for, for now.
+    const targetCi = stringFlag(values, 'target-ci');
+    const maxTime = stringFlag(values, 'max-time');
+    const adaptiveRounds = {
+      ...(targetCi === undefined ? {} : { targetCi: numberFlag('--target-ci', targetCi, 0.02, 1e-6, 0.999) }),
+      ...(maxTime === undefined ? {} : { maxTimeS: numberFlag('--max-time', maxTime, 40, 0.001, 86_400) }),
+    };
+    if (targetCi !== undefined && maxTime === undefined)
+      throw new UsageError('--target-ci', targetCi, 'needs --max-time S too, so the run has a bound.');
     const model = modelFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
     // A batch lockstep cannot place fails here, before the GPU, naming the input that sets it.
@@ -152,6 +167,8 @@ export const runCommand: Command = defineCommand({
               seed,
               jitter,
               ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
+              ...adaptiveRounds,
+              ...(adaptiveRounds.maxTimeS === undefined ? {} : { maxRounds: 1000 }),
               onProgress: (e) => {
                 injectArmedFault(gpu, e);
                 progress.update(progressKey(e), progressText(e, t0));
@@ -265,7 +282,7 @@ function parseJitter(raw: string | undefined): 'auto' | JitterSource {
 
 function progressKey(e: ProgressEvent): string {
   // Plain (non-TTY) output gets one line per round, not per policy step.
-  return e.phase === 'calibrate' ? 'calibrate' : `round:${e.step ?? 0}`;
+  return e.phase === 'calibrate' ? 'calibrate' : `round:${e.round ?? e.step ?? 0}`;
 }
 
 function progressText(e: ProgressEvent, t0: number): string {
@@ -275,6 +292,13 @@ function progressText(e: ProgressEvent, t0: number): string {
   const done = (e.step ?? 0) * policies + (e.policyIndex ?? 0);
   const elapsed = (performance.now() - t0) / 1000;
   const eta = done > 0 ? (elapsed / done) * (policies * steps - done) : Number.NaN;
-  const policy = `policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}`;
-  return `step ${(e.step ?? 0) + 1}/${steps}, ${policy}, ETA ${formatEta(eta)}`;
+  // A plain line is printed once per round, at its first policy: it names the round, not a policy.
+  const round = (e.round ?? e.step ?? 0) + 1;
+  const beyond = e.maxRounds !== undefined && e.maxRounds > steps ? ` (at least ${steps}, up to ${e.maxRounds})` : '';
+  // Redrawn in place, the line follows the policy running now; printed once per round (CI), it
+  // says the round's policies are interleaved instead of naming the first one.
+  const policy = interactive()
+    ? `policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}`
+    : `${policies} policies interleaved`;
+  return `step ${round}/${steps}${beyond}, ${policy}, ETA ${formatEta(eta)}`;
 }

@@ -18,6 +18,13 @@ export interface PolicyTable {
 export interface MeasuredAndModelled {
   readonly measured: number;
   readonly modelled: number;
+  /** The measured figure's 95% interval (paired round bootstrap); absent in reports from before it. */
+  readonly interval?: readonly [number, number];
+}
+
+/** `x [lo, hi]` in the style `f` gives each number; just `x` without an interval. */
+export function withInterval(m: MeasuredAndModelled, f: (x: number) => string): string {
+  return m.interval === undefined ? f(m.measured) : `${f(m.measured)} [${f(m.interval[0])}, ${f(m.interval[1])}]`;
 }
 
 export interface PolicyTableRow {
@@ -39,10 +46,15 @@ export function policyTable(report: RunReport): PolicyTable {
   return {
     classes,
     rows: report.policies.map((p) => {
-      const both = (figure: 'stepS' | 'stragglerLoss' | 'mfu' | 'speedup'): MeasuredAndModelled => ({
-        measured: p.measured[figure],
-        modelled: p.predicted[figure],
-      });
+      const both = (figure: 'stepS' | 'stragglerLoss' | 'mfu' | 'speedup'): MeasuredAndModelled => {
+        // Reports written before intervals existed have no `ci`.
+        const interval = (p.measured.ci as Partial<typeof p.measured.ci> | undefined)?.[figure];
+        return {
+          measured: p.measured[figure],
+          modelled: p.predicted[figure],
+          ...(interval === undefined ? {} : { interval }),
+        };
+      };
       const total = p.allocation.reduce((a, b) => a + b, 0) || 1;
       return {
         policy: p.policy,
@@ -75,13 +87,13 @@ export function policyTableForTerminal(t: PolicyTable): Table {
     ],
     rows: t.rows.map((r) => [
       r.policy,
-      fmt(r.stepS.measured),
+      withInterval(r.stepS, fmt),
       fmt(r.stepS.modelled),
-      pct(r.stragglerLoss.measured),
+      withInterval(r.stragglerLoss, pct),
       pct(r.stragglerLoss.modelled),
-      pct(r.mfu.measured),
+      withInterval(r.mfu, pct),
       pct(r.mfu.modelled),
-      `${fmt(r.speedup.measured)}x`,
+      withInterval(r.speedup, (x) => `${fmt(x)}x`),
       `${fmt(r.speedup.modelled)}x`,
       r.busy.map((b) => pct(b, 0)).join('/'),
     ]),
@@ -120,11 +132,11 @@ const measuredHeader = [
 function measuredCells(r: PolicyTableRow, time: (s: number) => string): string[] {
   return [
     r.policy,
-    time(r.stepS.measured),
+    withInterval(r.stepS, time),
     time(r.stepS.modelled),
-    `×${sig(r.speedup.measured)}`,
-    percent(r.stragglerLoss.measured),
-    percent(r.mfu.measured),
+    withInterval(r.speedup, (x) => `×${sig(x)}`),
+    withInterval(r.stragglerLoss, percent),
+    withInterval(r.mfu, percent),
     sig(r.tokensPerS),
   ];
 }

@@ -100,6 +100,8 @@ export function buildRunReport(args: {
           calibration: result.calibration,
           jitter: result.jitter,
           exposedAllReduceS: result.prediction.exposedAllReduceS,
+          // Why the rounds ended, how many ran, and the widest speedup interval then.
+          stop: result.stop,
         }
       : null,
   };

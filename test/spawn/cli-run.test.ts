@@ -42,7 +42,9 @@ describe('hetbench run (measured on the local adapter)', () => {
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/policy\s+step s\s+\(model\)\s+loss\s+\(model\)/);
-    for (const p of POLICIES) expect(run.stdout).toMatch(new RegExp(`^${p}\\s+[\\d.]+\\s+[\\d.]+`, 'm'));
+    // measured step (with its 95% interval), then the model's
+    for (const p of POLICIES)
+      expect(run.stdout).toMatch(new RegExp(`^${p}\\s+[\\d.]+ \\[[\\d.]+, [\\d.]+\\]\\s+[\\d.]+`, 'm'));
     expect(run.stdout).toMatch(/lockstep straggler loss: measured [\d.]+% vs model [\d.]+%/);
   });
 

@@ -24,7 +24,7 @@ const RUN = [
   '--steps',
   '400',
 ];
-const FIRST_STEP = /^step 1\/400, policy 1\/2/;
+const FIRST_STEP = /^step 1\/400, 2 policies interleaved/;
 const tempFiles = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.tmp'));
 
 describe.each([
