@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { MIN_SAMPLES } from '../src/report/compare.js';
+import { renderHtml } from '../src/report/html.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import { assessQuality, QUALITY_LIMITS, type QualityEvidence, qualityLine } from '../src/report/quality.js';
+import { makeRunReport } from './fixtures/reports.js';
 
 /** A clean run: quiet, well fitted, 16 rounds, tight intervals that hold the model's figures. */
 function evidence(over: {
@@ -104,5 +107,27 @@ describe('assessQuality', () => {
     expect(assessQuality(evidence({ r2: 0.2, unitCounts: 2 })).verdict).toBe('good');
     expect(assessQuality(evidence({ r2: 0.2, shape: 'raw' })).verdict).toBe('good');
     expect(assessQuality(evidence({ noCi: true, minmaxModel: 2 })).verdict).toBe('good');
+  });
+});
+
+describe('the quality line in the summaries', () => {
+  const quality = { verdict: 'noisy', reasons: ['local noise 12.6% CV (above 8%)', '<b>x</b> | y'] } as const;
+  const report = { ...makeRunReport({ steps: 6 }), quality };
+
+  it('Markdown quotes it, escaped, under the cluster line', () => {
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/^> quality: noisy \(local noise 12\.6% CV \(above 8%\); .*\): run longer/m);
+    expect(md).not.toContain('<b>x</b>');
+  });
+
+  it('HTML shows it as a warning, escaped', () => {
+    const html = renderHtml(report);
+    expect(html).toMatch(/<p class="warn">quality: noisy \(local noise 12\.6% CV/);
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
+  });
+
+  it('a report without a verdict (older than it) renders no quality line', () => {
+    expect(renderMarkdown(makeRunReport({ steps: 6 }))).not.toMatch(/quality:/);
+    expect(renderHtml(makeRunReport({ steps: 6 }))).not.toMatch(/quality:/);
   });
 });
