@@ -12,7 +12,7 @@ import type { AdapterInfo } from '../src/gpu/adapter-info.js';
 import type { GpuSpec, Source } from '../src/hardware/types.js';
 import type { Roofline } from '../src/kernels/roofline.js';
 import type { CacheFile, TuneEntry } from '../src/kernels/tune-cache.js';
-import type { BenchReport, KernelResult, Metric, Report, RunReport } from '../src/report/schema.js';
+import type { BenchReport, KernelResult, Metric, Quality, Report, RunReport } from '../src/report/schema.js';
 import type { LossDecomposition, PolicyFigures, StepSample } from '../src/sim/figures.js';
 import type { WorkloadSpecFile } from '../src/workload/parse.js';
 import type { WorkloadSpec } from '../src/workload/types.js';
@@ -116,7 +116,7 @@ const SHAPES: Record<string, Shape> = {
       adaptiveTrace: true,
       wallS: true,
     } satisfies NameSet<RequiredKeys<RunReport>>,
-    optional: { failure: true } satisfies NameSet<OptionalKeys<RunReport>>,
+    optional: { failure: true, quality: true } satisfies NameSet<OptionalKeys<RunReport>>,
     // Written by buildRunReport (src/report/run-report.ts, typed there), read by no renderer.
     schemaOnly: ['measurement'],
   },
@@ -185,6 +185,11 @@ const SHAPES: Record<string, Shape> = {
     schema: defs.runReport.properties.classes.items,
     required: { gpu: true, count: true } satisfies NameSet<RequiredKeys<RunReport['classes'][number]>>,
     optional: {} satisfies NameSet<OptionalKeys<RunReport['classes'][number]>>,
+  },
+  'run quality': {
+    schema: defs.runReport.properties.quality,
+    required: { verdict: true, reasons: true } satisfies NameSet<RequiredKeys<Quality>>,
+    optional: {} satisfies NameSet<OptionalKeys<Quality>>,
   },
   'policy run': {
     schema: defs.policyRun,
@@ -304,6 +309,10 @@ describe('the TypeScript types agree with the schemas', () => {
       ],
       [defs.header.properties.kind.enum, { run: true, bench: true } satisfies NameSet<Report['kind']>],
       [defs.runReport.properties.status.enum, { complete: true, partial: true } satisfies NameSet<RunReport['status']>],
+      [
+        defs.runReport.properties.quality.properties.verdict.enum,
+        { good: true, noisy: true, unreliable: true } satisfies NameSet<Quality['verdict']>,
+      ],
       [defs.metric.properties.better.enum, { lower: true, higher: true } satisfies NameSet<Metric['better']>],
       [
         defs.environment.properties.timing.enum,

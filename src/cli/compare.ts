@@ -38,12 +38,14 @@ Options:
   --metrics P[,P]   give verdicts only on metrics whose names match one of the patterns
                     (* matches any run of characters, ? one), e.g. 'run.*.speedup' for the per-round
                     speedups over lockstep, which host drift between runs cannot move
+  --insist          give verdicts (and exit 1 on a regression) even when a run report is marked
+                    unreliable by its quality verdict; without it such a comparison is inconclusive
   --md FILE         also write the Markdown summary to FILE (not one of the reports)
   -h, --help        show this help
 
 When GITHUB_STEP_SUMMARY is set, the Markdown summary is appended to it (kept under 1 MiB).
 
-Exit codes: 0 no regression (or hardware table), 1 at least one metric regressed, 2 bad input,
+Exit codes: 0 no regression (or hardware table, or inconclusive), 1 at least one metric regressed, 2 bad input,
 70 internal error (a bug).
 See docs/compare.md for the method and its measured error rates.
 `;
@@ -63,6 +65,7 @@ export const compareCommand: Command = defineCommand({
         alpha: { type: 'string' },
         format: { type: 'string' },
         force: { type: 'boolean' },
+        insist: { type: 'boolean' },
         'allow-different': { type: 'boolean' },
         metrics: { type: 'string' },
         md: { type: 'string' },
@@ -101,7 +104,8 @@ export const compareCommand: Command = defineCommand({
         "matches no metric of these reports; names look like 'run.minmax.speedup' or 'kernel.tuned.1024x1024x1024.gflops' (see the report's metrics).",
       );
     }
-    return runCompare(inputs, options, format, boolFlag(values, 'force'), mdOutputs);
+    const inconclusive = boolFlag(values, 'insist') ? null : unreliableNote(inputs);
+    return runCompare(inputs, options, format, boolFlag(values, 'force'), mdOutputs, inconclusive);
   },
 });
 
@@ -125,6 +129,23 @@ export function metricFilter(patterns: string): (name: string) => boolean {
   return (name) => parts.some((p) => globMatch(p, name));
 }
 
+/**
+ * Why verdicts between these reports would not count: a run report whose own quality verdict
+ * is 'unreliable' (src/report/quality.ts) cannot support a regression call, so the comparison
+ * is inconclusive (exit 0) unless --insist is given. Null when every report is usable.
+ */
+export function unreliableNote(inputs: readonly Input[]): string | null {
+  const marked = inputs.filter((i) => i.report.kind === 'run' && i.report.quality?.verdict === 'unreliable');
+  if (marked.length === 0) return null;
+  const why = marked.map((i) =>
+    i.report.kind === 'run' ? `${i.label} (${i.report.quality?.reasons.join('; ') || 'no reason given'})` : i.label,
+  );
+  return (
+    `marked unreliable by its run: ${why.join(', ')}. The comparison is inconclusive: verdicts are shown but ` +
+    'do not fail (exit 0). Rerun on a quieter machine or longer (--target-ci, --max-time), or pass --insist to act on them.'
+  );
+}
+
 interface Input {
   readonly path: string;
   readonly label: string;
@@ -137,6 +158,7 @@ function runCompare(
   format: Format,
   force: boolean,
   mdOutputs: MarkdownOutputs,
+  inconclusive: string | null,
 ): ExitCode {
   const [base, head] = inputs;
   if (base === undefined || head === undefined) return EXIT_CODES.badInput;
@@ -166,7 +188,7 @@ function runCompare(
     );
   }
   const labels = { base: base.label, head: head.label };
-  const md = renderComparisonMarkdown(cmp, labels);
+  const md = renderComparisonMarkdown(cmp, labels, inconclusive ?? undefined);
   emitMarkdown(md, mdOutputs);
   if (format === 'json') {
     printJson({
@@ -177,12 +199,16 @@ function runCompare(
         test: 'mann-whitney-u, two-sided',
         interval: 'percentile bootstrap of the ratio of medians, 2000 resamples, seeded per metric',
       },
+      inconclusive,
       ...cmp,
     });
   } else if (format === 'md') {
     process.stdout.write(md);
   } else {
+    const warning =
+      inconclusive === null ? [] : [paint('yellow', terminalSafe(`inconclusive: ${inconclusive}`, false)), ''];
     const lines = [
+      ...warning,
       terminalSafe(`${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}`, false) +
         `${cmp.sameAdapter ? '' : paint('yellow', ' (adapters differ: --force)')}`,
       `threshold ${options.threshold * 100}%, alpha ${options.alpha}; Mann-Whitney U test, bootstrap CI of the ratio of medians`,
@@ -200,9 +226,11 @@ function runCompare(
       lines.push(terminalSafe(`only in ${base.label}: ${cmp.onlyInBase.join(', ')}`, false));
     if (cmp.onlyInHead.length > 0)
       lines.push(terminalSafe(`only in ${head.label}: ${cmp.onlyInHead.join(', ')}`, false));
+    if (inconclusive !== null)
+      lines.push(paint('yellow', 'inconclusive: a report is marked unreliable (see above); exit 0'));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
-  return cmp.regressions > 0 ? EXIT_CODES.regression : EXIT_CODES.ok;
+  return cmp.regressions > 0 && inconclusive === null ? EXIT_CODES.regression : EXIT_CODES.ok;
 }
 
 /** Cells come from reports (names, adapters): each is made terminal-safe before it is coloured. */

@@ -2,6 +2,7 @@ import type { MeasuredRunResult } from '../bench/measured-run.js';
 import type { ClusterModel } from '../model/types.js';
 import { fmt, pct } from '../report/format.js';
 import { policyTable, policyTableForTerminal } from '../report/policy-table.js';
+import { qualityLine } from '../report/quality.js';
 import type { RunReport } from '../report/schema.js';
 import { formatTable } from '../report/table.js';
 import { paint } from './output.js';
@@ -66,6 +67,10 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
       `rounds: ${stop.rounds} (${why}; widest speedup interval +-${pct(stop.widestHalfWidth)}); ` +
         'measured figures carry 95% intervals [lo, hi] from a paired bootstrap over the rounds',
     );
+  if (report.quality !== undefined) {
+    const tone = { good: 'green', noisy: 'yellow', unreliable: 'red' } as const;
+    lines.push(paint(tone[report.quality.verdict], qualityLine(report.quality)));
+  }
   lines.push(`wall time ${fmt(report.wallS)} s${partial}`);
   return `${lines.join('\n')}\n`;
 }

@@ -7,6 +7,7 @@ import { utilizationChart } from './charts/utilization.js';
 import { seconds, sig } from './format.js';
 import { kernelTable } from './kernel-table.js';
 import { policyTable, policyTableForHtml } from './policy-table.js';
+import { qualityLine } from './quality.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { esc } from './svg.js';
 import type { Table } from './table.js';
@@ -92,6 +93,8 @@ function runSections(r: RunReport): string[] {
     `<p>Cluster: <strong>${esc(cluster)}</strong> · ${esc(String(r.inputs.steps))} steps per policy` +
       `${r.inputs.quick ? ' (quick)' : ''} · seed ${esc(String(r.inputs.seed))} · wall time ${esc(seconds(r.wallS))}</p>`,
   );
+  if (r.quality !== undefined)
+    out.push(`<p${r.quality.verdict === 'good' ? '' : ' class="warn"'}>${esc(qualityLine(r.quality))}</p>`);
   out.push(
     section(
       'Policies',

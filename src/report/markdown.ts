@@ -6,6 +6,7 @@ import type { HardwareTable } from './hardware.js';
 import { kernelTable } from './kernel-table.js';
 import { markdownCode, markdownText } from './markdown-escape.js';
 import { policyTable, policyTableForMarkdown } from './policy-table.js';
+import { qualityLine } from './quality.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { markdownTable } from './table.js';
 
@@ -34,6 +35,8 @@ function runBody(r: RunReport): string[] {
       `${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
     '',
   );
+  if (r.quality !== undefined)
+    out.push(`${r.quality.verdict === 'good' ? '' : '> '}${markdownText(qualityLine(r.quality))}`, '');
   out.push(markdownTable(policyTableForMarkdown(policyTable(r))), '');
   const d = r.decomposition;
   if (d !== null) {
@@ -65,12 +68,14 @@ export interface ComparisonLabels {
   readonly head: string;
 }
 
-export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabels): string {
+/** `inconclusive`: why the verdicts do not count (a report marked unreliable), shown above them. */
+export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabels, inconclusive?: string): string {
   const verdict =
     cmp.regressions > 0 ? `**${cmp.regressions} regression${cmp.regressions === 1 ? '' : 's'}**` : 'no regressions';
   const lines = [
     `## hetbench compare: ${markdownText(labels.base)} → ${markdownText(labels.head)}`,
     '',
+    ...(inconclusive === undefined ? [] : [`> **Inconclusive**: ${markdownText(inconclusive)}`, '']),
     `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} ` +
       `across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; ` +
       'Mann-Whitney U, bootstrap CI of the ratio of medians).',

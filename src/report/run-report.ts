@@ -7,6 +7,7 @@ import type { PolicyName } from '../policy/policy.js';
 import { VERSION } from '../version.js';
 import type { WorkloadSpec } from '../workload/types.js';
 import { type Metric, type MetricId, metric, type RunFigure } from './metric.js';
+import { assessQuality, NO_ROUNDS_QUALITY } from './quality.js';
 import { type RunReport, SCHEMA_VERSION } from './schema.js';
 
 export interface RunInputs {
@@ -93,6 +94,7 @@ export function buildRunReport(args: {
     decomposition: result?.prediction.decomposition ?? null,
     adaptiveTrace: result?.adaptiveTrace ?? null,
     wallS: args.wallS,
+    quality: result ? assessQuality(result) : NO_ROUNDS_QUALITY,
     // How the local measurement was made (dilation, local noise): documented in docs/measured.md.
     measurement: result
       ? {

@@ -10,6 +10,7 @@ import type { Roofline } from '../kernels/roofline.js';
 import type { PolicyName } from '../policy/policy.js';
 import type { LossDecomposition } from '../sim/figures.js';
 import type { Metric } from './metric.js';
+import type { Quality } from './quality.js';
 
 export type { Environment } from '../bench/environment-info.js';
 export type { PolicyRun } from '../bench/policy-run.js';
@@ -17,6 +18,7 @@ export type { AdapterInfo } from '../gpu/adapter-info.js';
 export type { Roofline } from '../kernels/roofline.js';
 export type { LossDecomposition, PolicyFigures, StepSample } from '../sim/figures.js';
 export type { Metric, MetricId, Unit } from './metric.js';
+export type { Quality, QualityVerdict } from './quality.js';
 
 export interface ReportBase {
   readonly schemaVersion: typeof SCHEMA_VERSION;
@@ -48,6 +50,8 @@ export interface RunReport extends ReportBase {
   readonly adaptiveTrace: readonly number[] | null;
   /** Wall time of the whole run, seconds. */
   readonly wallS: number;
+  /** How far the measured figures can be trusted (quality.ts); absent in reports older than it. */
+  readonly quality?: Quality;
 }
 
 export interface KernelResult {
