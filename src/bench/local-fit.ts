@@ -5,6 +5,7 @@ import { weightedLine } from '../stats/round-bootstrap.js';
 import type { Calibration } from './calibrate.js';
 import { wholeUnits } from './local-unit.js';
 import type { Measured } from './rounds.js';
+import { factorOf, type WorkFactor } from './work-factor.js';
 
 /**
  * Local time against work. One local GPU stands in for every class, each class running
@@ -37,10 +38,19 @@ export interface LocalTimeFit {
   readonly passes: number;
 }
 
-/** Exact (fractional) units a class's work stands for at a step. */
-function exactUnits(model: ClusterModel, cal: Calibration, allocation: readonly number[], i: number): number {
+/**
+ * Exact (fractional) units a class's pass ran at a step: the work its modelled time stands for,
+ * times its what-if factor (the fit is of the local device: time against the units it ran).
+ */
+function exactUnits(
+  model: ClusterModel,
+  cal: Calibration,
+  allocation: readonly number[],
+  i: number,
+  workFactor: WorkFactor | undefined,
+): number {
   const c = model.classes[i];
-  return c ? classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS : 0;
+  return c ? classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS * factorOf(workFactor, i) : 0;
 }
 
 export function fitLocalTime(
@@ -48,13 +58,14 @@ export function fitLocalTime(
   cal: Calibration,
   runs: readonly Measured[],
   kind: LocalTimeModel,
+  workFactor?: WorkFactor,
 ): LocalTimeFit {
   const byUnits = new Map<number, number[]>();
   let passes = 0;
   for (const m of runs)
     m.local.forEach((step, s) => {
       step.forEach((t, i) => {
-        const exact = exactUnits(model, cal, m.allocations[s] ?? [], i);
+        const exact = exactUnits(model, cal, m.allocations[s] ?? [], i, workFactor);
         if (!(exact > 0 && t > 0 && Number.isFinite(t))) return;
         const u = wholeUnits(exact);
         const list = byUnits.get(u) ?? [];
@@ -113,11 +124,17 @@ export function fitLocalTime(
  * The run's passes with the fit's artifacts removed: (t - a) * exact / whole per pass. With the
  * 'raw' fit the times are returned as measured.
  */
-export function workScaled(model: ClusterModel, cal: Calibration, fit: LocalTimeFit, m: Measured): Measured {
+export function workScaled(
+  model: ClusterModel,
+  cal: Calibration,
+  fit: LocalTimeFit,
+  m: Measured,
+  workFactor?: WorkFactor,
+): Measured {
   if (fit.shape === 'raw') return m;
   const local = m.local.map((step, s) =>
     step.map((t, i) => {
-      const exact = exactUnits(model, cal, m.allocations[s] ?? [], i);
+      const exact = exactUnits(model, cal, m.allocations[s] ?? [], i, workFactor);
       if (!(exact > 0 && t > 0)) return t;
       return Math.max(t - fit.fixedS, t * 1e-3) * (exact / wholeUnits(exact));
     }),

@@ -13,6 +13,7 @@ import { parametricJitter, tailFactor } from '../sim/order-stats.js';
 import { median } from '../stats/quantiles.js';
 import type { Calibration } from './calibrate.js';
 import type { Measured } from './rounds.js';
+import { factorOf, type WorkFactor } from './work-factor.js';
 
 /**
  * Phase 3 of the measured run: from local GPU seconds to cluster steps, by the same composer
@@ -47,10 +48,15 @@ export function settleDilation(
   cal: Calibration,
   lockClassS: readonly number[],
   lockstepRuns: readonly Measured[],
+  workFactor?: WorkFactor,
 ): Calibration {
   const ref = lockClassS.indexOf(Math.max(...lockClassS));
+  // The dilation is the local device's speed: a slowed reference class ran factor times the
+  // reference work, so its passes count divided by the factor (else the dilation would absorb
+  // the slowdown and every class would look as fast as modelled).
+  const factor = factorOf(workFactor, ref);
   const local = lockstepRuns
-    .flatMap((m) => m.local.map((step) => step[ref] ?? 0))
+    .flatMap((m) => m.local.map((step) => (step[ref] ?? 0) / factor))
     .filter((x) => x > 0 && Number.isFinite(x));
   if (local.length === 0) return cal;
   const refLocalS = median(local);

@@ -12,6 +12,7 @@ import {
   settleDilation,
 } from './measured-compose.js';
 import type { Measured } from './rounds.js';
+import type { WorkFactor } from './work-factor.js';
 
 /**
  * Everything the run's figures are computed from, and the one function that computes them from
@@ -30,6 +31,8 @@ export interface FigureInputs {
   /** Each policy's interleaved steps: step s of every policy is round s. */
   readonly measured: readonly Measured[];
   readonly localTime: LocalTimeModel;
+  /** The what-if's per-class work multiplier (work-factor.ts); absent: none. */
+  readonly workFactor?: WorkFactor;
 }
 
 /** The calibration the figures were composed with: dilation settled on the run, and the local-time fit. */
@@ -69,12 +72,12 @@ export interface FittedRun {
 }
 
 export function fitRun(inputs: FigureInputs): FittedRun {
-  const { model, calibration } = inputs;
-  const fit = fitLocalTime(model, calibration, [inputs.pilot, ...inputs.measured], inputs.localTime);
+  const { model, calibration, workFactor } = inputs;
+  const fit = fitLocalTime(model, calibration, [inputs.pilot, ...inputs.measured], inputs.localTime, workFactor);
   return {
     fit,
-    pilot: workScaled(model, calibration, fit, inputs.pilot),
-    measured: inputs.measured.map((m) => workScaled(model, calibration, fit, m)),
+    pilot: workScaled(model, calibration, fit, inputs.pilot, workFactor),
+    measured: inputs.measured.map((m) => workScaled(model, calibration, fit, m, workFactor)),
   };
 }
 
@@ -95,7 +98,12 @@ export function composeFigures(
   const scaled = fitted.measured.map((m) => selectRounds(m, rounds));
   const pilot = fitted.pilot;
   const lockstep = scaled.find((m) => m.policy === 'lockstep');
-  const settled = settleDilation(inputs.calibration, inputs.lockClassS, lockstep ? [pilot, lockstep] : [pilot]);
+  const settled = settleDilation(
+    inputs.calibration,
+    inputs.lockClassS,
+    lockstep ? [pilot, lockstep] : [pilot],
+    inputs.workFactor,
+  );
   const calibration: SettledCalibration = { ...settled, fit: fitted.fit };
   const jitter = measuredJitter(model, full || inputs.source === 'measured' ? scaled : [], calibration, inputs.source);
   const syncOf = (m: Measured) => stepSync(getPolicy(m.policy), model);

@@ -20,12 +20,14 @@ import {
 import type { PolicyRun } from './policy-run.js';
 import { type ClassOrder, type Measured, type ProgressEvent, runRounds, runSteps, type StopReason } from './rounds.js';
 import type { UnitExecutor } from './unit-executor.js';
+import type { WorkFactor } from './work-factor.js';
 
 export type { LocalTimeFit, LocalTimeModel } from './local-fit.js';
 export type { JitterSource, MeasuredJitter } from './measured-compose.js';
 export type { CiFigure, FigureIntervals, SettledCalibration } from './measured-figures.js';
 export type { MeasuredFigures } from './policy-run.js';
 export type { ClassOrder, ProgressEvent, StopReason } from './rounds.js';
+export type { WorkFactor } from './work-factor.js';
 
 export interface MeasuredRunOptions {
   readonly model: ClusterModel;
@@ -59,6 +61,11 @@ export interface MeasuredRunOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Polled between the timed passes; true ends the rounds early, keeping finished steps (rounds.ts). */
   readonly shouldStop?: () => boolean;
+  /**
+   * A fail-slow what-if: per-class multiplier of the local work (pilot and rounds, never the
+   * calibration's reference work). The model is not told (work-factor.ts).
+   */
+  readonly workFactor?: WorkFactor;
 }
 
 /** How the rounds ended and how many ran. */
@@ -141,6 +148,7 @@ export async function measuredRun(
     options.pilotSteps ?? PILOT_STEPS,
     0,
     rotate,
+    options.workFactor,
   );
   const pilotRun: Measured = {
     policy: 'lockstep',
@@ -148,7 +156,7 @@ export async function measuredRun(
     allocations: pilot.map(() => lockAlloc),
     local: pilot,
   };
-  const measuredRates = ratesFrom(model, lockAlloc, pilotRun, calibration, localTime);
+  const measuredRates = ratesFrom(model, lockAlloc, pilotRun, calibration, localTime, options.workFactor);
 
   // 2. Rounds. A learning partition sees cluster times: dilated, with the slowest-of-n tail (at
   // a given jitter, fixed; at the measured one, implied by the noise measured so far).
@@ -162,6 +170,7 @@ export async function measuredRun(
     pilot: pilotRun,
     measured,
     localTime,
+    ...(options.workFactor ? { workFactor: options.workFactor } : {}),
   });
   const adaptive = options.targetCi !== undefined || options.maxTimeS !== undefined;
   const maxRounds = options.maxRounds ?? (adaptive ? ADAPTIVE_MAX_ROUNDS : steps);
@@ -189,6 +198,7 @@ export async function measuredRun(
     },
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
+    ...(options.workFactor ? { workFactor: options.workFactor } : {}),
   });
   const { measured, failure } = rounds;
 
@@ -268,8 +278,10 @@ function ratesFrom(
   pilot: Measured,
   cal: import('./calibrate.js').Calibration,
   localTime: LocalTimeModel,
+  workFactor: WorkFactor | undefined,
 ): number[] {
-  const scaled = workScaled(model, cal, fitLocalTime(model, cal, [pilot], localTime), pilot);
+  const fit = fitLocalTime(model, cal, [pilot], localTime, workFactor);
+  const scaled = workScaled(model, cal, fit, pilot, workFactor);
   return model.classes.map((c, i) => {
     const t = median(scaled.local.map((step) => step[i] ?? 0).filter((x) => x > 0)) * cal.dilation;
     const b = perGpuBatch(c, allocation[i] ?? 0);

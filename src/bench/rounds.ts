@@ -6,6 +6,7 @@ import { getPolicy, type PolicyContext, type PolicyName, startPartition } from '
 import { classComputeS } from '../sim/compose.js';
 import type { Calibration } from './calibrate.js';
 import type { UnitExecutor } from './unit-executor.js';
+import { factorOf, type WorkFactor } from './work-factor.js';
 
 /**
  * Phase 2 of the measured run: the timed rounds. Each policy's partition gives the allocation
@@ -82,6 +83,8 @@ export interface RoundsOptions {
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Polled before each pass: true stops the rounds there, keeping every step that finished (an interrupt). */
   readonly shouldStop?: () => boolean;
+  /** Per-class multiplier of the local work (a fail-slow what-if, work-factor.ts); absent: 1 for every class. */
+  readonly workFactor?: WorkFactor;
 }
 
 export interface RoundsResult {
@@ -137,7 +140,17 @@ export async function runRounds(
         });
         const allocation = run.partition.allocation;
         const first = options.classOrder === 'fixed' ? 0 : round;
-        const [times = []] = await runSteps(gpu, executor, calibration, model, allocation, 1, first);
+        const [times = []] = await runSteps(
+          gpu,
+          executor,
+          calibration,
+          model,
+          allocation,
+          1,
+          first,
+          true,
+          options.workFactor,
+        );
         run.m.allocations.push(allocation);
         run.m.local.push(times);
         if (run.partition.adapts)
@@ -161,7 +174,8 @@ export async function runRounds(
 /**
  * Runs `steps` steps of one allocation: one timed pass per class with work. Step t's passes
  * start at class (firstClass + t) mod k (firstClass with `rotate` false) and go round in class order; times come back in class
- * order either way.
+ * order either way. A class's work is its modelled time in units times its `workFactor` (1 by
+ * default): a slowed generation really runs longer, and nothing downstream is told why.
  */
 export async function runSteps(
   gpu: Gpu,
@@ -172,9 +186,12 @@ export async function runSteps(
   steps: number,
   firstClass = 0,
   rotate = true,
+  workFactor: WorkFactor = [],
 ): Promise<LocalSteps> {
   const k = model.classes.length;
-  const units = model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS);
+  const units = model.classes.map(
+    (c, i) => classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS * factorOf(workFactor, i),
+  );
   const work = units.map((u) => (u > 0 ? executor.work(u) : null));
   const orderOf = (t: number): number[] => Array.from({ length: k }, (_, j) => (firstClass + (rotate ? t : 0) + j) % k);
   const passes: PassEncoder[] = [];

@@ -6,6 +6,7 @@ import { qualityLine } from '../report/quality.js';
 import type { RunReport } from '../report/schema.js';
 import { formatTable } from '../report/table.js';
 import { paint } from './output.js';
+import { slowLines } from './slow-flag.js';
 
 /** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
 export const AGREEMENT_TOLERANCE = 0.1;
@@ -42,7 +43,9 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
       `lockstep straggler loss: measured ${pct(agreement.measured)} vs model ${pct(agreement.predicted)} ` +
         `(${pct(agreement.relative)} relative): ${verdict}`,
     );
-    if (!ok) {
+    if (!ok && report.inputs.slow) {
+      lines.push('  why: the --slow what-if slowed a generation for real, and the model was not told.');
+    } else if (!ok) {
       lines.push(
         '  why: measured class times come from local kernels whose time is not exactly proportional to the work ' +
           'given them (rounding to',
@@ -93,5 +96,6 @@ function setupLines(report: RunReport, result: MeasuredRunResult, model: Cluster
       `local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
     `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${tailSource}): ` +
       `x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
+    ...slowLines(report.inputs.slow),
   ];
 }

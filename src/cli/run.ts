@@ -24,6 +24,7 @@ import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlo
 import { assertFinite, interactive, paint } from './output.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
+import { parseSlow } from './slow-flag.js';
 import { dawnWarningsSoFar } from './stderr-filter.js';
 
 const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;
@@ -58,6 +59,10 @@ ${modelFlagHelp}
                          interval is within +-F (relative, e.g. 0.02), or --max-time runs out
   --max-time S           the time budget of the rounds, seconds (needed with --target-ci)
                          (to gate CI on a shared CPU runner, use the default run: docs/ci.md)
+  --slow GEN=FACTOR      fail-slow what-if (repeatable): GPU id GEN of the cluster (e.g. h100-sxm)
+                         really runs FACTOR (1 to 10) times its local work, so it is measured
+                         FACTOR times slower; the model is not told, policies that measure
+                         (proportional-measured, adaptive) must find it (docs/measured.md)
   --jitter auto|measured|CV
                          jitter of the slowest-of-n tail: the local device's measured
                          step-to-step noise, or a cluster CV such as 0.02. auto (default):
@@ -97,6 +102,7 @@ export const runCommand: Command = defineCommand({
       quick: { type: 'boolean' },
       'target-ci': { type: 'string' },
       'max-time': { type: 'string' },
+      slow: { type: 'string', multiple: true },
       jitter: { type: 'string' },
       json: { type: 'string' },
       md: { type: 'string' },
@@ -125,6 +131,8 @@ export const runCommand: Command = defineCommand({
       throw new UsageError('--target-ci', targetCi, 'needs --max-time S too, so the run has a bound.');
     const model = modelFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
+    const slowRaw = values['slow'];
+    const whatIf = parseSlow(Array.isArray(slowRaw) ? slowRaw.map(String) : undefined, model);
     // A batch lockstep cannot place fails here, before the GPU, naming the input that sets it.
     try {
       lockstepAllocation(model);
@@ -174,6 +182,7 @@ export const runCommand: Command = defineCommand({
                 progress.update(progressKey(e), progressText(e, t0));
               },
               shouldStop: stop.shouldStop,
+              ...(whatIf ? { workFactor: whatIf.workFactor } : {}),
             });
           if (result?.failure) failure = result.failure.message;
         } finally {
@@ -191,7 +200,7 @@ export const runCommand: Command = defineCommand({
           model,
           result,
           reason,
-          { cluster, workload, policies, steps, seed, quick },
+          { cluster, workload, policies, steps, seed, quick, ...(whatIf ? { slow: whatIf.slow } : {}) },
           outputs,
           (performance.now() - started) / 1000,
         );

@@ -17,6 +17,8 @@ export interface RunInputs {
   readonly steps: number;
   readonly seed: number;
   readonly quick: boolean;
+  /** The fail-slow what-if (`run --slow`): GPU id -> factor its local work was multiplied by. */
+  readonly slow?: Readonly<Record<string, number>>;
 }
 
 /**
@@ -88,6 +90,7 @@ export function buildRunReport(args: {
       steps: inputs.steps,
       seed: inputs.seed,
       quick: inputs.quick,
+      ...(inputs.slow ? { slow: inputs.slow } : {}),
     },
     classes: model.classes.map((c) => ({ gpu: c.gpu.id, count: c.count })),
     policies,

@@ -41,6 +41,8 @@ export interface RunReport extends ReportBase {
     readonly steps: number;
     readonly seed: number;
     readonly quick: boolean;
+    /** `run --slow`: GPU id -> the factor its local work was multiplied by (the model not told). */
+    readonly slow?: Readonly<Record<string, number>>;
   };
   readonly classes: readonly { readonly gpu: string; readonly count: number }[];
   readonly policies: readonly PolicyRun[];
