@@ -47,10 +47,16 @@ describe('two real runs on one machine', () => {
     const seen = cmp.metrics
       .map((m) => `${m.name}: ${m.verdict}, ratio ${m.ratio.toFixed(3)}, p ${m.p.toFixed(3)}`)
       .join('; ');
-    expect(
-      cmp.metrics.filter((m) => m.verdict === 'regression').map((m) => m.name),
-      seen,
-    ).toEqual([]);
+    // A run its own quality verdict marks unreliable (local noise above 25% CV: the shared
+    // host, not the code) makes the comparison inconclusive, which is the gate's answer then:
+    // exit 0 with a warning, checked below. Otherwise no speedup may regress.
+    const unreliable = [a, b].filter((r) => r?.kind === 'run' && r.quality?.verdict === 'unreliable');
+    if (unreliable.length === 0) {
+      expect(
+        cmp.metrics.filter((m) => m.verdict === 'regression').map((m) => m.name),
+        seen,
+      ).toEqual([]);
+    }
 
     const c = run([
       'compare',
@@ -64,5 +70,6 @@ describe('two real runs on one machine', () => {
     expect(c.stdout).toMatch(/metric\s+base\s+head\s+change/);
     expect(c.stdout).toMatch(/run\.minmax\.speedup/);
     expect(c.status, c.stdout + c.stderr).toBe(0);
+    if (unreliable.length > 0) expect(c.stdout + c.stderr).toMatch(/inconclusive/i);
   });
 });
