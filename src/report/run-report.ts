@@ -3,23 +3,17 @@ import type { MeasuredRunResult } from '../bench/measured-run.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { ClusterSpec } from '../cluster/types.js';
 import type { ClusterModel } from '../model/types.js';
-import type { PolicyName } from '../policy/policy.js';
 import { VERSION } from '../version.js';
 import type { WorkloadSpec } from '../workload/types.js';
 import { type Metric, type MetricId, metric, type RunFigure } from './metric.js';
 import { assessQuality, NO_ROUNDS_QUALITY } from './quality.js';
 import { type RunReport, SCHEMA_VERSION } from './schema.js';
 
-export interface RunInputs {
+/** A run report's inputs as the run has them: the report's, with the specs typed (a loaded report's are unknown). */
+export type RunInputs = Omit<RunReport['inputs'], 'cluster' | 'workload'> & {
   readonly cluster: ClusterSpec;
   readonly workload: WorkloadSpec;
-  readonly policies: readonly PolicyName[];
-  readonly steps: number;
-  readonly seed: number;
-  readonly quick: boolean;
-  /** The fail-slow what-if (`run --slow`): GPU id -> factor its local work was multiplied by. */
-  readonly slow?: Readonly<Record<string, number>>;
-}
+};
 
 /**
  * Each round's speedup of `p` over lockstep: lockstep's step over p's step in the same round.

@@ -1,6 +1,6 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import { barrierSync, type StepSync } from '../policy/sync.js';
-import { classComputeS, classMeanComputeS, composeRun, type RunComposition, type StepInput } from './compose.js';
+import { composeRun, modelStep, type RunComposition, type StepInput } from './compose.js';
 import type { JitterDraws } from './draws.js';
 
 /**
@@ -10,11 +10,10 @@ import type { JitterDraws } from './draws.js';
  */
 export function* drawnSteps(model: ClusterModel, allocation: Allocation, draws: JitterDraws): Generator<StepInput> {
   const k = model.classes.length;
-  const base = model.classes.map((c, i) => classComputeS(c, allocation[i] ?? 0));
-  const meanS = model.classes.map((c, i) => classMeanComputeS(c, allocation[i] ?? 0));
+  const base = modelStep(model, allocation);
   for (let t = 0; t < draws.steps; t++) {
-    const slowestS = base.map((b, i) => b * (draws.values[t * k + i] ?? 1));
-    yield { allocation, slowestS, meanS };
+    const slowestS = base.slowestS.map((b, i) => b * (draws.values[t * k + i] ?? 1));
+    yield { allocation, slowestS, meanS: base.meanS };
   }
 }
 

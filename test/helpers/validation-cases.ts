@@ -1,5 +1,6 @@
 import type { ClusterSpec } from '../../src/cluster/types.js';
 import type { LayoutSpec } from '../../src/model/layout.js';
+import { workloadPresets } from '../../src/workload/presets.js';
 import type { WorkloadSpec } from '../../src/workload/types.js';
 
 /**
@@ -42,21 +43,11 @@ const layout = (tp: number, pp: number, microBatch: number, v: number, rest: Par
 });
 
 // --- Llama 3 405B (arXiv 2407.21783, Tables 3 and 4; Section 3.3) -------------------------
-const llama405: WorkloadSpec = {
-  name: 'llama3-405b',
-  params: 405_853_388_800,
-  layers: 126,
-  hidden: 16_384,
-  ffnHidden: 53_248,
-  heads: 128,
-  kvHeads: 8,
-  vocab: 128_256,
-  seqLen: 8192,
-  dtype: 'bf16',
-  recompute: false,
-  mlp: 'swiglu',
-  globalBatch: { sequences: 2048 },
-};
+const llama405 = ((): WorkloadSpec => {
+  const w = workloadPresets.find((p) => p.name === 'llama3-405b');
+  if (!w) throw new Error('the llama3-405b preset is gone');
+  return w;
+})();
 /** Model FLOPs per token with causal attention at half of 12 L h s: 6 N' + 6 L h s. */
 const llamaFlopsPerToken = (w: WorkloadSpec): number => {
   const layerParams =
