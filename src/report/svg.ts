@@ -77,6 +77,12 @@ export function plotFrame(
 }
 
 /** An accessible SVG figure: role="img" with a <title> and a <desc> that screen readers announce. */
+/** The y axis's title, written upwards beside a plot area that starts at `top` and is `plotH` tall. */
+export function yAxisLabel(top: number, plotH: number, label: string): string {
+  const y = top + plotH / 2;
+  return text({ x: 14, y, class: 'lbl', transform: `rotate(-90 14 ${y})`, 'text-anchor': 'middle' }, label);
+}
+
 export function figure(
   id: string,
   width: number,

@@ -1,6 +1,6 @@
 import { sig } from '../format.js';
 import type { BenchReport } from '../schema.js';
-import { color, figure, legend, line, plotFrame, rect, text, ticks } from '../svg.js';
+import { color, figure, legend, line, plotFrame, rect, text, ticks, yAxisLabel } from '../svg.js';
 
 /** Kernel GFLOP/s per shape (one bar per kernel and dtype), with the measured FMA peaks as lines. */
 export function kernelChart(report: BenchReport): string {
@@ -52,18 +52,7 @@ export function kernelChart(report: BenchReport): string {
     });
     body.push(text({ x: left + gi * groupW + groupW / 2, y: y(0) + 18, class: 'hd', 'text-anchor': 'middle' }, s));
   });
-  body.push(
-    text(
-      {
-        x: 14,
-        y: top + plotH / 2,
-        class: 'lbl',
-        transform: `rotate(-90 14 ${top + plotH / 2})`,
-        'text-anchor': 'middle',
-      },
-      'GFLOP/s',
-    ),
-  );
+  body.push(yAxisLabel(top, plotH, 'GFLOP/s'));
   return figure(
     'kernels',
     W,

@@ -1,6 +1,6 @@
 import { percent } from '../format.js';
 import type { RunReport } from '../schema.js';
-import { color, figure, legend, line, plotFrame, rect, text } from '../svg.js';
+import { color, figure, legend, line, plotFrame, rect, text, yAxisLabel } from '../svg.js';
 
 /** Measured busy fraction per generation, one bar per policy: where each policy leaves GPUs waiting. */
 export function utilizationChart(report: RunReport): string {
@@ -43,18 +43,7 @@ export function utilizationChart(report: RunReport): string {
       ),
     );
   });
-  body.push(
-    text(
-      {
-        x: 14,
-        y: top + plotH / 2,
-        class: 'lbl',
-        transform: `rotate(-90 14 ${top + plotH / 2})`,
-        'text-anchor': 'middle',
-      },
-      'busy fraction',
-    ),
-  );
+  body.push(yAxisLabel(top, plotH, 'busy fraction'));
   return figure(
     'utilization',
     W,
