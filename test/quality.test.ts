@@ -67,6 +67,11 @@ describe('assessQuality', () => {
     ['local noise above 25% CV', { cv: 0.3 }, /local noise 30\.0% CV \(above 25%\)/],
     ['a poor local-time fit', { r2: 0.75 }, /R\^2 0\.75, below 0\.8/],
     ['fewer than 4 rounds', { rounds: 3 }, /only 3 rounds \(fewer than 4\)/],
+    [
+      "a speedup interval wider than the CI gate's +-15%",
+      { widest: 0.2 },
+      /widest speedup interval \+-20\.0% \(above \+-15%, the CI gate's threshold\)/,
+    ],
     ['noise that was never measured', { cv: Number.NaN }, /local noise not measured/],
   ])('%s is unreliable', (_name, over, reason) => {
     const q = assessQuality(evidence(over));
@@ -81,23 +86,25 @@ describe('assessQuality', () => {
       noisyR2: 0.9,
       unreliableR2: 0.8,
       minRounds: 4,
+      unreliableHalfWidth: 0.15,
     });
     expect(QUALITY_LIMITS.minRounds).toBe(MIN_SAMPLES);
     expect(assessQuality(evidence({ cv: 0.08, widest: 0.1, rounds: 4, r2: 0.9 })).verdict).toBe('good');
     expect(assessQuality(evidence({ cv: 0.25 })).verdict).toBe('noisy');
     expect(assessQuality(evidence({ r2: 0.8 })).verdict).toBe('noisy');
+    expect(assessQuality(evidence({ widest: 0.15 })).verdict).toBe('noisy');
   });
 
   it('an unreliable run keeps its noisy reasons after the unreliable ones', () => {
-    const q = assessQuality(evidence({ rounds: 2, widest: 0.3, minmaxModel: 1.5 }));
+    const q = assessQuality(evidence({ rounds: 2, widest: 0.12, minmaxModel: 1.5 }));
     expect(q.verdict).toBe('unreliable');
     expect(q.reasons).toEqual([
       'only 2 rounds (fewer than 4)',
-      'widest speedup interval +-30.0% (above +-10%)',
+      'widest speedup interval +-12.0% (above +-10%)',
       'model outside the measured 95% interval for minmax',
     ]);
     expect(qualityLine(q)).toBe(
-      'quality: unreliable (only 2 rounds (fewer than 4); widest speedup interval +-30.0% (above +-10%); ' +
+      'quality: unreliable (only 2 rounds (fewer than 4); widest speedup interval +-12.0% (above +-10%); ' +
         'model outside the measured 95% interval for minmax): run longer (--target-ci 0.05 --max-time 60), ' +
         'close other programs, or use a GPU',
     );
