@@ -256,6 +256,7 @@ phase_compare() {
   verdict=$(node -e '
     const c = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
     console.log(c.mode === "hardware" ? "hardware-table"
+      : c.inconclusive ? "inconclusive"
       : c.regressions > 0 ? "regression" : c.improvements > 0 ? "improved" : "unchanged");
   ' "$out/compare.json")
   [ "$code" = 0 ] || verdict=regression
@@ -263,6 +264,7 @@ phase_compare() {
   cat "$out/compare.md"
   case $verdict in
     regression) annotate error "performance regression against the baseline (threshold ${HETBENCH_THRESHOLD:-$DEFAULT_THRESHOLD}%); see the job summary" ;;
+    inconclusive) annotate warning "a report is marked unreliable by its own quality verdict: the comparison is inconclusive (exit 0); see the job summary" ;;
     hardware-table) annotate warning "the baseline ran on another adapter: a hardware table, no verdict (compare reports from one kind of runner)" ;;
     *) say "verdict: $verdict" ;;
   esac
