@@ -172,7 +172,7 @@ const SHAPES: Record<string, Shape> = {
     required: { name: true, unit: true, better: true, value: true, samples: true } satisfies NameSet<
       RequiredKeys<Metric>
     >,
-    optional: {} satisfies NameSet<OptionalKeys<Metric>>,
+    optional: { ci: true } satisfies NameSet<OptionalKeys<Metric>>,
   },
   'run inputs': {
     schema: defs.runInputs,
@@ -184,7 +184,7 @@ const SHAPES: Record<string, Shape> = {
   'run class': {
     schema: defs.runReport.properties.classes.items,
     required: { gpu: true, count: true } satisfies NameSet<RequiredKeys<RunReport['classes'][number]>>,
-    optional: {} satisfies NameSet<OptionalKeys<RunReport['classes'][number]>>,
+    optional: { measured: true } satisfies NameSet<OptionalKeys<RunReport['classes'][number]>>,
   },
   'run quality': {
     schema: defs.runReport.properties.quality,

@@ -4,6 +4,7 @@ import { type RoundBootstrapOptions, roundBootstrap } from '../stats/round-boots
 import type { Calibration } from './calibrate.js';
 import { fitLocalTime, type LocalTimeFit, type LocalTimeModel, workScaled } from './local-fit.js';
 import {
+  classTimeRatios,
   composeMeasured,
   type JitterSource,
   type MeasuredComposition,
@@ -47,6 +48,8 @@ export interface ComposedFigures {
   readonly lockstepS: number;
   /** One per `measured` entry, in order. */
   readonly compositions: readonly MeasuredComposition[];
+  /** Per class, its measured over modelled compute time at every measured step (classTimeRatios); empty in a resample. */
+  readonly classRatios: readonly (readonly number[])[];
 }
 
 export type CiFigure = 'stepS' | 'speedup' | 'stragglerLoss' | 'mfu' | 'tokensPerS';
@@ -113,7 +116,8 @@ export function composeFigures(
   const compositions = scaled.map((m) =>
     composeMeasured(model, syncOf(m), m, calibration, jitter.tailFactors, lockstepS, full),
   );
-  return { calibration, jitter, lockstepS, compositions };
+  const classRatios = full ? classTimeRatios(model, scaled, calibration, fitted.fit.perUnitS) : model.classes.map(() => []);
+  return { calibration, jitter, lockstepS, compositions, classRatios };
 }
 
 /** Rounds every measured policy completed (a device failure can leave the last one partial). */

@@ -85,6 +85,12 @@ export interface MeasuredRunResult {
   readonly jitter: MeasuredJitter;
   readonly prediction: SimulationResult;
   readonly adaptiveTrace: readonly number[] | null;
+  /**
+   * Per class (model.classes order), its measured over modelled compute time at every measured
+   * step of every policy (measured-compose.ts classTimeRatios): how each generation's work ran
+   * against the rest of the device.
+   */
+  readonly classRatios: readonly (readonly number[])[];
   readonly stop: RunStop;
   /** Set when the device failed mid-run; `policies` then holds the ones that finished. */
   readonly failure: DeviceError | null;
@@ -240,6 +246,7 @@ export async function measuredRun(
     jitter: figures.jitter,
     prediction,
     adaptiveTrace: adaptiveRun ? adaptiveRun.steps.map((s) => s.stepS) : null,
+    classRatios: figures.classRatios,
     stop: {
       reason: rounds.stop,
       rounds: rounds.rounds,

@@ -97,5 +97,19 @@ function setupLines(report: RunReport, result: MeasuredRunResult, model: Cluster
     `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${tailSource}): ` +
       `x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
     ...slowLines(report.inputs.slow),
+    ...classRatioLine(report),
   ];
+}
+
+/**
+ * Each class's measured over modelled compute time with its interval: 1x is as modelled; a
+ * class a `--slow` what-if slowed by 10% reads about 1.1x, the rest about 1x.
+ */
+function classRatioLine(report: RunReport): string[] {
+  const measured = report.classes.flatMap((c) =>
+    c.measured
+      ? [`${c.gpu} ${fmt(c.measured.computeRatio, 3)}x [${fmt(c.measured.ci[0], 3)}, ${fmt(c.measured.ci[1], 3)}]`]
+      : [],
+  );
+  return measured.length > 0 ? [`measured/modelled compute time per class: ${measured.join(', ')}`] : [];
 }

@@ -1,7 +1,13 @@
 import { environmentOf } from '../bench/environment.js';
 import { kernelChooser } from '../bench/kernel-choice.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
-import { type JitterSource, type MeasuredRunResult, measuredRun, type ProgressEvent } from '../bench/measured-run.js';
+import {
+  ADAPTIVE_DEFAULTS,
+  type JitterSource,
+  type MeasuredRunResult,
+  measuredRun,
+  type ProgressEvent,
+} from '../bench/measured-run.js';
 import { UnitExecutor } from '../bench/unit-executor.js';
 import { DeviceError, EXIT_CODES, UsageError } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
@@ -52,12 +58,13 @@ Options:
 ${modelFlagHelp}
                          (defaults: --cluster ${DEFAULTS.cluster} --workload ${DEFAULTS.workload})
   --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')})
-  --steps N              measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
-  --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
-  --quick                a short smoke run: fewer steps and a smaller local budget per step
-  --target-ci F          adaptive rounds: past --steps, keep measuring until every speedup's 95%
-                         interval is within +-F (relative, e.g. 0.02), or --max-time runs out
-  --max-time S           the time budget of the rounds, seconds (needed with --target-ci)
+  --steps N              measured steps per policy: the minimum before adaptive rounds (default
+                         ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick); given alone, exactly N (no adaptive rounds)
+  --target-ci F|off      adaptive rounds: past --steps, keep measuring until every speedup's 95%
+                         interval is within +-F (relative), or --max-time runs out (default
+                         ${ADAPTIVE_DEFAULTS.full.targetCi}, ${ADAPTIVE_DEFAULTS.quick.targetCi} with --quick; off: exactly --steps rounds)
+  --max-time S           the time budget of the whole measured run, seconds (default
+                         ${ADAPTIVE_DEFAULTS.full.maxTimeS}, ${ADAPTIVE_DEFAULTS.quick.maxTimeS} with --quick); the report says which ended it
                          (to gate CI on a shared CPU runner, use the default run: docs/ci.md)
   --slow GEN=FACTOR      fail-slow what-if (repeatable): GPU id GEN of the cluster (e.g. h100-sxm)
                          really runs FACTOR (1 to 10) times its local work, so it is measured
@@ -119,16 +126,10 @@ export const runCommand: Command = defineCommand({
     );
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
     const policies = parsePolicies(stringFlag(values, 'policy'));
-    // Adaptive rounds: more rounds past --steps until every speedup's interval is within the
-    // target, or the time budget runs out (measured-run.ts). Off unless asked for, for now.
-    const targetCi = stringFlag(values, 'target-ci');
-    const maxTime = stringFlag(values, 'max-time');
-    const adaptiveRounds = {
-      ...(targetCi === undefined ? {} : { targetCi: numberFlag('--target-ci', targetCi, 0.02, 1e-6, 0.999) }),
-      ...(maxTime === undefined ? {} : { maxTimeS: numberFlag('--max-time', maxTime, 40, 0.001, 86_400) }),
-    };
-    if (targetCi !== undefined && maxTime === undefined)
-      throw new UsageError('--target-ci', targetCi, 'needs --max-time S too, so the run has a bound.');
+    // Adaptive rounds (measured-run.ts): past --steps until every speedup's interval is within
+    // the target or the time budget runs out. On by default; --steps alone asks for exactly N
+    // rounds, and --target-ci off for exactly --steps.
+    const adaptiveRounds = adaptiveRoundsFrom(values, quick);
     const model = modelFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
     const slowRaw = values['slow'];
@@ -176,7 +177,6 @@ export const runCommand: Command = defineCommand({
               jitter,
               ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
               ...adaptiveRounds,
-              ...(adaptiveRounds.maxTimeS === undefined ? {} : { maxRounds: 1000 }),
               onProgress: (e) => {
                 injectArmedFault(gpu, e);
                 progress.update(progressKey(e), progressText(e, t0));
@@ -310,4 +310,36 @@ function progressText(e: ProgressEvent, t0: number): string {
     ? `policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}`
     : `${policies} policies interleaved`;
   return `step ${round}/${steps}${beyond}, ${policy}, ETA ${formatEta(eta)}`;
+}
+
+/**
+ * The stopping rule from --target-ci, --max-time and --steps. Neither target flag: the defaults
+ * (ADAPTIVE_DEFAULTS, docs/measured.md section 5) unless --steps was given, which asks for that
+ * many rounds. `--target-ci off`: exactly --steps rounds. A target needs a time bound.
+ */
+function adaptiveRoundsFrom(
+  values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>,
+  quick: boolean,
+): { readonly targetCi?: number; readonly maxTimeS?: number; readonly maxRounds?: number } {
+  const defaults = quick ? ADAPTIVE_DEFAULTS.quick : ADAPTIVE_DEFAULTS.full;
+  const targetCi = stringFlag(values, 'target-ci');
+  const maxTime = stringFlag(values, 'max-time');
+  const stepsGiven = stringFlag(values, 'steps') !== undefined;
+  if (targetCi === 'off') {
+    if (maxTime !== undefined)
+      throw new UsageError(
+        '--max-time',
+        maxTime,
+        'has no effect with --target-ci off (exactly --steps rounds); drop one.',
+      );
+    return {};
+  }
+  if (targetCi === undefined && maxTime === undefined) return stepsGiven ? {} : { ...defaults, maxRounds: 1000 };
+  return {
+    targetCi:
+      targetCi === undefined ? defaults.targetCi : numberFlag('--target-ci', targetCi, defaults.targetCi, 1e-6, 0.999),
+    maxTimeS:
+      maxTime === undefined ? defaults.maxTimeS : numberFlag('--max-time', maxTime, defaults.maxTimeS, 0.001, 86_400),
+    maxRounds: 1000,
+  };
 }

@@ -1,5 +1,5 @@
 import { adapterLabel } from './adapter.js';
-import type { Comparison } from './compare.js';
+import { type Comparison, methodSummary, testedCount } from './compare.js';
 import { comparisonTable, hardwareRows } from './compare-table.js';
 import { percent, sig } from './format.js';
 import type { HardwareTable } from './hardware.js';
@@ -77,8 +77,7 @@ export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabe
     '',
     ...(inconclusive === undefined ? [] : [`> **Inconclusive**: ${markdownText(inconclusive)}`, '']),
     `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} ` +
-      `across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; ` +
-      'Mann-Whitney U, bootstrap CI of the ratio of medians).',
+      `across ${cmp.metrics.length} metrics (${markdownText(methodSummary(cmp.options, testedCount(cmp)))}).`,
     '',
     markdownTable(comparisonTable(cmp)),
     '',

@@ -29,6 +29,19 @@ export interface ReportBase {
   readonly metrics: readonly Metric[];
 }
 
+/** One class of the run's model; `measured` once the run measured it (absent in reports before it). */
+export interface RunClass {
+  readonly gpu: string;
+  readonly count: number;
+  readonly measured?: {
+    /** Median measured over modelled compute time (1 = as modelled; a --slow 1.1 what-if reads about 1.1). */
+    readonly computeRatio: number;
+    /** Its 95% bootstrap interval, and the samples behind it (every measured step of every policy). */
+    readonly ci: readonly [number, number];
+    readonly samples: number;
+  };
+}
+
 export interface RunReport extends ReportBase {
   readonly kind: 'run';
   readonly status: 'complete' | 'partial';
@@ -44,7 +57,7 @@ export interface RunReport extends ReportBase {
     /** `run --slow`: GPU id -> the factor its local work was multiplied by (the model not told). */
     readonly slow?: Readonly<Record<string, number>>;
   };
-  readonly classes: readonly { readonly gpu: string; readonly count: number }[];
+  readonly classes: readonly RunClass[];
   readonly policies: readonly PolicyRun[];
   /** Lockstep's loss split by cause (model), fractions of total GPU-time. */
   readonly decomposition: LossDecomposition | null;
