@@ -116,7 +116,9 @@ export function composeFigures(
   const compositions = scaled.map((m) =>
     composeMeasured(model, syncOf(m), m, calibration, jitter.tailFactors, lockstepS, full),
   );
-  const classRatios = full ? classTimeRatios(model, scaled, calibration, fitted.fit.perUnitS) : model.classes.map(() => []);
+  const classRatios = full
+    ? classTimeRatios(model, scaled, calibration, fitted.fit.perUnitS)
+    : model.classes.map(() => []);
   return { calibration, jitter, lockstepS, compositions, classRatios };
 }
 
