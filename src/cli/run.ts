@@ -20,8 +20,9 @@ import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
+import { loadPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
 import { parseSlow } from './slow-flag.js';
@@ -51,7 +52,8 @@ exposed all-reduce, and every measured figure is shown beside the analytic model
 Options:
 ${modelFlagHelp}
                          (defaults: --cluster ${DEFAULTS.cluster} --workload ${DEFAULTS.workload})
-  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')})
+  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')});
+                         a path (./my-policy.mjs) loads your own policy module beside them
   --steps N              measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
   --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
   --quick                a short smoke run: fewer steps and a smaller local budget per step
@@ -118,7 +120,7 @@ export const runCommand: Command = defineCommand({
       1000,
     );
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
-    const policies = parsePolicies(stringFlag(values, 'policy'));
+    const { policies, names, modules } = await loadPolicies(stringFlag(values, 'policy'));
     // Adaptive rounds: more rounds past --steps until every speedup's interval is within the
     // target, or the time budget runs out (measured-run.ts). Off unless asked for, for now.
     const targetCi = stringFlag(values, 'target-ci');
@@ -200,7 +202,16 @@ export const runCommand: Command = defineCommand({
           model,
           result,
           reason,
-          { cluster, workload, policies, steps, seed, quick, ...(whatIf ? { slow: whatIf.slow } : {}) },
+          {
+            cluster,
+            workload,
+            policies: names,
+            steps,
+            seed,
+            quick,
+            ...(whatIf ? { slow: whatIf.slow } : {}),
+            ...(modules.length > 0 ? { policyModules: modules } : {}),
+          },
           outputs,
           (performance.now() - started) / 1000,
         );

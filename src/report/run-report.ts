@@ -85,6 +85,7 @@ export function buildRunReport(args: {
       seed: inputs.seed,
       quick: inputs.quick,
       ...(inputs.slow ? { slow: inputs.slow } : {}),
+      ...(inputs.policyModules ? { policyModules: inputs.policyModules } : {}),
     },
     classes: model.classes.map((c) => ({ gpu: c.gpu.id, count: c.count })),
     policies,
