@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
+import type { ClusterModel } from '../model/types.js';
 import {
   type BuiltinPolicyName,
   fromUserPolicy,
@@ -9,6 +10,7 @@ import {
   type PolicyName,
   type PolicyRef,
   policyNames,
+  startPartition,
   type UserPolicyName,
 } from '../policy/index.js';
 import type { PolicyModuleRecord } from '../report/schema.js';
@@ -93,6 +95,14 @@ export async function loadPolicies(raw: string | undefined): Promise<PolicySelec
   return { policies, names, modules };
 }
 
+/**
+ * Starts each user policy once on `model` (no measured rates yet), so a module whose first
+ * split breaks the contract fails before the GPU is opened, not after calibration.
+ */
+export function preflightUserPolicies(policies: readonly PolicyRef[], model: ClusterModel, seed: number): void {
+  for (const p of policies) if (typeof p !== 'string') void startPartition(p, { model, seed }).allocation;
+}
+
 function builtinsOnly(names: readonly BuiltinPolicyName[]): PolicySelection {
   return { policies: names, names, modules: [] };
 }
@@ -131,7 +141,12 @@ export async function loadPolicyModule(
     throw new UsageError('--policy', path, `failed to load: ${firstLine(message)}${hint}.`);
   }
   const exported = policyExport(namespace, path);
-  const policy = fromUserPolicy(exported, { module: path }, policyNames);
+  let policy: ReturnType<typeof fromUserPolicy>;
+  try {
+    policy = fromUserPolicy(exported, { module: path }, policyNames);
+  } catch (err) {
+    throw err instanceof UsageError ? err.withField('--policy') : err;
+  }
   return { policy, module: { policy: policy.name as UserPolicyName, module: path, sha256 } };
 }
 
@@ -147,7 +162,7 @@ function policyExport(namespace: Record<string, unknown>, path: string): unknown
       return (d as Record<string, unknown>)['policy'];
     return d;
   }
-  const found = Object.keys(namespace);
+  const found = Object.keys(namespace).sort();
   throw new UsageError(
     '--policy',
     path,

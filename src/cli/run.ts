@@ -22,7 +22,7 @@ import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.j
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
 import { modelFlagHelp, modelFlagOptions, modelFromFlags, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
-import { loadPolicies } from './policy-module.js';
+import { loadPolicies, preflightUserPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
 import { parseSlow } from './slow-flag.js';
@@ -141,6 +141,8 @@ export const runCommand: Command = defineCommand({
     } catch (err) {
       throw withGlobalBatchInput(err, values, DEFAULTS.workload);
     }
+    // So does a user policy's first split that breaks the contract (each later one is checked as it comes).
+    preflightUserPolicies(policies, model, seed);
     // Every output path is checked before the GPU is opened: a bad one is exit 2 now, not after the run.
     const plan = new OutputPlan();
     const outputs: RunOutputs = {
@@ -159,6 +161,8 @@ export const runCommand: Command = defineCommand({
         jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
       let result: MeasuredRunResult | null = null;
       let failure: string | null = null;
+      // Bad input found mid-run (a user policy's later split): no report, nothing written half.
+      let aborted = false;
       let written: WriteOutcome = { written: [], failed: [] };
       const progress = new Progress();
       try {
@@ -191,30 +195,34 @@ export const runCommand: Command = defineCommand({
           executor.destroy();
         }
       } catch (err) {
-        if (!(err instanceof DeviceError)) throw err;
+        if (!(err instanceof DeviceError)) {
+          aborted = true;
+          throw err;
+        }
         failure = err.message;
       } finally {
         progress.done();
         const signal = stop.signal();
         const reason = signal === null ? failure : interruptedReason(signal, result, policies.length * steps, failure);
-        written = report(
-          gpu,
-          model,
-          result,
-          reason,
-          {
-            cluster,
-            workload,
-            policies: names,
-            steps,
-            seed,
-            quick,
-            ...(whatIf ? { slow: whatIf.slow } : {}),
-            ...(modules.length > 0 ? { policyModules: modules } : {}),
-          },
-          outputs,
-          (performance.now() - started) / 1000,
-        );
+        if (!aborted)
+          written = report(
+            gpu,
+            model,
+            result,
+            reason,
+            {
+              cluster,
+              workload,
+              policies: names,
+              steps,
+              seed,
+              quick,
+              ...(whatIf ? { slow: whatIf.slow } : {}),
+              ...(modules.length > 0 ? { policyModules: modules } : {}),
+            },
+            outputs,
+            (performance.now() - started) / 1000,
+          );
         closeGpu(gpu);
       }
       for (const line of describeOutcome(written)) process.stderr.write(`${errorLabel(line)}\n`);
