@@ -179,7 +179,7 @@ const SHAPES: Record<string, Shape> = {
     required: { cluster: true, workload: true, policies: true, steps: true, seed: true, quick: true } satisfies NameSet<
       RequiredKeys<RunReport['inputs']>
     >,
-    optional: { slow: true } satisfies NameSet<OptionalKeys<RunReport['inputs']>>,
+    optional: { slow: true, policyModules: true } satisfies NameSet<OptionalKeys<RunReport['inputs']>>,
   },
   'run class': {
     schema: defs.runReport.properties.classes.items,

@@ -1,5 +1,5 @@
 import type { ClusterModel } from '../model/types.js';
-import { getPolicy, stepSync } from '../policy/index.js';
+import { barrierSync, getPolicy, isPolicyName, stepSync } from '../policy/index.js';
 import { type RoundBootstrapOptions, roundBootstrap } from '../stats/round-bootstrap.js';
 import type { Calibration } from './calibrate.js';
 import { fitLocalTime, type LocalTimeFit, type LocalTimeModel, workScaled } from './local-fit.js';
@@ -109,7 +109,8 @@ export function composeFigures(
   );
   const calibration: SettledCalibration = { ...settled, fit: fitted.fit };
   const jitter = measuredJitter(model, full || inputs.source === 'measured' ? scaled : [], calibration, inputs.source);
-  const syncOf = (m: Measured) => stepSync(getPolicy(m.policy), model);
+  // A user's policy (policy/user-policy.ts) is static or adaptive, never islands: one barrier.
+  const syncOf = (m: Measured) => (isPolicyName(m.policy) ? stepSync(getPolicy(m.policy), model) : barrierSync(model));
   const reference = lockstep ?? pilot;
   const lockstepS = composeMeasured(model, syncOf(reference), reference, calibration, jitter.tailFactors, null).run
     .figures.stepS;

@@ -16,6 +16,7 @@ import { comparisonTable, hardwareRows } from '../report/compare-table.js';
 import { hardwareTable } from '../report/hardware.js';
 import { loadReport } from '../report/load.js';
 import { renderComparisonMarkdown, renderHardwareMarkdown } from '../report/markdown.js';
+import { policyModuleChanges } from '../report/policy-modules.js';
 import type { Report } from '../report/schema.js';
 import { formatTable, type Table } from '../report/table.js';
 import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
@@ -180,6 +181,10 @@ function runCompare(
 ): ExitCode {
   const [base, head] = inputs;
   if (base === undefined || head === undefined) return EXIT_CODES.badInput;
+  // Policies match by name; a user policy whose module changed is said so (stderr: stdout's formats stay as they are).
+  if (inputs.length === 2)
+    for (const line of policyModuleChanges(base.report, head.report))
+      process.stderr.write(`hetbench: note: ${terminalSafe(line, false)}\n`);
   const cmp = inputs.length === 2 ? compareReports(base.report, head.report, options) : null;
   if (cmp === null || (!cmp.sameAdapter && !force)) {
     const note =

@@ -3,7 +3,7 @@ import { clusterPresetNames } from '../cluster/presets.js';
 import { UsageError } from '../errors.js';
 import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
-import { getPolicy, type PolicyName, policyNames } from '../policy/index.js';
+import { type BuiltinPolicyName, getPolicy, policyNames } from '../policy/index.js';
 import { buildHybridJob, type HybridJob } from '../sim/hybrid-model.js';
 import { loadWorkload } from '../workload/load.js';
 import { workloadPresetNames } from '../workload/presets.js';
@@ -98,8 +98,11 @@ export function jobFromFlags(
   };
 }
 
-/** `--policy P[,P...]|all`: names checked against the registry, duplicates dropped. */
-export function parsePolicies(raw: string | undefined): PolicyName[] {
+/**
+ * `--policy P[,P...]|all` of built-in names only, checked against the registry, duplicates
+ * dropped. simulate and run take policy modules too: cli/policy-module.ts loadPolicies.
+ */
+export function parsePolicies(raw: string | undefined): BuiltinPolicyName[] {
   if (raw === undefined || raw === 'all') return [...policyNames];
   const names = raw
     .split(',')
@@ -107,7 +110,7 @@ export function parsePolicies(raw: string | undefined): PolicyName[] {
     .filter(Boolean);
   if (names.length === 0)
     throw new UsageError('--policy', raw, `must name policies: ${policyNames.join(', ')}, or all.`);
-  return [...new Set(names.map((n) => getPolicy(n).name))];
+  return [...new Set(names.map((n) => getPolicy(n).name as BuiltinPolicyName))];
 }
 
 /**

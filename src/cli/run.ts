@@ -26,8 +26,9 @@ import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
+import { loadPolicies, preflightUserPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
 import { parseSlow } from './slow-flag.js';
@@ -57,9 +58,12 @@ exposed all-reduce, and every measured figure is shown beside the analytic model
 Options:
 ${modelFlagHelp}
                          (defaults: --cluster ${DEFAULTS.cluster} --workload ${DEFAULTS.workload})
-  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')})
+  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')});
+                         a path (./my-policy.mjs) loads your own policy module beside them
   --steps N              measured steps per policy: the minimum before adaptive rounds (default
                          ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick); given alone, exactly N (no adaptive rounds)
+  --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
+  --quick                a short smoke run: fewer steps and a smaller local budget per step
   --target-ci F|off      adaptive rounds: past --steps, keep measuring until every speedup's 95%
                          interval is within +-F (relative), or --max-time runs out (default
                          ${ADAPTIVE_DEFAULTS.full.targetCi}, ${ADAPTIVE_DEFAULTS.quick.targetCi} with --quick; off: exactly --steps rounds)
@@ -125,7 +129,7 @@ export const runCommand: Command = defineCommand({
       1000,
     );
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
-    const policies = parsePolicies(stringFlag(values, 'policy'));
+    const { policies, names, modules } = await loadPolicies(stringFlag(values, 'policy'));
     // Adaptive rounds (measured-run.ts): past --steps until every speedup's interval is within
     // the target or the time budget runs out. On by default; --steps alone asks for exactly N
     // rounds, and --target-ci off for exactly --steps.
@@ -140,6 +144,8 @@ export const runCommand: Command = defineCommand({
     } catch (err) {
       throw withGlobalBatchInput(err, values, DEFAULTS.workload);
     }
+    // So does a user policy's first split that breaks the contract (each later one is checked as it comes).
+    preflightUserPolicies(policies, model, seed);
     // Every output path is checked before the GPU is opened: a bad one is exit 2 now, not after the run.
     const plan = new OutputPlan();
     const outputs: RunOutputs = {
@@ -158,6 +164,8 @@ export const runCommand: Command = defineCommand({
         jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
       let result: MeasuredRunResult | null = null;
       let failure: string | null = null;
+      // Bad input found mid-run (a user policy's later split): no report, nothing written half.
+      let aborted = false;
       let written: WriteOutcome = { written: [], failed: [] };
       const progress = new Progress();
       try {
@@ -189,21 +197,34 @@ export const runCommand: Command = defineCommand({
           executor.destroy();
         }
       } catch (err) {
-        if (!(err instanceof DeviceError)) throw err;
+        if (!(err instanceof DeviceError)) {
+          aborted = true;
+          throw err;
+        }
         failure = err.message;
       } finally {
         progress.done();
         const signal = stop.signal();
         const reason = signal === null ? failure : interruptedReason(signal, result, policies.length * steps, failure);
-        written = report(
-          gpu,
-          model,
-          result,
-          reason,
-          { cluster, workload, policies, steps, seed, quick, ...(whatIf ? { slow: whatIf.slow } : {}) },
-          outputs,
-          (performance.now() - started) / 1000,
-        );
+        if (!aborted)
+          written = report(
+            gpu,
+            model,
+            result,
+            reason,
+            {
+              cluster,
+              workload,
+              policies: names,
+              steps,
+              seed,
+              quick,
+              ...(whatIf ? { slow: whatIf.slow } : {}),
+              ...(modules.length > 0 ? { policyModules: modules } : {}),
+            },
+            outputs,
+            (performance.now() - started) / 1000,
+          );
         closeGpu(gpu);
       }
       for (const line of describeOutcome(written)) process.stderr.write(`${errorLabel(line)}\n`);

@@ -5,8 +5,9 @@ import { formatTable } from '../report/table.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { modelFlagHelp, modelFlagOptions, modelFromFlags, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
+import { loadPolicies, type PolicyModule } from './policy-module.js';
 
 const MAX_STEPS = 1_000_000;
 
@@ -21,7 +22,9 @@ adaptive policy's convergence. Pure model: no GPU is used.
 
 Options:
 ${modelFlagHelp}
-  --policy P             ${policyNames.join(', ')}, a comma-separated list, or all (default all)
+  --policy P             ${policyNames.join(', ')}, a comma-separated list, or all (default all);
+                         a path (./my-policy.mjs) loads your own policy module beside them
+                         (docs/policies.md, "Your own policy")
   --steps N              simulated steps, 1 to ${MAX_STEPS.toLocaleString('en-US')} (default 1000)
   --seed S               seed of the jitter draws (default 1)
   --jitter CV            per-GPU per-step compute-time coefficient of variation, 0..1 (default ${DEFAULT_JITTER_CV})
@@ -53,7 +56,8 @@ export const simulateCommand: Command = defineCommand({
       'jitter-dist': { type: 'string' },
       json: { type: 'boolean' },
     });
-    const policies = parsePolicies(stringFlag(values, 'policy'));
+    const selection = await loadPolicies(stringFlag(values, 'policy'));
+    const { policies, modules } = selection;
     const steps = intFlag('--steps', stringFlag(values, 'steps'), 1000, 1, MAX_STEPS);
     const seed = intFlag('--seed', stringFlag(values, 'seed'), 1, 0, 2 ** 32 - 1);
     const jitterCv = numberFlag('--jitter', stringFlag(values, 'jitter'), DEFAULT_JITTER_CV, 0, 1);
@@ -69,12 +73,14 @@ export const simulateCommand: Command = defineCommand({
       throw withGlobalBatchInput(err, values);
     }
     assertFinite(result, 'simulate');
-    if (boolFlag(values, 'json')) printJson(result);
+    // A user's module is named with its hash, so a result says which version of it ran.
+    if (boolFlag(values, 'json')) printJson(modules.length > 0 ? { ...result, policyModules: modules } : result);
     else
       process.stdout.write(
         `${renderSimulation(
           result,
           model.classes.map((c) => c.gpu.id),
+          modules,
         )}\n`,
       );
     return EXIT_CODES.ok;
@@ -82,7 +88,11 @@ export const simulateCommand: Command = defineCommand({
 });
 
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
-export function renderSimulation(r: SimulationResult, classIds: readonly string[]): string {
+export function renderSimulation(
+  r: SimulationResult,
+  classIds: readonly string[],
+  modules: readonly PolicyModule[] = [],
+): string {
   const header = [
     'policy',
     'step s',
@@ -132,5 +142,6 @@ export function renderSimulation(r: SimulationResult, classIds: readonly string[
         `${isl.islands.stepS.map((s, i) => `${classIds[i] ?? i} ${fmt(s)}`).join(', ')} (separate replicas, not one model)`,
     );
   }
+  for (const m of modules) lines.push(`${m.policy}: your policy, from ${m.module} (sha256 ${m.sha256.slice(0, 12)})`);
   return lines.join('\n');
 }

@@ -130,6 +130,7 @@ export function buildRunReport(args: {
       seed: inputs.seed,
       quick: inputs.quick,
       ...(inputs.slow ? { slow: inputs.slow } : {}),
+      ...(inputs.policyModules ? { policyModules: inputs.policyModules } : {}),
     },
     classes,
     policies,

@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 1;
 import type { Environment } from '../bench/environment-info.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { Roofline } from '../kernels/roofline.js';
-import type { PolicyName } from '../policy/policy.js';
+import type { PolicyName, UserPolicyName } from '../policy/policy.js';
 import type { LossDecomposition } from '../sim/figures.js';
 import type { Metric } from './metric.js';
 import type { Quality } from './quality.js';
@@ -56,6 +56,8 @@ export interface RunReport extends ReportBase {
     readonly quick: boolean;
     /** `run --slow`: GPU id -> the factor its local work was multiplied by (the model not told). */
     readonly slow?: Readonly<Record<string, number>>;
+    /** The user policies' modules (`--policy ./x.mjs`): which file, and the SHA-256 of the version that ran. */
+    readonly policyModules?: readonly PolicyModuleRecord[];
   };
   readonly classes: readonly RunClass[];
   readonly policies: readonly PolicyRun[];
@@ -67,6 +69,15 @@ export interface RunReport extends ReportBase {
   readonly wallS: number;
   /** How far the measured figures can be trusted (quality.ts); absent in reports older than it. */
   readonly quality?: Quality;
+}
+
+/** A user policy of a run and the module it came from (cli/policy-module.ts). */
+export interface PolicyModuleRecord {
+  readonly policy: UserPolicyName;
+  /** The module's path as given on the command line. */
+  readonly module: string;
+  /** SHA-256 (hex) of the module file's bytes as read. */
+  readonly sha256: string;
 }
 
 export interface KernelResult {

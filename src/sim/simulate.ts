@@ -1,11 +1,12 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import {
   exposedAllReduceS,
-  getPolicy,
   lockstepAllocation,
   minmaxAllocation,
   type PolicyContext,
   type PolicyName,
+  type PolicyRef,
+  resolvePolicy,
   startPartition,
   stepSync,
 } from '../policy/index.js';
@@ -25,7 +26,8 @@ export { decomposeLoss } from './decompose.js';
 export const DEFAULT_JITTER_CV = 0.02;
 
 export interface SimulateOptions {
-  readonly policies: readonly PolicyName[];
+  /** Built-ins by name, or policy objects (a user's module: policy/user-policy.ts). */
+  readonly policies: readonly PolicyRef[];
   readonly steps: number;
   readonly seed: number;
   /** Per-worker compute-time coefficient of variation (ignored when jitterSamples is given). */
@@ -125,8 +127,8 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
   };
 
   let convergence: AdaptiveConvergence | null = null;
-  const results = options.policies.map((name): PolicySimulation => {
-    const policy = getPolicy(name);
+  const results = options.policies.map((ref): PolicySimulation => {
+    const policy = resolvePolicy(ref);
     const sync = stepSync(policy, model, options.islandAllReduceS);
     const partition = startPartition(policy, ctx);
     const run = startRun(model, sync);
@@ -146,7 +148,8 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     const simulated = run.finish(lockS);
     const final = partition.allocation;
     const expected = runStatic(model, final, expectedDraws, sync, lockExpectedS);
-    if (partition.adapts) {
+    // The convergence line is the built-in adaptive's (a user's adapting policy is a row of its own).
+    if (partition.adapts && policy.name === 'adaptive') {
       convergence = convergenceOf(
         simulated.stepS,
         expectedTrace,
@@ -154,7 +157,7 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
       );
     }
     return {
-      policy: name,
+      policy: policy.name,
       allocation: final,
       perGpuBatch: model.classes.map((c, i) => perGpuBatch(c, final[i] ?? 0)),
       figures: simulated.figures,
