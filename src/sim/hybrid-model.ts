@@ -41,6 +41,8 @@ export interface HybridJob {
   readonly mixed: readonly MixedClass[];
   /** GPUs no replica uses, per cluster group. */
   readonly unusedGpus: readonly number[];
+  /** Each cluster group's GPU. */
+  readonly groupGpus: readonly GpuSpec[];
   /** The job's lockstep step: every replica the same share, T = the slowest group's step. */
   readonly lockstepStepS: number;
 }
@@ -165,6 +167,19 @@ export function buildHybridJob(
     hybridGroupStep({ ...input, dpRingMembers: totalReplicas, sequences: groupSequences[i] ?? 0, ...scale }),
   );
   const factor = options.maxShareFactor ?? 4;
+  // GPUs left in groups that no homogeneous class lays out: the first mixed class drawing on
+  // the group holds them as its unused GPUs (idle; MFU's peak and the loss count them); a group
+  // no class draws on goes to the first mixed class.
+  const orphanOf = inputs.map(() => 0);
+  groups.forEach((_, g) => {
+    if (homogeneous.some((h) => h.index === g)) return;
+    const j = Math.max(
+      0,
+      mixedPlans.findIndex((m) => m.groupIndices.includes(g)),
+    );
+    const k = homogeneous.length + j;
+    if (k < inputs.length) orphanOf[k] = (orphanOf[k] ?? 0) + (available[g] ?? 0);
+  });
   const classes = inputs.map((input, k): ClassCost => {
     const layout = input.layout;
     const gpu = mixedClasses[k - homogeneous.length]?.classGpu ?? input.gpu;
@@ -223,7 +238,7 @@ export function buildHybridJob(
           ? gpusPerWorker * peakFlopsFor(gpu, workload)
           : layout.tp * layout.cp * input.stageDevices.reduce((a, d) => a + peakFlopsFor(d.gpu, workload), 0),
       gpusPerWorker,
-      unusedGpus: layout.unusedGpus,
+      unusedGpus: layout.unusedGpus + (orphanOf[k] ?? 0),
     };
   });
   const dpExposed = Math.max(...steps.map((s) => s.waterfall.dpExposedS));
@@ -262,6 +277,7 @@ export function buildHybridJob(
       sequences: groupSequences[homogeneous.length + j] ?? 0,
     })),
     unusedGpus,
+    groupGpus: specs,
     lockstepStepS: Math.max(...steps.map((s) => s.seconds)),
   };
 }
