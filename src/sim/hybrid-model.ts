@@ -45,6 +45,11 @@ export interface HybridJob {
   readonly groupGpus: readonly GpuSpec[];
   /** The job's lockstep step: every replica the same share, T = the slowest group's step. */
   readonly lockstepStepS: number;
+  /**
+   * Replica class k's step (model.classes order) when each replica runs b sequences: the
+   * schedule ClassCost.timeS(b) times, with its parts (sim/decompose-hybrid.ts reads them).
+   */
+  readonly replicaStep: (classIndex: number, sequencesPerReplica: number) => HybridStep;
 }
 
 export interface HybridOptions {
@@ -180,6 +185,16 @@ export function buildHybridJob(
     const k = homogeneous.length + j;
     if (k < inputs.length) orphanOf[k] = (orphanOf[k] ?? 0) + (available[g] ?? 0);
   });
+  const microBatchesFor = (layout: ResolvedLayout, b: number): number => {
+    const q = Math.ceil(b / layout.microBatch);
+    return virtualStages(layout.schedule) > 1 ? Math.ceil(q / layout.pp) * layout.pp : q;
+  };
+  const replicaStep = (k: number, b: number): HybridStep => {
+    const input = inputs[k];
+    if (!input) throw new RangeError(`no replica class ${k}`);
+    const layout = { ...input.layout, microBatches: microBatchesFor(input.layout, b) };
+    return hybridGroupStep({ ...input, layout, dpRingMembers: totalReplicas, ...scale });
+  };
   const classes = inputs.map((input, k): ClassCost => {
     const layout = input.layout;
     const gpu = mixedClasses[k - homogeneous.length]?.classGpu ?? input.gpu;
@@ -279,5 +294,6 @@ export function buildHybridJob(
     unusedGpus,
     groupGpus: specs,
     lockstepStepS: Math.max(...steps.map((s) => s.seconds)),
+    replicaStep,
   };
 }
