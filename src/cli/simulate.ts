@@ -104,7 +104,8 @@ function hybridLossLine(h: HybridLossDecomposition): string {
   ];
   return (
     `lockstep loss ${pct(h.total)} of the step against the ideal ${fmt(h.steps.ideal)} s (every GPU computing all step) = ` +
-    parts.map(([name, v]) => `${name} ${pct(v)}`).join(' + ')
+    // rounding (1e-16) would print as -0.0%
+    parts.map(([name, v]) => `${name} ${pct(Math.abs(v) < 1e-12 ? 0 : v)}`).join(' + ')
   );
 }
 
