@@ -8,7 +8,7 @@ import { buildHybridJob, type HybridJob } from '../sim/hybrid-model.js';
 import { loadWorkload } from '../workload/load.js';
 import { workloadPresetNames } from '../workload/presets.js';
 import { intFlag, numberFlag, type ParsedArgs, stringFlag } from './args.js';
-import { layoutField, layoutFlagHelp, layoutFlagOptions, layoutsFromFlags } from './layout-flags.js';
+import { layoutField, layoutFlagHelp, layoutFlagOptions, layoutsGiven } from './layout-flags.js';
 
 /** The flags that pick and shape the modelled cluster: shared by plan, simulate and run. */
 export const modelFlagOptions = {
@@ -62,8 +62,10 @@ export function jobFromFlags(
   const { cluster, gpus } = loadCluster(clusterArg);
   const workload = loadWorkload(workloadArg);
   const globalBatch = rawBatch === undefined ? undefined : intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH);
-  const layouts = layoutsFromFlags(values, workload);
-  if (layouts !== null) {
+  const given = layoutsGiven(values, workload);
+  if (given !== null) {
+    const { layouts, mixed, mixedAt } = given;
+    const plainAt = layouts.length === 0 ? [] : mixedAt.length === 0 ? [] : plainIndices(layouts.length, mixedAt);
     if (stringFlag(values, 'overlap') !== undefined)
       throw new UsageError(
         '--overlap',
@@ -76,8 +78,14 @@ export function jobFromFlags(
         cluster,
         workload,
         layouts,
-        globalBatch === undefined ? { gpus } : { gpus, globalBatch },
-        (group, name) => layoutField(values, group, name),
+        {
+          gpus,
+          ...(globalBatch === undefined ? {} : { globalBatch }),
+          ...(mixed.length === 0
+            ? {}
+            : { mixed, mixedField: (j: number, name: string) => `$.layouts[${mixedAt[j] ?? j}].${name}` }),
+        },
+        (group, name) => layoutField(values, group, name, plainAt),
       );
     } catch (err) {
       // The batch the layout's replicas cannot split, the flag's or the workload's: either way
@@ -96,6 +104,13 @@ export function jobFromFlags(
     ),
     hybrid: null,
   };
+}
+
+/** File indices of the layouts without stages, when mixed ones sit among them. */
+function plainIndices(plain: number, mixedAt: readonly number[]): number[] {
+  const out: number[] = [];
+  for (let i = 0; out.length < plain; i++) if (!mixedAt.includes(i)) out.push(i);
+  return out;
 }
 
 /**

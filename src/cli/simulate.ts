@@ -2,10 +2,11 @@ import { EXIT_CODES } from '../errors.js';
 import { policyNames } from '../policy/index.js';
 import { fmt, pct } from '../report/format.js';
 import { formatTable } from '../report/table.js';
+import type { HybridLossDecomposition } from '../sim/decompose-hybrid.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, withGlobalBatchInput } from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
 import { loadPolicies, type PolicyModule } from './policy-module.js';
 
@@ -65,10 +66,10 @@ export const simulateCommand: Command = defineCommand({
       'lognormal',
       'normal',
     ] as const);
-    const model = modelFromFlags(values);
+    const { model, hybrid } = jobFromFlags(values);
     let result: SimulationResult;
     try {
-      result = simulate(model, { policies, steps, seed, jitterCv, jitterKind });
+      result = simulate(model, { policies, steps, seed, jitterCv, jitterKind, ...(hybrid ? { hybrid } : {}) });
     } catch (err) {
       throw withGlobalBatchInput(err, values);
     }
@@ -86,6 +87,33 @@ export const simulateCommand: Command = defineCommand({
     return EXIT_CODES.ok;
   },
 });
+
+function dpOnlyLossLine(d: SimulationResult['decomposition']): string {
+  return (
+    `lockstep loss ${pct(d.total)} of GPU-time = generation mix ${pct(d.generationMix)} + ` +
+    `memory caps ${pct(d.memoryCaps)} + jitter at scale ${pct(d.jitter)} + communication ${pct(d.communication)}`
+  );
+}
+
+/** A hybrid job's loss against the ideal step (every GPU computing all step), cause by cause. */
+function hybridLossLine(h: HybridLossDecomposition): string {
+  const parts: [string, number][] = [
+    ['generation mix', h.generationMix],
+    ['pipeline bubble', h.pipelineBubble],
+    ['TP comm', h.tpCommunication],
+    ['PP comm', h.ppCommunication],
+    ['exposed DP sync', h.dpSync],
+    ['jitter and tails', h.jitter],
+    ['memory limits (recompute)', h.memoryLimits],
+    ['batch granularity', h.batchGranularity],
+    ['unused GPUs', h.unusedGpus],
+  ];
+  return (
+    `lockstep loss ${pct(h.total)} of the step against the ideal ${fmt(h.steps.ideal)} s (every GPU computing all step) = ` +
+    // rounding (1e-16) would print as -0.0%
+    parts.map(([name, v]) => `${name} ${pct(Math.abs(v) < 1e-12 ? 0 : v)}`).join(' + ')
+  );
+}
 
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
 export function renderSimulation(
@@ -124,8 +152,7 @@ export function renderSimulation(
     '',
     formatTable(header, rows),
     '',
-    `lockstep loss ${pct(d.total)} of GPU-time = generation mix ${pct(d.generationMix)} + ` +
-      `memory caps ${pct(d.memoryCaps)} + jitter at scale ${pct(d.jitter)} + communication ${pct(d.communication)}`,
+    r.hybridDecomposition ? hybridLossLine(r.hybridDecomposition) : dpOnlyLossLine(d),
   ];
   if (r.adaptive) {
     const s = r.adaptive.stepsToWithin2pct;

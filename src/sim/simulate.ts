@@ -12,8 +12,10 @@ import {
 } from '../policy/index.js';
 import { modelStep, perGpuBatch, type StepInput, startRun } from './compose.js';
 import { decomposeLoss } from './decompose.js';
+import { decomposeHybridLoss, type HybridLossDecomposition } from './decompose-hybrid.js';
 import { drawJitter, fixedDraws } from './draws.js';
 import type { LossDecomposition, PolicyFigures } from './figures.js';
+import type { HybridJob } from './hybrid-model.js';
 import { type JitterModel, parametricJitter, tailFactor } from './order-stats.js';
 import { runStatic } from './static-run.js';
 
@@ -38,6 +40,8 @@ export interface SimulateOptions {
   readonly measuredSequencesPerS?: readonly number[];
   /** Exact per-island all-reduce seconds; default derived from the model (policy/islands). */
   readonly islandAllReduceS?: readonly number[];
+  /** The hybrid job behind `model`: adds lockstep's loss split in 3D (sim/decompose-hybrid.ts). */
+  readonly hybrid?: HybridJob;
 }
 
 export interface PolicySimulation {
@@ -82,6 +86,8 @@ export interface SimulationResult {
   /** Lockstep's straggler loss split by cause (on the same draws; total = its simulated loss). */
   readonly decomposition: LossDecomposition;
   readonly adaptive: AdaptiveConvergence | null;
+  /** Hybrid jobs: lockstep's loss against the ideal step, split in 3D (on the same draws). */
+  readonly hybridDecomposition?: HybridLossDecomposition;
 }
 
 export function jitterModelOf(
@@ -183,6 +189,7 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     policies: results,
     decomposition: decomposeLoss(model, lockAlloc, draws),
     adaptive: convergence,
+    ...(options.hybrid ? { hybridDecomposition: decomposeHybridLoss(options.hybrid, lockS) } : {}),
   };
 }
 
