@@ -8,6 +8,7 @@ import { seconds, sig } from './format.js';
 import { kernelTable } from './kernel-table.js';
 import { policyTable, policyTableForHtml } from './policy-table.js';
 import { qualityLine } from './quality.js';
+import { runNotes } from './run-notes.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { esc } from './svg.js';
 import type { Table } from './table.js';
@@ -93,6 +94,7 @@ function runSections(r: RunReport): string[] {
     `<p>Cluster: <strong>${esc(cluster)}</strong> · ${esc(String(r.inputs.steps))} steps per policy` +
       `${r.inputs.quick ? ' (quick)' : ''} · seed ${esc(String(r.inputs.seed))} · wall time ${esc(seconds(r.wallS))}</p>`,
   );
+  for (const note of runNotes(r)) out.push(`<p>${esc(note)}</p>`);
   if (r.quality !== undefined)
     out.push(`<p${r.quality.verdict === 'good' ? '' : ' class="warn"'}>${esc(qualityLine(r.quality))}</p>`);
   out.push(

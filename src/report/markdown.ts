@@ -7,6 +7,7 @@ import { kernelTable } from './kernel-table.js';
 import { markdownCode, markdownText } from './markdown-escape.js';
 import { policyTable, policyTableForMarkdown } from './policy-table.js';
 import { qualityLine } from './quality.js';
+import { runNotes } from './run-notes.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { markdownTable } from './table.js';
 
@@ -35,6 +36,7 @@ function runBody(r: RunReport): string[] {
       `${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
     '',
   );
+  for (const note of runNotes(r)) out.push(markdownText(note), '');
   if (r.quality !== undefined)
     out.push(`${r.quality.verdict === 'good' ? '' : '> '}${markdownText(qualityLine(r.quality))}`, '');
   out.push(markdownTable(policyTableForMarkdown(policyTable(r))), '');
