@@ -8,6 +8,7 @@ import {
   measuredRun,
   type ProgressEvent,
 } from '../bench/measured-run.js';
+import { LOCAL_SIZE, RUN_DEFAULTS } from '../bench/run-size.js';
 import { UnitExecutor } from '../bench/unit-executor.js';
 import { DeviceError, EXIT_CODES, UsageError } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
@@ -34,16 +35,7 @@ import { renderRun } from './run-render.js';
 import { parseSlow } from './slow-flag.js';
 import { dawnWarningsSoFar } from './stderr-filter.js';
 
-const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;
-
-/**
- * The knobs that set a run's length: local GPU seconds per lockstep step, and the fewest
- * whole units the slowest class runs (the granularity of the work).
- */
-const LOCAL_SIZE = {
-  full: { stepBudgetS: 0.16, minRefUnits: 32 },
-  quick: { stepBudgetS: 0.08, minRefUnits: 20 },
-} as const;
+const DEFAULTS = RUN_DEFAULTS;
 
 const help = `
 Usage: hetbench run [options]
