@@ -158,8 +158,11 @@ export function searchPlans(cluster: ClusterSpec, workload: WorkloadSpec, option
   const first = ranked[0];
   const onBest = first ? exactOf({ ...first.p, policy: 'lockstep' }) : null;
   const withSpeedup = (e: Omit<SearchPlan, 'speedupOverLockstep'>): SearchPlan => ({
-    ...e,
+    policy: e.policy,
+    layouts: e.layouts,
+    step: e.step,
     speedupOverLockstep: lockS / e.step.seconds,
+    fits: e.fits,
   });
   return {
     search: {

@@ -148,7 +148,9 @@ export function enumerateGeneration(args: {
         considered += inner;
         const replicas = Math.floor(group.count / (tp * cp * pp));
         if (replicas < 1) {
-          excluded.gpus += inner;
+          // Unless the user fixed the degrees, a replica larger than the group is outside the space.
+          if (fixed.tp === undefined && fixed.pp === undefined && fixed.cp === undefined) considered -= inner;
+          else excluded.gpus += inner;
           continue;
         }
         if (replicas > B) {
