@@ -8,9 +8,11 @@ import { barrierSync } from '../src/policy/sync.js';
 import { composeStep, modelStep } from '../src/sim/compose.js';
 import { buildHybridJob } from '../src/sim/hybrid-model.js';
 import { hybridGroupStep } from '../src/sim/hybrid-step.js';
+import { simulatePipeline } from '../src/sim/pipeline.js';
 import { FastClass } from '../src/sim/search/fast-class.js';
+import { peakLayersInFlight, pipelineFinish } from '../src/sim/search/fast-pipeline.js';
 import { NoFeasiblePlanError, searchPlans } from '../src/sim/search/plan-search.js';
-import { ppValues, tpValues } from '../src/sim/search/space.js';
+import { tpValues } from '../src/sim/search/space.js';
 import { loadWorkload } from '../src/workload/load.js';
 
 const tiny: ClusterSpec = {
@@ -42,7 +44,7 @@ function exhaustiveLockstepBest(cluster: ClusterSpec, B: number): number {
   const per = cluster.groups.map((g) =>
     tpValues(w8b)
       .filter((t) => t <= g.scaleUpDomain)
-      .flatMap((tp) => ppValues(w8b).map((pp) => layoutOf(tp, pp))),
+      .flatMap((tp) => Array.from({ length: w8b.layers }, (_, i) => layoutOf(tp, i + 1))),
   );
   let best = Number.POSITIVE_INFINITY;
   for (const a of per[0] ?? [])
@@ -163,5 +165,28 @@ describe('plan --search (src/sim/search)', () => {
     expect(err2).toBeInstanceOf(NoFeasiblePlanError);
     expect((err2 as Error).message).toMatch(/batch excluded the most candidates \(batch [\d,]+/);
     expect((err2 as Error).message).toMatch(/raise --global-batch \(now 64\)/);
+  });
+});
+
+describe('the search pipeline (src/sim/search/fast-pipeline.ts)', () => {
+  it('gives simulatePipeline’s finish times and in-flight layers, 1F1B and interleaved, uneven stages', () => {
+    for (const [p, v, m] of [
+      [4, 1, 3],
+      [4, 1, 9],
+      [3, 2, 6],
+      [4, 4, 8],
+      [7, 1, 1],
+    ] as const) {
+      const n = p * v;
+      const layers = spreadLayers(30, n);
+      const forwardS = layers.map((l, s) => l * 0.01 + (s === n - 1 ? 0.004 : 0));
+      const backwardS = forwardS.map((f, s) => 2 * f + 0.001 * (s % 3));
+      const p2pS = Array.from({ length: n - 1 }, (_, s) => 0.0005 * (1 + (s % 2)));
+      const ref = simulatePipeline({ p, v, m, forwardS, backwardS, p2pS }, (d, c) => layers[c * p + d] ?? 0);
+      const fast = pipelineFinish(p, v, m, forwardS, backwardS, p2pS);
+      expect([...fast.deviceFinishS]).toEqual(ref.deviceFinishS);
+      expect(fast.makespanS).toBe(ref.makespanS);
+      expect([...peakLayersInFlight(p, v, m, layers)]).toEqual(ref.peakInFlightWeight);
+    }
   });
 });

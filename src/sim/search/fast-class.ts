@@ -8,7 +8,7 @@ import { MODEL_STATE_BYTES_PER_PARAM } from '../../model/memory-cap.js';
 import { layerCosts, stageParamsPerGpu } from '../../model/stage-cost.js';
 import { stageMemory } from '../../model/stage-memory.js';
 import type { WorkloadSpec } from '../../workload/types.js';
-import { deviceOrder, simulatePipeline } from '../pipeline.js';
+import { peakLayersInFlight, pipelineFinish } from './fast-pipeline.js';
 
 /**
  * The search's fast path for one replica class: the same step as sim/hybrid-step.ts
@@ -45,7 +45,7 @@ export interface ClassEval {
 export class FastClass {
   private readonly costMemo = new Map<string, ReturnType<typeof layerCosts>>();
   private readonly timesMemo = new Map<string, StageTimes>();
-  private readonly timelineMemo = new Map<string, ReturnType<typeof simulatePipeline>>();
+  private readonly timelineMemo = new Map<string, ReturnType<typeof pipelineFinish>>();
   /** Pipeline simulations run (for the search's figures). */
   simulations = 0;
 
@@ -106,16 +106,13 @@ export class FastClass {
     return t;
   }
 
-  private timeline(layout: LayoutSpec, q: number): ReturnType<typeof simulatePipeline> {
+  private timeline(layout: LayoutSpec, q: number): ReturnType<typeof pipelineFinish> {
     const v = virtualStages(layout.schedule);
     const key = `${layout.tp}|${layout.cp}|${layout.microBatch}|${layout.recompute}|${layout.sequenceParallel}|${layout.attention ?? 'flash'}|${layout.pp}|${v}|${q}`;
     let tl = this.timelineMemo.get(key);
     if (!tl) {
       const t = this.stageTimes(layout);
-      const p = layout.pp;
-      tl = simulatePipeline({ p, v, m: q, forwardS: t.forwardS, backwardS: t.backwardS, p2pS: t.p2pS }, (d, c) =>
-        Number(t.stageLayers[c * p + d] ?? 0),
-      );
+      tl = pipelineFinish(layout.pp, v, q, t.forwardS, t.backwardS, t.p2pS);
       this.simulations++;
       this.timelineMemo.set(key, tl);
     }
@@ -136,17 +133,9 @@ export class FastClass {
     // grow with i (spreadLayers gives the extras to the lowest middle ones first), so device 1
     // bounds every middle device and devices 0, 1 and p - 1 decide. Interleaved: every device.
     const devices = v === 1 ? [...new Set([0, Math.min(1, p - 1), p - 1])] : Array.from({ length: p }, (_, i) => i);
+    const inFlight = peakLayersInFlight(p, v, q, t.stageLayers);
     for (const i of devices) {
-      let peak = 0;
-      if (v === 1) peak = Math.min(q, p - i) * (t.stageLayers[i] ?? 0);
-      else {
-        let weight = 0;
-        for (const op of deviceOrder(p, v, q, i)) {
-          const layers = t.stageLayers[op.chunk * p + i] ?? 0;
-          weight += op.backward ? -layers : layers;
-          if (weight > peak) peak = weight;
-        }
-      }
+      const peak = inFlight[i] ?? 0;
       let layers = 0;
       for (let c = 0; c < v; c++) layers += t.stageLayers[c * p + i] ?? 0;
       const memory = stageMemory({

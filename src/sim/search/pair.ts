@@ -125,3 +125,33 @@ export function planCombo(model: ClusterModel, combo: Combo): FastPlan[] {
   }
   return out;
 }
+
+/**
+ * Two cheap estimates of a combination's step, to choose which combinations the policies
+ * partition: lockstep's (every class at the lockstep share) and a split proportional to each
+ * class's throughput at its reference budget (close to what minmax finds, without its search).
+ */
+export function estimateCombo(
+  combo: Combo,
+  fasts: readonly FastClass[],
+  B: number,
+): { readonly lockstepS: number; readonly splitS: number } {
+  const stepAt = (c: GenerationCandidate, perReplica: number): number => {
+    const q = Math.min(c.maxMicroBatches, microBatchesFor(c, perReplica));
+    if (q === 0) return 0;
+    const e = (fasts[c.group] as FastClass).evaluate(c.layout, c.replicas, q);
+    return e.computeS + e.dpExposedS;
+  };
+  let lockstepS = 0;
+  let weight = 0;
+  for (const c of combo.choice) {
+    lockstepS = Math.max(lockstepS, stepAt(c, combo.share));
+    weight += c.score;
+  }
+  let splitS = 0;
+  for (const c of combo.choice) {
+    const s = Math.max(c.replicas, Math.round((B * c.score) / weight));
+    splitS = Math.max(splitS, stepAt(c, Math.ceil(s / c.replicas)));
+  }
+  return { lockstepS, splitS };
+}

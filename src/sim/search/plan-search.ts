@@ -8,7 +8,15 @@ import { flopsPerSequence } from '../../workload/gemms.js';
 import type { WorkloadSpec } from '../../workload/types.js';
 import { exactPlan, type SearchPlan } from './exact.js';
 import { FastClass } from './fast-class.js';
-import { type Combo, type ComboExclusion, checkCombo, type FastPlan, fastModel, planCombo } from './pair.js';
+import {
+  type Combo,
+  type ComboExclusion,
+  checkCombo,
+  estimateCombo,
+  type FastPlan,
+  fastModel,
+  planCombo,
+} from './pair.js';
 import {
   BUDGETS,
   EXCLUSIONS,
@@ -32,7 +40,7 @@ export interface SearchOptions {
   readonly gpus?: readonly GpuSpec[];
   /** Plans to report (default 10). */
   readonly top?: number;
-  /** Cross-generation combinations to evaluate at most (default 4096): sets how many layouts each generation keeps. */
+  /** Feasible combinations the policies partition at most (default DEFAULT_PARTITIONED). */
   readonly maxCombinations?: number;
   /** A replica's share at most this many times the lockstep share (buildHybridJob's default, 4). */
   readonly maxShareFactor?: number;
@@ -48,6 +56,9 @@ export interface SearchResult {
     readonly kept: readonly number[];
     readonly paired: readonly number[];
     readonly combinations: number;
+    /** Feasible combinations, and those the policies partitioned. */
+    readonly feasibleCombinations: number;
+    readonly partitioned: number;
     readonly combinationsExcluded: Record<ComboExclusion, number>;
     readonly feasiblePlans: number;
     readonly pipelineSimulations: number;
@@ -62,6 +73,11 @@ export interface SearchResult {
 }
 
 /** No plan survives: the message names the constraint that excluded the most, its count, and a fix. */
+/** Combinations checked at most: sets how many layouts each generation keeps (32 each for three). */
+const MAX_PAIRED = 32_768;
+/** Feasible combinations the policies partition: the best by each estimate, half each. */
+const DEFAULT_PARTITIONED = 1024;
+
 export class NoFeasiblePlanError extends UsageError {
   override readonly name: string = 'NoFeasiblePlanError';
 }
@@ -101,7 +117,7 @@ export function searchPlans(cluster: ClusterSpec, workload: WorkloadSpec, option
   );
   const excluded: Record<Exclusion, number> = { memory: 0, batch: 0, domain: 0, gpus: 0 };
   for (const s of spaces) for (const k of EXCLUSIONS) excluded[k] += s.excluded[k];
-  const perGeneration = Math.max(2, Math.floor((options.maxCombinations ?? 4096) ** (1 / groups.length)));
+  const perGeneration = Math.max(2, Math.floor(MAX_PAIRED ** (1 / groups.length)));
   const paired = spaces.map((s) => shortlist(s.candidates, perGeneration));
   const combinationsExcluded: Record<ComboExclusion, number> = { batch: 0, memory: 0 };
   const base = {
@@ -113,7 +129,9 @@ export function searchPlans(cluster: ClusterSpec, workload: WorkloadSpec, option
     flopsPerSequence: flopsPerSequence(workload),
     overlap: 0,
   };
-  const fastPlans: FastPlan[] = [];
+  // Every combination is checked (cheap); the feasible ones are ranked by two estimates and
+  // the leading ones by each go to the policies.
+  const feasible: { combo: Combo; key: string; lockstepS: number; splitS: number }[] = [];
   let combinations = 0;
   for (const choice of crossProduct(paired)) {
     combinations++;
@@ -122,8 +140,17 @@ export function searchPlans(cluster: ClusterSpec, workload: WorkloadSpec, option
       combinationsExcluded[combo]++;
       continue;
     }
-    fastPlans.push(...planCombo(fastModel(base, combo, fasts, factor), combo));
+    feasible.push({ combo, key: comboKey(combo, 'lockstep'), ...estimateCombo(combo, fasts, B) });
   }
+  const partitioned = new Set<(typeof feasible)[number]>();
+  const budget = options.maxCombinations ?? DEFAULT_PARTITIONED;
+  for (const by of ['lockstepS', 'splitS'] as const) {
+    const sorted = [...feasible].sort((a, b) => a[by] - b[by] || a.key.localeCompare(b.key));
+    for (const f of sorted.slice(0, Math.ceil(budget / 2))) partitioned.add(f);
+  }
+  const fastPlans: FastPlan[] = [];
+  for (const f of [...partitioned].sort((a, b) => a.key.localeCompare(b.key)))
+    fastPlans.push(...planCombo(fastModel(base, f.combo, fasts, factor), f.combo));
   const order = (a: FastPlan, b: FastPlan): number =>
     a.stepS - b.stepS || comboKey(a.combo, a.policy).localeCompare(comboKey(b.combo, b.policy));
   fastPlans.sort(order);
@@ -172,6 +199,8 @@ export function searchPlans(cluster: ClusterSpec, workload: WorkloadSpec, option
       kept: spaces.map((s) => s.candidates.length),
       paired: paired.map((p) => p.length),
       combinations,
+      feasibleCombinations: feasible.length,
+      partitioned: partitioned.size,
       combinationsExcluded,
       feasiblePlans: fastPlans.length,
       pipelineSimulations: fasts.reduce((n, f) => n + f.simulations, 0),
@@ -257,7 +286,7 @@ function noFeasiblePlan(
     memory:
       'allow more memory savings (drop a fixed --zero/--recompute, or fix a higher --tp/--pp), or use GPUs with more memory',
     batch: `raise --global-batch (now ${B.toLocaleString('en-US')}) so that every replica gets a sequence, or fix fewer dimensions (a higher --pp/--tp makes fewer, larger replicas)`,
-    'domain size': "fix a lower --tp or --cp: tp x cp must fit in each generation's scale-up domain",
+    'domain size': "fix a lower --tp: tp must fit in each generation's scale-up domain (8 on HGX, 72 on NVL72)",
     'GPUs per generation': "fix a lower --pp/--tp/--cp: a replica must fit in each generation's GPUs",
   };
   const list = counts.map(([k, v]) => `${k} ${v.toLocaleString('en-US')}`).join(', ');

@@ -8,15 +8,16 @@ import type { FastClass } from './fast-class.js';
  * (cluster group) is enumerated on its own (replica shaping: a GB200 NVL72 replica may have
  * fewer stages than an H100 HGX one):
  *   tp        divisors of the heads that split the KV heads (or are multiples of them)
- *   cp        1, 2 (dividing the sequence), tp x cp inside the scale-up domain
- *   pp        1 .. layers where the busiest stage holds at most 4/3 of the mean (uneven stages
- *             allowed: spreadLayers gives the first and last stage the fewer layers)
+ *   cp        1, 2, 4 (dividing the sequence), inside or across the scale-up domain
+ *   pp        per busiest-stage size the fewest stages (ppValues), the busiest stage at most
+ *             4/3 of the mean (uneven stages allowed: spreadLayers gives the first and last
+ *             stage the fewer layers)
  *   interleave 1, 2, 4 virtual stages (pp >= 2, pp x v <= layers)
  *   microBatch 1, 2, 4;  zero 0, 2, 3 (1 when fixed: see ZEROS);  recompute none, selective, full
  *   sequence parallel on whenever tp > 1 (it only lowers memory and elementwise time here)
  * and pruned, each exclusion counted by its reason:
- *   domain    tp (x cp) larger than the scale-up domain
- *   gpus      a replica larger than the generation's GPUs
+ *   domain    a fixed tp larger than the scale-up domain
+ *   gpus      a replica of fixed degrees larger than the generation's GPUs
  *   batch     more replicas than sequences, a micro-batch (x pp when interleaved) larger
  *             than any share the batch can give a replica
  *   memory    a stage that does not fit even at the fewest micro-batches in flight
@@ -79,10 +80,12 @@ const INTERLEAVES = [1, 2, 4];
 const ZEROS: readonly ZeroStage[] = [0, 2, 3];
 const RECOMPUTES: readonly RecomputeMode[] = ['none', 'selective', 'full'];
 /**
- * Context parallelism searched up to 2 (what Llama 3 used below long context; Dubey et al. 2024,
- * Table 4); a fixed --cp searches any divisor.
+ * Context parallelism searched up to 4, inside or across the scale-up domain (stage-cost.ts
+ * prices the K/V exchange on the link it uses): at a batch that limits data parallelism it
+ * is the way besides deeper pipelines to make replicas larger (Llama 3 used cp up to 16 for
+ * long context; Dubey et al. 2024, Section 3.3.2). A fixed --cp searches that value only.
  */
-const MAX_CP = 2;
+const MAX_CP = 4;
 /** The busiest stage may hold at most this much over the mean (uneven pipelines). */
 const STAGE_IMBALANCE = 4 / 3;
 
@@ -92,10 +95,19 @@ export function tpValues(w: WorkloadSpec): number[] {
   return out;
 }
 
+/**
+ * For each busiest-stage size k, the fewest stages that give it, ceil(L / k): more stages at the
+ * same busiest stage add GPUs to a replica but not speed (the pipeline's step is set by its
+ * busiest stage and its fill), and no memory relief on that stage; and only where the busiest
+ * stage holds at most STAGE_IMBALANCE of the mean.
+ */
 export function ppValues(w: WorkloadSpec): number[] {
-  const out: number[] = [];
-  for (let p = 1; p <= w.layers; p++) if (Math.ceil(w.layers / p) <= (STAGE_IMBALANCE * w.layers) / p) out.push(p);
-  return out;
+  const out = new Set<number>();
+  for (let k = 1; k <= w.layers; k++) {
+    const p = Math.ceil(w.layers / k);
+    if (Math.ceil(w.layers / p) <= (STAGE_IMBALANCE * w.layers) / p) out.add(p);
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 export function cpValues(w: WorkloadSpec): number[] {
@@ -138,8 +150,8 @@ export function enumerateGeneration(args: {
   const candidates: GenerationCandidate[] = [];
   for (const tp of tps) {
     for (const cp of cps) {
-      if (tp * cp > group.scaleUpDomain && fixed.cp === undefined && tp <= group.scaleUpDomain) continue;
-      if (tp * cp > group.scaleUpDomain) {
+      // TP needs the scale-up domain; CP may leave it (its K/V exchange then runs on scale-out).
+      if (tp > group.scaleUpDomain) {
         excluded.domain += pps.length * inner;
         considered += pps.length * inner;
         continue;
