@@ -46,6 +46,7 @@ export class FastClass {
   private readonly costMemo = new Map<string, ReturnType<typeof layerCosts>>();
   private readonly timesMemo = new Map<string, StageTimes>();
   private readonly timelineMemo = new Map<string, ReturnType<typeof pipelineFinish>>();
+  private readonly resolvedMemo = new WeakMap<LayoutSpec, Map<number, ResolvedLayout>>();
   /** Pipeline simulations run (for the search's figures). */
   simulations = 0;
 
@@ -119,6 +120,21 @@ export class FastClass {
     return tl;
   }
 
+  /** The layout resolved for `replicas` (memory and parameters do not depend on the micro-batch count). */
+  private resolved(layout: LayoutSpec, replicas: number, stageLayers: readonly number[]): ResolvedLayout {
+    let byReplicas = this.resolvedMemo.get(layout);
+    if (!byReplicas) {
+      byReplicas = new Map();
+      this.resolvedMemo.set(layout, byReplicas);
+    }
+    let r = byReplicas.get(replicas);
+    if (!r) {
+      r = resolvedAt(layout, replicas, this.ctx.workload, 1, 0, stageLayers);
+      byReplicas.set(replicas, r);
+    }
+    return r;
+  }
+
   /**
    * Whether every stage of the layout fits in memory with q micro-batches per step, from the
    * schedule's order alone (no timeline): the layers a device holds at its peak.
@@ -128,7 +144,7 @@ export class FastClass {
     const t = this.stageTimes(layout);
     const p = layout.pp;
     const v = virtualStages(layout.schedule);
-    const resolved = resolvedAt(layout, replicas, w, q, 0, t.stageLayers);
+    const resolved = this.resolved(layout, replicas, t.stageLayers);
     // 1F1B: device i holds min(q, p - i) micro-batches and the middle devices' layers do not
     // grow with i (spreadLayers gives the extras to the lowest middle ones first), so device 1
     // bounds every middle device and devices 0, 1 and p - 1 decide. Interleaved: every device.
@@ -158,8 +174,9 @@ export class FastClass {
     const tl = this.timeline(layout, q);
     const p = layout.pp;
     const v = virtualStages(layout.schedule);
-    const resolved = resolvedAt(layout, replicas, w, q, 0, t.stageLayers);
-    const ring = { ...resolved, dp: this.ctx.ringMembers(replicas) };
+    const resolved = this.resolved(layout, replicas, t.stageLayers);
+    // The DP ring spans the job's replicas; ZeRO 3's gathers repeat per micro-batch.
+    const ring = { ...resolved, dp: this.ctx.ringMembers(replicas), microBatches: q };
     const scaleUpGBs = gpu.scaleUpGBs ?? group.scaleOutGBs;
     const bandwidth = gpu.memoryBandwidthTBs * 1e12;
     let seconds = 0;

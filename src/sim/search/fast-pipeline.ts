@@ -52,6 +52,19 @@ function packedOrders(p: number, v: number, m: number): PackedOrders {
   return o;
 }
 
+/** Two reused buffers (finish times of forwards and backwards), NaN-filled to `n`: a search runs thousands of timelines. */
+const buffers: Float64Array[] = [new Float64Array(0), new Float64Array(0)];
+function scratch(k: 0 | 1, n: number): Float64Array {
+  let b = buffers[k] as Float64Array;
+  if (b.length < n) {
+    b = new Float64Array(Math.max(n, 2 * b.length));
+    buffers[k] = b;
+  }
+  const view = b.subarray(0, n);
+  view.fill(Number.NaN);
+  return view;
+}
+
 /** When each device finishes its last backward, and the makespan (simulatePipeline's deviceFinishS and makespanS). */
 export function pipelineFinish(
   p: number,
@@ -63,8 +76,8 @@ export function pipelineFinish(
 ): { readonly deviceFinishS: Float64Array; readonly makespanS: number } {
   const o = packedOrders(p, v, m);
   const stages = p * v;
-  const fDone = new Float64Array(stages * m).fill(Number.NaN);
-  const bDone = new Float64Array(stages * m).fill(Number.NaN);
+  const fDone = scratch(0, stages * m);
+  const bDone = scratch(1, stages * m);
   const next = new Int32Array(p);
   const free = new Float64Array(p);
   let remaining = 0;
