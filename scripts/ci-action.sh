@@ -11,8 +11,8 @@
 # Inputs come from the environment (action.yml maps the action's inputs onto these names):
 #   HETBENCH_BASELINE          baseline JSON report; empty or missing: a notice, nothing compared
 #   HETBENCH_RUN_ARGS          extra arguments for 'hetbench run', split at white space
-#   HETBENCH_METRICS           compare's --metrics patterns (unset: run.*.speedup; empty: all)
-#   HETBENCH_THRESHOLD         compare's --threshold, percent (default 15)
+#   HETBENCH_METRICS           compare's --metrics patterns (unset or empty: every metric)
+#   HETBENCH_THRESHOLD         compare's --threshold: auto (default: from the reports' intervals) or a percent
 #   HETBENCH_WORKING_DIRECTORY where to run; baseline, out dir and run-args paths are relative to it
 #   HETBENCH_OUT_DIR           where the reports go (default out)
 #   GITHUB_OUTPUT, GITHUB_STEP_SUMMARY  as GitHub Actions sets them; optional
@@ -25,8 +25,9 @@ set -euo pipefail
 
 HETBENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 CLI="$HETBENCH_ROOT/dist/src/cli/main.js"
-DEFAULT_METRICS='run.*.speedup'
-DEFAULT_THRESHOLD=15
+# Every metric, thresholds from the two reports' own intervals (compare's auto mode, docs/ci.md).
+DEFAULT_METRICS=''
+DEFAULT_THRESHOLD=auto
 # The report, summary and comparison file names the action owns inside the out dir.
 OWNED_FILES=(run.json run.md compare.md compare.json)
 
@@ -172,7 +173,7 @@ check_file_input() {
 check_inputs() {
   local out threshold=${HETBENCH_THRESHOLD:-$DEFAULT_THRESHOLD} f
   out=$(out_dir)
-  [[ $threshold =~ ^[0-9]+([.][0-9]+)?%?$ ]] || bad_input "threshold: got '$threshold'; give a percentage such as 15 (the smallest change that counts)."
+  [ "$threshold" = auto ] || [[ $threshold =~ ^[0-9]+([.][0-9]+)?%?$ ]] || bad_input "threshold: got '$threshold'; give auto or a percentage such as 15 (the smallest change that counts)."
   [ ! -e "$out" ] || [ -d "$out" ] || bad_input "out-dir: '$out' exists and is not a folder; give a folder for the reports (default out)."
   for f in GITHUB_OUTPUT GITHUB_STEP_SUMMARY; do
     if [ -n "${!f:-}" ] && [ -d "${!f}" ]; then bad_input "$f: '${!f}' is a folder; it must name a file."; fi
@@ -263,7 +264,7 @@ phase_compare() {
   set_output comparison "$(abs_path "$out/compare.md")"
   cat "$out/compare.md"
   case $verdict in
-    regression) annotate error "performance regression against the baseline (threshold ${HETBENCH_THRESHOLD:-$DEFAULT_THRESHOLD}%); see the job summary" ;;
+    regression) annotate error "performance regression against the baseline (threshold ${HETBENCH_THRESHOLD:-$DEFAULT_THRESHOLD}); see the job summary" ;;
     inconclusive) annotate warning "a report is marked unreliable by its own quality verdict: the comparison is inconclusive (exit 0); see the job summary" ;;
     hardware-table) annotate warning "the baseline ran on another adapter: a hardware table, no verdict (compare reports from one kind of runner)" ;;
     *) say "verdict: $verdict" ;;

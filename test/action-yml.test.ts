@@ -109,7 +109,8 @@ describe('action.yml', () => {
     expect(Object.keys(inputs).sort()).toEqual(
       ['baseline', 'metrics', 'out-dir', 'run-args', 'setup', 'threshold', 'working-directory'].sort(),
     );
-    expect(asMap(inputs['metrics'])['default']).toBe('run.*.speedup');
+    expect(asMap(inputs['metrics'])['default']).toBe('');
+    expect(asMap(inputs['threshold'])['default']).toBe('auto');
     for (const s of steps as Yaml[]) {
       const step = asMap(s);
       // Inputs in the shell text would be pasted into the script (injection); env keeps them data.
