@@ -38,6 +38,8 @@ Options:
   --duration S           seconds of timed units (default ${DEFAULTS.durationS}; at least 5 steps)
   --step-time S          target seconds per timed step (default ${DEFAULTS.stepS})
   --reps R               repetitions per probe kernel and matmul shape (default ${DEFAULTS.reps})
+  --hidden H             the unit's scaled hidden width, 16 to 65,536 (default: the measured run's,
+                         64 on a software adapter, 1024 on a GPU); every node of a fleet must use the same
 ${gpuFlagHelp}
   -h, --help
 
@@ -62,6 +64,7 @@ export const fleetNodeCommand: Command = defineCommand({
       duration: { type: 'string' },
       'step-time': { type: 'string' },
       reps: { type: 'string' },
+      hidden: { type: 'string' },
       ...gpuFlagOptions,
     });
     const plan = new OutputPlan();
@@ -84,6 +87,7 @@ export const fleetNodeCommand: Command = defineCommand({
     const durationS = numberFlag('--duration', stringFlag(values, 'duration'), DEFAULTS.durationS, 0, 3600);
     const stepS = numberFlag('--step-time', stringFlag(values, 'step-time'), DEFAULTS.stepS, 0.001, 10);
     const reps = intFlag('--reps', stringFlag(values, 'reps'), DEFAULTS.reps, 1, 100);
+    const hidden = stringFlag(values, 'hidden');
 
     const gpu = await openGpu(gpuOptionsFrom(values));
     let report: FleetNodeReport;
@@ -94,6 +98,7 @@ export const fleetNodeCommand: Command = defineCommand({
         durationS,
         stepS,
         reps,
+        ...(hidden === undefined ? {} : { hiddenTarget: intFlag('--hidden', hidden, 64, 16, 65_536) }),
         onSection: (s) => process.stderr.write(`hetbench: fleet node: ${s}...\n`),
       });
       report = buildNodeReport(gpu, identity, workload.name, measured, (performance.now() - started) / 1000);

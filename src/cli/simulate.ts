@@ -5,7 +5,14 @@ import { formatTable } from '../report/table.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import {
+  fleetJitterSamples,
+  modelFlagHelp,
+  modelFlagOptions,
+  modelFromFlags,
+  parsePolicies,
+  withGlobalBatchInput,
+} from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
 
 const MAX_STEPS = 1_000_000;
@@ -62,9 +69,18 @@ export const simulateCommand: Command = defineCommand({
       'normal',
     ] as const);
     const model = modelFromFlags(values);
+    // --fleet's measured jitter, unless --jitter is given (docs/fleet.md).
+    const fleetJitter = stringFlag(values, 'jitter') === undefined ? fleetJitterSamples(values) : undefined;
     let result: SimulationResult;
     try {
-      result = simulate(model, { policies, steps, seed, jitterCv, jitterKind });
+      result = simulate(model, {
+        policies,
+        steps,
+        seed,
+        jitterCv,
+        jitterKind,
+        ...(fleetJitter ? { jitterSamples: fleetJitter } : {}),
+      });
     } catch (err) {
       throw withGlobalBatchInput(err, values);
     }

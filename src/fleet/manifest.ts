@@ -150,7 +150,7 @@ export function slurmScript(o: ManifestOptions): string {
   const results = shellWord(o.results);
   const run =
     o.image === ''
-      ? '"${HETBENCH:-hetbench}"'
+      ? `"\${HETBENCH:-hetbench}"`
       : `srun --container-image=${shellWord(o.image)} --container-mounts="$RESULTS:$RESULTS" hetbench`;
   const extra = [...(o.gpu === null ? [] : ['--gpu', o.gpu]), ...o.nodeArgs].map(shellWord).join(' ');
   return `#!/bin/bash

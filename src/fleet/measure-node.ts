@@ -21,6 +21,8 @@ export interface MeasureNodeOptions {
   readonly stepS: number;
   /** Repetitions of each probe micro-kernel and of each matmul shape. */
   readonly reps: number;
+  /** Width the unit's hidden dimension is scaled to (default bench/local-unit.ts localHiddenTarget). */
+  readonly hiddenTarget?: number;
   readonly onSection?: (section: NodeSection) => void;
 }
 
@@ -50,7 +52,7 @@ export async function measureNode(gpu: Gpu, options: MeasureNodeOptions): Promis
   let units: NodeUnits | null = null;
   let roofline: NodeRoofline | null = null;
   let matmul: NodeMatmul[] | null = null;
-  const unit = localUnit(options.workload, localHiddenTarget(gpu.info.isFallbackAdapter));
+  const unit = localUnit(options.workload, options.hiddenTarget ?? localHiddenTarget(gpu.info.isFallbackAdapter));
   try {
     options.onSection?.('units');
     const executor = await UnitExecutor.create(gpu, unit, options.chooseKernel);

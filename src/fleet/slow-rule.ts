@@ -1,0 +1,54 @@
+import { quantileSorted } from '../stats/quantiles.js';
+import type { Distribution, SlowNode, SlowRule } from './fleet-file.js';
+
+/**
+ * The slow-node rule (docs/fleet.md). Within a group of like nodes, a node is slow when
+ *  - its robust z-score, (group median - speed) / (1.4826 MAD), exceeds `z` (3.5: Iglewicz and
+ *    Hoaglin's modified z-score threshold, "How to Detect and Handle Outliers", ASQC 1993), the
+ *    median and MAD being untouched by the slow nodes themselves up to half the group; and
+ *  - it is at least `minSlowdown` slower (10%): in a tight group the MAD is tiny and a 1%
+ *    difference would score a high z, but it costs a synchronous job nothing worth a ticket.
+ * The MAD is floored at MAD_FLOOR of the median for the same reason (all nodes equal: MAD 0).
+ * Only slower nodes are flagged: a fast node does not hold a synchronous step back.
+ */
+export const DEFAULT_RULE: SlowRule = { z: 3.5, minSlowdown: 0.1, minGroup: 3 };
+export const MAD_FLOOR = 0.01;
+/** The MAD's consistency constant: 1 / Phi^-1(3/4), so the scaled MAD estimates sigma under normality. */
+export const MAD_SCALE = 1.4826;
+
+export function distribution(values: readonly number[]): Distribution {
+  const s = Float64Array.from(values).sort();
+  const arr = Array.from(s);
+  const median = quantileSorted(arr, 0.5);
+  const dev = Float64Array.from(arr, (x) => Math.abs(x - median)).sort();
+  const q1 = quantileSorted(arr, 0.25);
+  const q3 = quantileSorted(arr, 0.75);
+  return {
+    median,
+    q1,
+    q3,
+    iqr: q3 - q1,
+    mad: MAD_SCALE * quantileSorted(Array.from(dev), 0.5),
+    p5: quantileSorted(arr, 0.05),
+    p95: quantileSorted(arr, 0.95),
+    min: arr[0] ?? Number.NaN,
+    max: arr[arr.length - 1] ?? Number.NaN,
+  };
+}
+
+/** The slow nodes of one group, slowest first. */
+export function slowNodes(
+  nodes: readonly { readonly name: string; readonly unitsPerS: number }[],
+  speed: Distribution,
+  rule: SlowRule,
+): SlowNode[] {
+  if (nodes.length < rule.minGroup) return [];
+  const scale = Math.max(speed.mad, MAD_FLOOR * speed.median);
+  const slow: SlowNode[] = [];
+  for (const n of nodes) {
+    const z = (speed.median - n.unitsPerS) / scale;
+    const slowdown = speed.median / n.unitsPerS - 1;
+    if (z > rule.z && slowdown >= rule.minSlowdown) slow.push({ name: n.name, unitsPerS: n.unitsPerS, slowdown, z });
+  }
+  return slow.sort((a, b) => b.slowdown - a.slowdown);
+}
