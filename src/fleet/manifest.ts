@@ -29,10 +29,11 @@ export const K8S_RESULTS_MOUNT = '/results';
 
 /**
  * An OCI image reference: [registry[:port]/]path[:tag][@digest], lower-case path components
- * (the distribution spec's grammar, simplified to what a user types).
+ * (the distribution spec's grammar, simplified to what a user types). As in Docker, a first
+ * component is a registry only with a dot, a port or as localhost.
  */
 const IMAGE =
-  /^(?:[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?(?::\d{1,5})?\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+  /^(?:(?:localhost|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)(?::\d{1,5})?\/|[A-Za-z0-9-]+:\d{1,5}\/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 
 export function checkImage(image: string): string {
   if (image.length > 512 || !IMAGE.test(image))
