@@ -1,3 +1,5 @@
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { EXIT_CODES, UsageError } from '../errors.js';
 import { FleetMerge } from '../fleet/merge.js';
 import { readFleetInput } from '../fleet/node-file.js';
@@ -10,14 +12,14 @@ import { renderFleetHtml, renderFleetMarkdown, renderFleetText } from './fleet-r
 import { printJson } from './output.js';
 
 const help = `
-Usage: hetbench fleet merge FILES... [--json] [--md FILE] [--html FILE] [--out FLEET.json]
+Usage: hetbench fleet merge FILES|DIRS... [--json] [--md FILE] [--html FILE] [--out FLEET.json]
 
 Merges node files (fleet node --out) and merged fleet files (fleet merge --out) into the fleet
 report (docs/fleet.md): nodes grouped by generation label (fleet node --gpu), else by adapter;
 per group the speed distribution (median, IQR, MAD, p5/p95) and the noise (step-time CV);
 slow nodes flagged with how much slower; and the fleet file that plan, simulate and run take as
---fleet FILE (per-generation measured speed, the empirical jitter). Files are read one at a
-time and only per-node summaries are kept.
+--fleet FILE (per-generation measured speed, the empirical jitter). A folder stands for its
+*.json files. Files are read one at a time and only per-node summaries are kept.
 
 Options:
   --json                 print the fleet file's JSON to stdout (instead of the table)
@@ -34,6 +36,29 @@ A file from another tool, kind or schema version, a node given twice, nodes of d
 different hetbench versions merge with a warning.
 Exit codes: 0 ok, 2 bad input, 70 internal error.
 `;
+
+/**
+ * A folder argument stands for its *.json files, in name order: 100,000 node files do not fit
+ * on one command line (ARG_MAX), a results folder does.
+ */
+function expandDirectories(args: readonly string[]): string[] {
+  const files: string[] = [];
+  for (const arg of args) {
+    let isDir = false;
+    try {
+      isDir = statSync(arg).isDirectory();
+    } catch {
+      // Not there: readFleetInput names it.
+    }
+    if (!isDir) files.push(arg);
+    else
+      for (const name of readdirSync(arg)
+        .filter((n) => n.endsWith('.json'))
+        .sort())
+        files.push(join(arg, name));
+  }
+  return files;
+}
 
 export const fleetMergeCommand: Command = defineCommand({
   name: 'fleet merge',
@@ -61,12 +86,15 @@ export const fleetMergeCommand: Command = defineCommand({
       minSlowdown: numberFlag('--min-slowdown', stringFlag(values, 'min-slowdown'), DEFAULT_RULE.minSlowdown, 0, 10),
       minGroup: intFlag('--min-group', stringFlag(values, 'min-group'), DEFAULT_RULE.minGroup, 1, 1_000_000),
     };
-    const plan = new OutputPlan(positionals);
+    const files = expandDirectories(positionals);
+    if (files.length === 0)
+      throw new UsageError('FILES', positionals, 'names no .json file to merge (a folder is merged file by file).');
+    const plan = new OutputPlan(files);
     const out = plan.add('--out', stringFlag(values, 'out'));
     const md = plan.add('--md', stringFlag(values, 'md'));
     const html = plan.add('--html', stringFlag(values, 'html'));
     const merge = new FleetMerge();
-    for (const file of positionals) {
+    for (const file of files) {
       const input = readFleetInput(file);
       if (input.kind === 'fleet-node') merge.addNode(input.report, file);
       else merge.addFleet(input.fleet, file);
