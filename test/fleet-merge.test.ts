@@ -17,7 +17,7 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'hetbench-fleet-'));
 
 function mergeOf(nodes: ReturnType<typeof syntheticNode>[]): FleetFile {
   const m = new FleetMerge();
-  nodes.forEach((n, i) => m.addNode(n, `node-${i}.json`));
+  for (const [i, n] of nodes.entries()) m.addNode(n, `node-${i}.json`);
   return m.finish();
 }
 
@@ -35,7 +35,7 @@ describe('slow-node rule (robust z via MAD, plus a minimum slowdown)', () => {
     const speeds = [100, 100, 100, 100, 98, 130];
     const nodes = speeds.map((s, i) => ({ name: `n${i}`, unitsPerS: s }));
     expect(slowNodes(nodes, distribution(speeds), DEFAULT_RULE)).toEqual([]);
-    // The same 2% with the minimum off: the MAD floor (1% of the median) still scores it at z = 2 < 3.5.
+    // The same 2% with the minimum off: the MAD floor (a 1% spread) still scores it at z = 2 < 3.5.
     expect(slowNodes(nodes, distribution(speeds), { ...DEFAULT_RULE, minSlowdown: 0 })).toEqual([]);
   });
 
@@ -43,6 +43,15 @@ describe('slow-node rule (robust z via MAD, plus a minimum slowdown)', () => {
     const speeds = [100, 80, 120, 90, 110, 85];
     const nodes = speeds.map((s, i) => ({ name: `n${i}`, unitsPerS: s }));
     expect(slowNodes(nodes, distribution(speeds), DEFAULT_RULE)).toEqual([]);
+  });
+
+  it('flags a node 5x slower in a noisy group (z of log speed: on the speed scale it would stay under 3.5)', () => {
+    const speeds = [12, 15, 18, 3];
+    const nodes = speeds.map((s, i) => ({ name: `n${i}`, unitsPerS: s }));
+    const slow = slowNodes(nodes, distribution(speeds), DEFAULT_RULE);
+    expect(slow.map((s) => s.name)).toEqual(['n3']);
+    const d = distribution(speeds);
+    expect((d.median - 3) / d.mad).toBeLessThan(DEFAULT_RULE.z);
   });
 
   it('flags nothing in a group under minGroup nodes', () => {
@@ -91,7 +100,7 @@ describe('fleet merge', () => {
     const whole = mergeOf(nodes);
     const rack = (part: typeof nodes, file: string) => {
       const m = new FleetMerge();
-      part.forEach((n, i) => m.addNode(n, `${file}-${i}`));
+      for (const [i, n] of part.entries()) m.addNode(n, `${file}-${i}`);
       return m.finish();
     };
     const m = new FleetMerge();

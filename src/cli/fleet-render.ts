@@ -37,7 +37,7 @@ function slowRows(f: FleetFile): string[][] {
 
 function ruleText(f: FleetFile): string {
   return (
-    `slow = robust z > ${f.rule.z} (median and 1.4826 MAD of the group's speeds) and at least ` +
+    `slow = robust z > ${f.rule.z} (median and 1.4826 MAD of the group's log speeds) and at least ` +
     `${pct(f.rule.minSlowdown, 0)} slower than the group median; groups under ${f.rule.minGroup} nodes flag nothing`
   );
 }
