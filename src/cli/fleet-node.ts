@@ -134,7 +134,8 @@ function renderNode(r: FleetNodeReport): string {
   if (u)
     lines.push(
       `  speed      ${fmt(u.unitsPerS)} units/s (95% ${fmt(u.interval.lower)} to ${fmt(u.interval.upper)}), ` +
-        `${fmt(u.gflops)} GFLOP/s, ${u.stepS.length} steps of ${u.unitsPerStep} units, noise CV ${pct(u.cv)}`,
+        `${fmt(u.gflops)} GFLOP/s, ${u.stepS.length} steps of ${u.unitsPerStep} units, noise CV ${pct(u.cv)}` +
+        `${u.hostCpuCores === undefined ? '' : `, host CPU ${fmt(u.hostCpuCores)} cores`}`,
     );
   if (r.roofline)
     lines.push(

@@ -111,6 +111,7 @@ async function timeUnits(gpu: Gpu, executor: UnitExecutor, options: MeasureNodeO
   const step = executor.work(unitsPerStep);
   const stepS: number[] = [];
   const started = performance.now();
+  const cpu = process.cpuUsage();
   while (
     stepS.length < MAX_STEPS &&
     (stepS.length < MIN_STEPS || (performance.now() - started) / 1000 < options.durationS)
@@ -121,7 +122,11 @@ async function timeUnits(gpu: Gpu, executor: UnitExecutor, options: MeasureNodeO
     );
     stepS.push(...validSeconds(times));
   }
-  return summarizeUnits(stepS, unitsPerStep, executor.unit.flops, executor.unit.gemms.length);
+  const used = process.cpuUsage(cpu);
+  const wallS = (performance.now() - started) / 1000;
+  return summarizeUnits(stepS, unitsPerStep, executor.unit.flops, executor.unit.gemms.length, {
+    hostCpuCores: (used.user + used.system) / 1e6 / wallS,
+  });
 }
 
 /** The speed and noise of a series of step times (pure: the merge's tests use it on given series). */
@@ -130,6 +135,7 @@ export function summarizeUnits(
   unitsPerStep: number,
   unitFlops: number,
   unitGemms: number,
+  host: { readonly hostCpuCores?: number } = {},
 ): NodeUnits {
   const rates = stepS.map((s) => unitsPerStep / s);
   const unitsPerS = median(rates);
@@ -145,5 +151,6 @@ export function summarizeUnits(
     interval,
     gflops: (unitsPerS * unitFlops) / 1e9,
     cv: Math.sqrt(variance) / mean,
+    ...(host.hostCpuCores === undefined ? {} : { hostCpuCores: host.hostCpuCores }),
   };
 }

@@ -79,4 +79,10 @@ export interface NodeUnits {
   readonly gflops: number;
   /** Coefficient of variation of the step times (sample standard deviation / mean). */
   readonly cv: number;
+  /**
+   * Host CPU cores this process used over the series (CPU seconds / wall seconds): on a
+   * software adapter the device's own share of the host (one lavapipe thread can use at most 1;
+   * a starved host gives less), on a GPU the host side's load. Absent when not measured.
+   */
+  readonly hostCpuCores?: number;
 }
