@@ -12,11 +12,13 @@ import { hetbench, hetbenchAsync } from '../helpers/spawn-cli.js';
  * of them on a really slower device (lavapipe limited to one thread), merged; the slow one is
  * flagged and no other; the fleet file drives simulate.
  *
- * Robust to a loaded 2-core host: the four nodes run at once, so whatever else the host runs
- * slows all four alike (run one after another, a burst of other work lands on one node and
- * looks like a slow node: measured here at 2-4x swings between identical sequential runs), and
- * the timed series (10 s) is long next to a node's set-up, so the four series overlap.
- * docs/fleet.md has the margins measured.
+ * The four nodes run at once, so whatever else the host runs slows all four alike (run one
+ * after another, a burst of other work lands on one node and looks like a slow node: measured
+ * at 2-4x swings between identical sequential runs), and the timed series (10 s) is long next
+ * to a node's set-up, so the four series overlap. It still needs the host to give the nodes
+ * their cores: a node starved to a third of a core cannot use its second lavapipe thread, and
+ * then one thread is no slower (docs/fleet.md: measured margins and miss rate); a failure
+ * prints each node's speed and host CPU.
  */
 const NODE_ARGS = ['--gpu', 'h100-sxm', '--duration', '10', '--step-time', '0.05', '--reps', '2'];
 
