@@ -12,6 +12,7 @@
  *   sim                                  the one step composer, order statistics, simulate
  *   bench                                the measured runner (GPU + sim)
  *   report                               schema, compare, renderers (reads sim/bench results)
+ *   fleet                                per-node measurement, manifests, merge (bench and below)
  *   web                                  the browser page (src/web): everything below cli but Node
  *   cli, index.ts                        commands and the library entry
  * Node-only helpers at the top of src (assets.ts, version.ts, write-atomic.ts, io/) sit beside base but may
@@ -30,6 +31,20 @@ const below = {
   policy: ['stats', 'base', 'hardware', 'cluster', 'workload', 'model'],
   sim: ['stats', 'base', 'hardware', 'cluster', 'workload', 'model', 'policy'],
   bench: ['stats', 'base', 'node', 'gpu', 'kernels', 'hardware', 'cluster', 'workload', 'model', 'policy', 'sim'],
+  fleet: [
+    'stats',
+    'base',
+    'node',
+    'gpu',
+    'kernels',
+    'hardware',
+    'cluster',
+    'workload',
+    'model',
+    'policy',
+    'sim',
+    'bench',
+  ],
   report: [
     'stats',
     'base',
@@ -74,6 +89,7 @@ const paths = {
   sim: layer('sim'),
   bench: layer('bench'),
   report: layer('report'),
+  fleet: layer('fleet'),
   web: layer('web'),
   cli: layer('cli', 'index'),
 };

@@ -9,6 +9,10 @@ export interface Command {
   /** Full static help for `hetbench NAME --help`. */
   readonly help: string;
   run(argv: readonly string[]): Promise<ExitCode>;
+  /** A command with subcommands (fleet): the help of the one argv names, else its own. */
+  readonly helpFor?: (argv: readonly string[]) => Promise<string>;
+  /** A command with subcommands: whether argv's opens the GPU (main.ts then runs it as a filtered child). */
+  readonly opensGpu?: (argv: readonly string[]) => boolean;
 }
 
 export interface CommandSpec extends Command {

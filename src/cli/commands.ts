@@ -71,4 +71,9 @@ export const commands: readonly CommandEntry[] = [
     summary: 'simulate training steps under each partitioning policy (model, no GPU)',
     load: async () => (await import('./simulate.js')).simulateCommand,
   },
+  {
+    name: 'fleet',
+    summary: 'fleet measurement under Kubernetes or Slurm: per-node runs, manifests, merge (slow nodes)',
+    load: async () => (await import('./fleet.js')).fleetCommand,
+  },
 ];

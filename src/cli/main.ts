@@ -45,10 +45,11 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
   }
   const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${command.help.trim()}\n`);
+    process.stdout.write(`${(command.helpFor ? await command.helpFor(rest) : command.help).trim()}\n`);
     return EXIT_CODES.ok;
   }
-  if (GPU_COMMANDS.has(name) && !isFilteredChild()) return (await runFiltered(argv)) as ExitCode;
+  if ((GPU_COMMANDS.has(name) || command.opensGpu?.(rest) === true) && !isFilteredChild())
+    return (await runFiltered(argv)) as ExitCode;
   // The test seam (fault.ts) is read here, once, so no command reads the environment for it.
   armFault(parseFault(process.env[FAULT_VARIABLE]));
   return command.run(rest);

@@ -1,6 +1,10 @@
 import { loadCluster } from '../cluster/load.js';
 import { clusterPresetNames } from '../cluster/presets.js';
 import { UsageError } from '../errors.js';
+import { type AppliedFleet, applyFleet } from '../fleet/apply.js';
+import type { FleetFile } from '../fleet/fleet-file.js';
+import { readFleetInput } from '../fleet/node-file.js';
+import type { GpuSpec } from '../hardware/types.js';
 import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
 import type { ClusterModel } from '../model/types.js';
 import { type BuiltinPolicyName, getPolicy, policyNames } from '../policy/index.js';
@@ -16,6 +20,7 @@ export const modelFlagOptions = {
   workload: { type: 'string' },
   'global-batch': { type: 'string' },
   overlap: { type: 'string' },
+  fleet: { type: 'string' },
   ...layoutFlagOptions,
 } as const;
 
@@ -24,6 +29,9 @@ export const modelFlagHelp = `  --cluster NAME|FILE    cluster preset (${cluster
   --global-batch N       sequences per step (default: the workload's global batch)
   --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP};
                          DP-only model: a hybrid layout derives its overlap from the schedule)
+  --fleet FILE           a merged fleet file (fleet merge --out): measured per-generation speed factors
+                         scale the generations' compute; simulate also takes its empirical jitter
+                         unless --jitter is given (docs/fleet.md)
 
 ${layoutFlagHelp}`;
 
@@ -59,7 +67,13 @@ export function jobFromFlags(
     );
   const overlap = numberFlag('--overlap', stringFlag(values, 'overlap'), DEFAULT_OVERLAP, 0, 1);
   const rawBatch = stringFlag(values, 'global-batch');
-  const { cluster, gpus } = loadCluster(clusterArg);
+  const { cluster, gpus: catalogGpus } = loadCluster(clusterArg);
+  const fleet = fleetFromFlags(
+    values,
+    catalogGpus,
+    cluster.groups.map((g) => g.gpu),
+  );
+  const gpus = fleet?.gpus ?? catalogGpus;
   const workload = loadWorkload(workloadArg);
   const globalBatch = rawBatch === undefined ? undefined : intFlag('--global-batch', rawBatch, 1, 1, MAX_GLOBAL_BATCH);
   const given = layoutsGiven(values, workload);
@@ -104,6 +118,37 @@ export function jobFromFlags(
     ),
     hybrid: null,
   };
+}
+
+/** The --fleet file applied to the cluster's GPUs (fleet/apply.ts), or null without the flag. */
+export function fleetFromFlags(
+  values: ParsedArgs['values'],
+  gpus: readonly GpuSpec[],
+  clusterGpuIds: readonly string[],
+): AppliedFleet | null {
+  const path = stringFlag(values, 'fleet');
+  if (path === undefined) return null;
+  return applyFleet(readFleet(path), gpus, clusterGpuIds, path);
+}
+
+/** The --fleet file's empirical jitter samples for `model`'s cluster, or undefined without the flag. */
+export function fleetJitterSamples(values: ParsedArgs['values']): readonly number[] | undefined {
+  const path = stringFlag(values, 'fleet');
+  return path === undefined ? undefined : readFleet(path).jitter.samples;
+}
+
+/** Fleet files read once per process (jobFromFlags and fleetJitterSamples both need one). */
+const fleets = new Map<string, FleetFile>();
+function readFleet(path: string): FleetFile {
+  let fleet = fleets.get(path);
+  if (fleet === undefined) {
+    const input = readFleetInput(path, ['fleet']);
+    if (input.kind !== 'fleet')
+      throw new UsageError('--fleet', path, 'must be a merged fleet file (fleet merge --out).');
+    fleet = input.fleet;
+    fleets.set(path, fleet);
+  }
+  return fleet;
 }
 
 /** File indices of the layouts without stages, when mixed ones sit among them. */

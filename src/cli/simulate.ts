@@ -6,7 +6,13 @@ import type { HybridLossDecomposition } from '../sim/decompose-hybrid.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
+import {
+  fleetJitterSamples,
+  jobFromFlags,
+  modelFlagHelp,
+  modelFlagOptions,
+  withGlobalBatchInput,
+} from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
 import { loadPolicies, type PolicyModule } from './policy-module.js';
 
@@ -67,9 +73,19 @@ export const simulateCommand: Command = defineCommand({
       'normal',
     ] as const);
     const { model, hybrid } = jobFromFlags(values);
+    // --fleet's measured jitter, unless --jitter is given (docs/fleet.md).
+    const fleetJitter = stringFlag(values, 'jitter') === undefined ? fleetJitterSamples(values) : undefined;
     let result: SimulationResult;
     try {
-      result = simulate(model, { policies, steps, seed, jitterCv, jitterKind, ...(hybrid ? { hybrid } : {}) });
+      result = simulate(model, {
+        policies,
+        steps,
+        seed,
+        jitterCv,
+        jitterKind,
+        ...(hybrid ? { hybrid } : {}),
+        ...(fleetJitter ? { jitterSamples: fleetJitter } : {}),
+      });
     } catch (err) {
       throw withGlobalBatchInput(err, values);
     }

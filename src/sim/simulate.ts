@@ -16,7 +16,7 @@ import { decomposeHybridLoss, type HybridLossDecomposition } from './decompose-h
 import { drawJitter, fixedDraws } from './draws.js';
 import type { LossDecomposition, PolicyFigures } from './figures.js';
 import type { HybridJob } from './hybrid-model.js';
-import { type JitterModel, parametricJitter, tailFactor } from './order-stats.js';
+import { type JitterModel, jitterCv, parametricJitter, tailFactor } from './order-stats.js';
 import { runStatic } from './static-run.js';
 
 export { decomposeLoss } from './decompose.js';
@@ -181,7 +181,8 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     seed: options.seed,
     jitter: {
       kind: jitter.kind,
-      cv: jitter.kind === 'normal' || jitter.kind === 'lognormal' ? jitter.cv : jitter.kind === 'none' ? 0 : NaN,
+      // Empirical samples (--fleet): their mean-1 CV, so the figure stays finite.
+      cv: jitterCv(jitter),
     },
     tailFactors: tails,
     exposedAllReduceS: exposedAllReduceS(model),

@@ -1,5 +1,7 @@
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import clusterSchema from '../../schemas/cluster.schema.json' with { type: 'json' };
+import fleetSchema from '../../schemas/fleet.schema.json' with { type: 'json' };
+import fleetNodeSchema from '../../schemas/fleet-node.schema.json' with { type: 'json' };
 import layoutSchema from '../../schemas/layout.schema.json' with { type: 'json' };
 import reportSchema from '../../schemas/report.schema.json' with { type: 'json' };
 import tuneCacheSchema from '../../schemas/tune-cache.schema.json' with { type: 'json' };
@@ -17,7 +19,7 @@ import { SpecError } from '../errors.js';
  * wording). What a schema cannot say (an unknown GPU id, cross-field rules) is the caller's
  * semantic pass after this one, failing through `specError` with the same shape.
  */
-export type SchemaName = 'cluster' | 'workload' | 'layout' | 'report' | 'tune-cache';
+export type SchemaName = 'cluster' | 'workload' | 'layout' | 'report' | 'tune-cache' | 'fleet-node' | 'fleet';
 
 const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   cluster: clusterSchema,
@@ -25,6 +27,8 @@ const SCHEMAS: Readonly<Record<SchemaName, object>> = {
   layout: layoutSchema,
   report: reportSchema,
   'tune-cache': tuneCacheSchema,
+  'fleet-node': fleetNodeSchema,
+  fleet: fleetSchema,
 };
 
 /** One key of a JSON path: an object key or an array index. */

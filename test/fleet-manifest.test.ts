@@ -1,0 +1,158 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
+import { fleetManifestCommand } from '../src/cli/fleet-manifest.js';
+import { shellWord } from '../src/fleet/manifest.js';
+import { runCli } from './fixtures/cli.js';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'hetbench-manifest-'));
+
+interface Job {
+  apiVersion: string;
+  kind: string;
+  spec: {
+    completionMode: string;
+    completions: number;
+    parallelism: number;
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: {
+        restartPolicy: string;
+        affinity: {
+          podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              labelSelector: { matchLabels: Record<string, string> };
+              topologyKey: string;
+            }[];
+          };
+        };
+        containers: {
+          image: string;
+          command: string[];
+          args: string[];
+          resources: { limits: Record<string, number> };
+          volumeMounts: { name: string; mountPath: string }[];
+        }[];
+        volumes: { name: string; persistentVolumeClaim: { claimName: string } }[];
+      };
+    };
+  };
+}
+
+async function k8s(args: readonly string[]): Promise<{ claim: Record<string, unknown>; job: Job }> {
+  const dir = tmp();
+  const r = await runCli(fleetManifestCommand, ['--engine', 'k8s', '--out', dir, ...args]);
+  expect(r.code, String(r.error)).toBe(0);
+  const docs = parseAllDocuments(readFileSync(join(dir, 'hetbench-fleet.yaml'), 'utf8'));
+  for (const d of Array.isArray(docs) ? docs : [docs]) expect(d.errors).toEqual([]);
+  const [claim, job] = (Array.isArray(docs) ? docs : [docs]).map((d) => d.toJS());
+  return { claim, job };
+}
+
+describe('fleet manifest --engine k8s', () => {
+  it('is a PVC and an Indexed Job: N pods on N different nodes, G GPUs each, results per index', async () => {
+    const { claim, job } = await k8s(['--nodes', '12', '--gpus-per-node', '8', '--gpu', 'h100-sxm']);
+    expect(claim).toMatchObject({ kind: 'PersistentVolumeClaim', spec: { accessModes: ['ReadWriteMany'] } });
+    expect([job.apiVersion, job.kind]).toEqual(['batch/v1', 'Job']);
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 12, parallelism: 12 });
+    const pod = job.spec.template.spec;
+    expect(pod.restartPolicy).toBe('Never');
+    const anti = pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+    expect(anti?.topologyKey).toBe('kubernetes.io/hostname');
+    // The anti-affinity selects the Job's own pods: no two of them share a node.
+    expect(anti?.labelSelector.matchLabels).toEqual(job.spec.template.metadata.labels);
+    const c = pod.containers[0];
+    expect(c?.resources.limits['nvidia.com/gpu']).toBe(8);
+    expect(c?.command).toEqual(['hetbench']);
+    expect(c?.args.slice(0, 4)).toEqual(['fleet', 'node', '--out', '/results/node-$(JOB_COMPLETION_INDEX).json']);
+    expect(c?.args).toContain('h100-sxm');
+    expect(c?.volumeMounts[0]?.mountPath).toBe('/results');
+    expect(pod.volumes[0]?.persistentVolumeClaim.claimName).toBe(
+      (claim as { metadata: { name: string } }).metadata.name,
+    );
+  });
+
+  it('quotes the image: a reference with a port, path, tag and digest round-trips through YAML', async () => {
+    const image = `registry.example:5000/team/hetbench:0.1.0@sha256:${'a'.repeat(64)}`;
+    const { job } = await k8s(['--nodes', '1', '--image', image]);
+    expect(job.spec.template.spec.containers[0]?.image).toBe(image);
+  });
+
+  it.each([
+    [['--nodes', '0'], /--nodes/],
+    [['--nodes', '100001'], /--nodes/],
+    [['--nodes', 'two'], /--nodes/],
+    [['--nodes', '2', '--image', 'evil"\n  hostPID: true'], /--image/],
+    [['--nodes', '2', '--image', 'UPPER/case'], /--image/],
+    [['--nodes', '2', '--gpus-per-node', '0'], /--gpus-per-node/],
+    [['--nodes', '2', '--pvc', 'Not_A_Name'], /--pvc/],
+  ])('%j is exit 2 naming the flag', async (args, flag) => {
+    const r = await runCli(fleetManifestCommand, ['--engine', 'k8s', '--out', tmp(), ...args]);
+    expect(r.code).toBe(2);
+    expect(String(r.error)).toMatch(flag);
+  });
+
+  it('a missing or unknown --engine is exit 2', async () => {
+    for (const args of [
+      ['--nodes', '2'],
+      ['--engine', 'lsf', '--nodes', '2'],
+    ]) {
+      const r = await runCli(fleetManifestCommand, ['--out', tmp(), ...args]);
+      expect(r.code).toBe(2);
+      expect(String(r.error)).toMatch(/--engine/);
+    }
+  });
+});
+
+describe('fleet manifest --engine slurm', () => {
+  it('is a job array 0..N-1, one exclusive node and G GPUs per task, results per task id', async () => {
+    const dir = tmp();
+    const r = await runCli(fleetManifestCommand, [
+      '--engine',
+      'slurm',
+      '--nodes',
+      '64',
+      '--gpus-per-node',
+      '4',
+      '--results',
+      '/shared/fleet',
+      '--out',
+      dir,
+    ]);
+    expect(r.code, String(r.error)).toBe(0);
+    const script = readFileSync(join(dir, 'hetbench-fleet.sbatch'), 'utf8');
+    expect(script.startsWith('#!/bin/bash\n')).toBe(true);
+    const directives = Object.fromEntries(
+      [...script.matchAll(/^#SBATCH --([a-z-]+)(?:=(.*))?$/gm)].map((m) => [m[1], m[2] ?? true]),
+    );
+    expect(directives).toMatchObject({ array: '0-63', nodes: '1', exclusive: true, gres: 'gpu:4' });
+    // Directives must precede the first command, or sbatch ignores them.
+    const firstCommand = script.split('\n').findIndex((l) => l !== '' && !l.startsWith('#'));
+    const lastDirective = script.split('\n').findLastIndex((l) => l.startsWith('#SBATCH'));
+    expect(lastDirective).toBeLessThan(firstCommand);
+    expect(script).toMatch(/fleet node --out "\$RESULTS\/node-\$\{SLURM_ARRAY_TASK_ID\}\.json"/);
+    expect(script).toMatch(/mkdir -p \/shared\/fleet\n/);
+  });
+
+  it('a results folder that is not a plain path is exit 2', async () => {
+    const r = await runCli(fleetManifestCommand, [
+      '--engine',
+      'slurm',
+      '--nodes',
+      '2',
+      '--results',
+      'a b;rm',
+      '--out',
+      tmp(),
+    ]);
+    expect(r.code).toBe(2);
+    expect(String(r.error)).toMatch(/--results/);
+  });
+
+  it('shellWord quotes what the shell would split or expand', () => {
+    expect(shellWord('plain-1.0')).toBe('plain-1.0');
+    expect(shellWord("it's $HOME")).toBe(`'it'\\''s $HOME'`);
+  });
+});
