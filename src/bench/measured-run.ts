@@ -17,8 +17,9 @@ import {
   type SettledCalibration,
   widestSpeedupHalfWidth,
 } from './measured-figures.js';
-import type { PolicyRun } from './policy-run.js';
+import type { PolicyRun, StageSamples } from './policy-run.js';
 import { type ClassOrder, type Measured, type ProgressEvent, runRounds, runSteps, type StopReason } from './rounds.js';
+import { type StageLocal, type StageUnits, stageCalibration } from './stage-units.js';
 import type { UnitExecutor } from './unit-executor.js';
 import type { WorkFactor } from './work-factor.js';
 
@@ -66,6 +67,12 @@ export interface MeasuredRunOptions {
    * calibration's reference work). The model is not told (work-factor.ts).
    */
   readonly workFactor?: WorkFactor;
+  /**
+   * A hybrid job's stage units (stage-units.ts): every class's step runs as its pipeline stages'
+   * forward and backward passes, composed by the schedule simulator. Local times are then taken
+   * raw (each pass's rounding is removed where it runs), and the prediction draws jitter per stage.
+   */
+  readonly stageUnits?: StageUnits;
 }
 
 /** How the rounds ended and how many ran. */
@@ -131,13 +138,15 @@ export async function measuredRun(
   const elapsedS = () => (performance.now() - started) / 1000;
   const { model, steps } = options;
   const source = options.jitter ?? 'measured';
-  const localTime = options.localTime ?? 'fit';
+  const stageUnits = options.stageUnits;
+  const localTime = stageUnits ? 'raw' : (options.localTime ?? 'fit');
   const lockAlloc = lockstepAllocation(model);
   const lockClassS = model.classes.map((c, i) => classComputeS(c, lockAlloc[i] ?? 0));
 
   // 1. Calibrate, then the pilot.
   options.onProgress?.({ phase: 'calibrate' });
-  const calibration = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
+  const unitCalibration = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
+  const calibration = stageUnits ? stageCalibration(unitCalibration, stageUnits, model, lockAlloc) : unitCalibration;
   const rotate = options.classOrder !== 'fixed';
   const pilot = await runSteps(
     gpu,
@@ -149,6 +158,7 @@ export async function measuredRun(
     0,
     rotate,
     options.workFactor,
+    stageUnits,
   );
   const pilotRun: Measured = {
     policy: 'lockstep',
@@ -199,6 +209,7 @@ export async function measuredRun(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     ...(options.workFactor ? { workFactor: options.workFactor } : {}),
+    ...(stageUnits ? { stageUnits } : {}),
   });
   const { measured, failure } = rounds;
 
@@ -217,6 +228,7 @@ export async function measuredRun(
     seed: options.seed,
     jitterCv: figures.jitter.tailCv,
     measuredSequencesPerS: measuredRates,
+    ...(stageUnits ? { stages: stageUnits.stages } : {}),
   });
   const runs = measured.map((m, i): PolicyRun => {
     const composed = figures.compositions[i];
@@ -228,7 +240,13 @@ export async function measuredRun(
     return {
       policy: m.policy,
       allocation: m.allocations[m.allocations.length - 1] ?? [],
-      measured: { ...composed.run.figures, ci: intervals[i] },
+      measured: {
+        ...composed.run.figures,
+        ci: intervals[i],
+        ...(m.stageLocal
+          ? { stages: stageSamples(m.stageLocal, model.classes.length, figures.calibration.dilation) }
+          : {}),
+      },
       predicted: predicted ?? composed.run.figures,
       steps: composed.samples,
     };
@@ -248,6 +266,17 @@ export async function measuredRun(
     },
     failure,
   };
+}
+
+/** Per class and virtual stage, the steps' measured forward and backward seconds (cluster: local x dilation). */
+function stageSamples(steps: readonly (StageLocal | null)[][], classes: number, dilation: number): StageSamples[][] {
+  return Array.from({ length: classes }, (_, c) => {
+    const ranks = steps.find((s) => s[c])?.[c]?.forwardS.length ?? 0;
+    return Array.from({ length: ranks }, (_, s) => ({
+      forwardS: steps.flatMap((step) => (step[c] ? [(step[c]?.forwardS[s] ?? Number.NaN) * dilation] : [])),
+      backwardS: steps.flatMap((step) => (step[c] ? [(step[c]?.backwardS[s] ?? Number.NaN) * dilation] : [])),
+    }));
+  });
 }
 
 /** The stopping options a caller may get wrong; errors name the option (the CLI maps them to flags). */
