@@ -4,6 +4,7 @@ import type { ClusterModel } from '../model/types.js';
 import { lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
 import { classComputeS, perGpuBatch } from '../sim/compose.js';
 import { type SimulationResult, simulate } from '../sim/simulate.js';
+import type { StageModel } from '../sim/stage-jitter.js';
 import { median } from '../stats/quantiles.js';
 import { deriveSeed } from '../stats/rng.js';
 import { calibrate } from './calibrate.js';
@@ -243,8 +244,16 @@ export async function measuredRun(
       measured: {
         ...composed.run.figures,
         ci: intervals[i],
-        ...(m.stageLocal
-          ? { stages: stageSamples(m.stageLocal, model.classes.length, figures.calibration.dilation) }
+        ...(m.stageLocal && stageUnits
+          ? {
+              stages: stageSamples(
+                m.stageLocal,
+                stageUnits.stages,
+                model,
+                m.allocations[m.allocations.length - 1] ?? [],
+                figures.calibration.dilation,
+              ),
+            }
           : {}),
       },
       predicted: predicted ?? composed.run.figures,
@@ -269,12 +278,27 @@ export async function measuredRun(
 }
 
 /** Per class and virtual stage, the steps' measured forward and backward seconds (cluster: local x dilation). */
-function stageSamples(steps: readonly (StageLocal | null)[][], classes: number, dilation: number): StageSamples[][] {
-  return Array.from({ length: classes }, (_, c) => {
-    const ranks = steps.find((s) => s[c])?.[c]?.forwardS.length ?? 0;
+function stageSamples(
+  steps: readonly (StageLocal | null)[][],
+  stages: StageModel,
+  model: ClusterModel,
+  allocation: readonly number[],
+  dilation: number,
+): StageSamples[][] {
+  return model.classes.map((c, i) => {
+    const b = perGpuBatch(c, allocation[i] ?? 0);
+    const input = b > 0 ? stages.classes[i]?.at(b).input : undefined;
+    const ranks = input?.forwardS.length ?? steps.find((s) => s[i])?.[i]?.forwardS.length ?? 0;
+    const of = (pick: (x: StageLocal) => readonly number[], s: number): number[] =>
+      steps.flatMap((step) => {
+        const x = step[i];
+        return x ? [(pick(x)[s] ?? Number.NaN) * dilation] : [];
+      });
     return Array.from({ length: ranks }, (_, s) => ({
-      forwardS: steps.flatMap((step) => (step[c] ? [(step[c]?.forwardS[s] ?? Number.NaN) * dilation] : [])),
-      backwardS: steps.flatMap((step) => (step[c] ? [(step[c]?.backwardS[s] ?? Number.NaN) * dilation] : [])),
+      forwardS: of((x) => x.forwardS, s),
+      backwardS: of((x) => x.backwardS, s),
+      modelForwardS: input?.forwardS[s] ?? 0,
+      modelBackwardS: input?.backwardS[s] ?? 0,
     }));
   });
 }

@@ -25,4 +25,7 @@ export interface MeasuredFigures extends PolicyFigures {
 export interface StageSamples {
   readonly forwardS: readonly number[];
   readonly backwardS: readonly number[];
+  /** The model's forward and backward seconds of the stage's micro-batch at the policy's last allocation. */
+  readonly modelForwardS: number;
+  readonly modelBackwardS: number;
 }
