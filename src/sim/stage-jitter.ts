@@ -19,7 +19,7 @@ import { type PipelineInput, simulatePipeline } from './pipeline.js';
  * at that rank (order-stats.ts, O(1) in n). That is the schedule of a replica whose every stage is
  * as slow as the worst replica's at that stage, an upper bound of the slowest replica's schedule
  * (a schedule's makespan is monotone in its stage times), tight when the steady state (m
- * micro-batches through the slowest stage) dominates the ramp (p - 1 stages); docs/simulator.md.
+ * micro-batches through the slowest stage) dominates the ramp (p - 1 stages); docs/measured.md 3.4.
  */
 export interface ClassStages {
   /** Pipeline ranks (devices) of one replica. */
