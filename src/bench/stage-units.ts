@@ -23,15 +23,19 @@ import { factorOf, type WorkFactor } from './work-factor.js';
  * A pass for x modelled cluster-seconds runs x * R * u / u_dir whole units of its direction's
  * GEMMs (R: units per cluster-second, u: the full unit's local seconds, u_dir: the direction's
  * unit's, measured here), so local time stays proportional to modelled time in both directions;
- * the rounding to whole units is taken out of each pass (t * exact / whole).
+ * each pass's fixed cost (measured per direction) and its rounding to whole units are taken
+ * out of it ((t - a) * exact / whole).
  */
 export interface StageUnits {
   readonly stages: StageModel;
   readonly forward: UnitExecutor;
   readonly backward: UnitExecutor;
-  /** Local seconds of one forward and one backward unit (medians). */
+  /** Local seconds per forward and per backward unit: the slope of pass time against units. */
   readonly forwardUnitS: number;
   readonly backwardUnitS: number;
+  /** Fixed local seconds per pass of each direction (the intercept; 0 where none shows). */
+  readonly forwardFixedS: number;
+  readonly backwardFixedS: number;
 }
 
 /** One class's measured stage times at one step: local seconds per virtual stage (rounding removed). */
@@ -56,16 +60,36 @@ export async function prepareStageUnits(
   };
   const forward = await UnitExecutor.create(gpu, part(false), chooseKernel);
   const backward = await UnitExecutor.create(gpu, part(true), chooseKernel);
-  const unitS = async (e: UnitExecutor): Promise<number> => {
-    const pass = e.work(4);
-    await timePasses(gpu, [pass]);
-    const t = await timePasses(
-      gpu,
-      Array.from({ length: reps }, () => pass),
-    );
-    return median(t.seconds.filter(Number.isFinite)) / 4;
+  // Stage passes are short (a few units), so a pass's fixed cost (dispatch, the host's wake-up)
+  // is a visible share of it: time 2 and 8 units, take the slope as the unit's time and the
+  // intercept as the fixed cost (section 2.1's affine fit, per direction).
+  const line = async (e: UnitExecutor): Promise<{ perUnitS: number; fixedS: number }> => {
+    const time = async (u: number): Promise<number> => {
+      const pass = e.work(u);
+      const t = await timePasses(
+        gpu,
+        Array.from({ length: reps }, () => pass),
+      );
+      return median(t.seconds.filter(Number.isFinite));
+    };
+    await time(1);
+    const t2 = await time(2);
+    const t8 = await time(8);
+    const slope = (t8 - t2) / 6;
+    if (!(slope > 0)) return { perUnitS: t8 / 8, fixedS: 0 };
+    return { perUnitS: slope, fixedS: Math.min(Math.max(0, t2 - 2 * slope), t2 / 2) };
   };
-  return { stages, forward, backward, forwardUnitS: await unitS(forward), backwardUnitS: await unitS(backward) };
+  const f = await line(forward);
+  const b = await line(backward);
+  return {
+    stages,
+    forward,
+    backward,
+    forwardUnitS: f.perUnitS,
+    backwardUnitS: b.perUnitS,
+    forwardFixedS: f.fixedS,
+    backwardFixedS: b.fixedS,
+  };
 }
 
 interface ClassPlan {
@@ -124,8 +148,8 @@ export async function runStageSteps(
       const backwardS: number[] = [];
       plan.forwardUnits.forEach((u, s) => {
         const bu = plan.backwardUnits[s] ?? 0;
-        forwardS.push(((times.seconds[p++] ?? Number.NaN) * u) / wholeUnits(u));
-        backwardS.push(((times.seconds[p++] ?? Number.NaN) * bu) / wholeUnits(bu));
+        forwardS.push(workTime(times.seconds[p++], units.forwardFixedS, u));
+        backwardS.push(workTime(times.seconds[p++], units.backwardFixedS, bu));
       });
       stepStages[i] = { forwardS, backwardS };
       stepLocal[i] = composeClassLocal(units, model, allocation, i, { forwardS, backwardS }, localPerClusterS);
@@ -134,6 +158,15 @@ export async function runStageSteps(
     stages.push(stepStages);
   }
   return { local, stages };
+}
+
+/**
+ * A pass's time as the work it stood for: its fixed cost removed (never below a quarter of the
+ * pass, so a noisy intercept cannot zero a pass) and its rounding to whole units undone.
+ */
+function workTime(t: number | undefined, fixedS: number, exactUnits: number): number {
+  if (t === undefined || !Number.isFinite(t)) return Number.NaN;
+  return (Math.max(t - fixedS, t / 4) * exactUnits) / wholeUnits(exactUnits);
 }
 
 /**
