@@ -12,6 +12,7 @@
  *   sim                                  the one step composer, order statistics, simulate
  *   bench                                the measured runner (GPU + sim)
  *   report                               schema, compare, renderers (reads sim/bench results)
+ *   web                                  the browser page (src/web): everything below cli but Node
  *   cli, index.ts                        commands and the library entry
  * Node-only helpers at the top of src (assets.ts, version.ts, write-atomic.ts, io/) sit beside base but may
  * use node: modules; the pure core (stats .. sim) never imports the GPU layers.
@@ -43,10 +44,25 @@ const below = {
     'sim',
     'bench',
   ],
+  // The page bundles everything it imports: no node helpers (assets, version, write-atomic, io).
+  web: [
+    'stats',
+    'base',
+    'gpu',
+    'kernels',
+    'hardware',
+    'cluster',
+    'workload',
+    'model',
+    'policy',
+    'sim',
+    'bench',
+    'report',
+  ],
 };
 const paths = {
   stats: layer('stats'),
-  base: layer('errors', 'spec'),
+  base: layer('errors', 'spec', 'template'),
   node: layer('assets', 'version', 'write-atomic', 'io'),
   gpu: layer('gpu'),
   kernels: layer('kernels'),
@@ -58,8 +74,10 @@ const paths = {
   sim: layer('sim'),
   bench: layer('bench'),
   report: layer('report'),
+  web: layer('web'),
   cli: layer('cli', 'index'),
 };
+const WEB_INTERFACES = '^src/web/platform/interfaces\\.ts$';
 const forbidden = [
   {
     name: 'no-circular',
@@ -86,9 +104,28 @@ const forbidden = [
     name: `layer-${from}`,
     severity: 'error',
     comment: `${from} may import only: ${allowed.length ? allowed.join(', ') : 'nothing else in src'} (docs/ARCHITECTURE.md)`,
-    from: { path: paths[from] },
+    // src/web/platform/interfaces.ts imports the Node modules' types (only) to hold their browser sides to them.
+    from: { path: paths[from], ...(from === 'web' ? { pathNot: WEB_INTERFACES } : {}) },
     to: { path: '^src/', pathNot: [paths[from], ...allowed.map((a) => paths[a])].join('|') },
   })),
+  {
+    name: 'web-no-node',
+    severity: 'error',
+    comment:
+      'The page runs in a browser: none of the Node-only modules inside the layers ' +
+      '(the web build swaps gpu/dawn.ts, kernels/tune-store.ts, assets.ts and version.ts for src/web/platform/)',
+    from: { path: paths.web, pathNot: WEB_INTERFACES },
+    to: {
+      path: '^src/(gpu/dawn|kernels/tune-store|bench/environment|spec/(bounded-read|read-json-file))\\.ts$',
+    },
+  },
+  {
+    name: 'web-no-node-core',
+    severity: 'error',
+    comment: 'The page runs in a browser: no node: modules',
+    from: { path: paths.web },
+    to: { dependencyTypes: ['core'] },
+  },
   {
     name: 'node-helpers-low',
     severity: 'error',
@@ -107,7 +144,8 @@ const forbidden = [
     name: 'no-unresolvable',
     severity: 'error',
     from: {},
-    to: { couldNotResolve: true },
+    // The web build's generated validators (scripts/build-web.mjs) exist only inside the bundle.
+    to: { couldNotResolve: true, pathNot: '^hetbench:validators$' },
   },
 ];
 module.exports = {

@@ -13,6 +13,9 @@ import { defineConfig } from 'vitest/config';
  *   47 s two at a time on 2 cores) and made the timing tests measure each other. It runs after the
  *   pure project (sequence.groupOrder), so nothing else shares the machine with its timing tests.
  *   Its global setup builds dist/ (the spawned CLI runs from there).
+ * - browser: test/browser/ (the page `hetbench serve` serves, in Debian's headless Chromium
+ *   through playwright-core, on its WebGPU adapter). One file at a time, last: Chromium's
+ *   software adapter takes the same cores. Its global setup also builds dist/web.
  */
 export default defineConfig({
   test: {
@@ -48,6 +51,16 @@ export default defineConfig({
           fileParallelism: false,
           sequence: { groupOrder: 1 },
           globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['test/browser/*.test.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          globalSetup: ['test/global-setup.ts', 'test/helpers/web-build-setup.ts'],
         },
       },
     ],

@@ -15,6 +15,7 @@ import { VERSION } from '../src/version.js';
 import { type BlasRun, runBlasBench } from './blas.js';
 import { type KernelBenchResult, runKernelBench } from './kernels.bench.js';
 import { type PlanBenchResult, planBenchTable, runPlanBench } from './plan.bench.js';
+import { type PlanSearchBenchResult, planSearchBenchTable, runPlanSearchBench } from './plan-search.bench.js';
 import { runSimulateBench, type SimulateBenchResult } from './simulate.bench.js';
 
 /**
@@ -78,11 +79,14 @@ if (!values['no-blas']) {
 }
 let simulate: SimulateBenchResult[] = [];
 let plan: PlanBenchResult | null = null;
+let planSearch: PlanSearchBenchResult[] = [];
 if (!values['no-simulate']) {
   log('simulator bench');
   simulate = await runSimulateBench({ timeMs: quick ? 300 : 2000 });
   log('hybrid plan bench');
   plan = runPlanBench();
+  log('plan --search bench');
+  planSearch = runPlanSearchBench(quick ? 1 : 3);
 }
 
 // ---- report ----
@@ -125,6 +129,11 @@ if (plan) {
     const meanMs = ms.reduce((a, b) => a + b, 0) / ms.length;
     metrics.push(metric({ scope: 'simulate', benchCase, figure: 'meanMs' }, meanMs, ms));
   }
+}
+// The planner's whole-process times, under the same scope and figure.
+for (const r of planSearch) {
+  const meanMs = r.ms.reduce((a, b) => a + b, 0) / r.ms.length;
+  metrics.push(metric({ scope: 'simulate', benchCase: benchCaseSlug(r.name), figure: 'meanMs' }, meanMs, r.ms));
 }
 metrics.push(metric({ scope: 'autotune', figure: 'seconds' }, kernels.tuneS, [kernels.tuneS]));
 
@@ -243,6 +252,7 @@ if (simulate.length > 0) {
   );
 }
 if (plan) out.push('', planBenchTable(plan));
+if (planSearch.length > 0) out.push('', planSearchBenchTable(planSearch));
 out.push('');
 out.push(`report: ${values.out}`);
 process.stdout.write(`${out.join('\n')}\n`);

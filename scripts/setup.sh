@@ -58,15 +58,17 @@ else
   say "WebGPU adapter ready (software: lavapipe)"
 fi
 
-# --- 4. Headless Chromium for the HTML report test (issue 7) -----------------------------------
-# test/html-chromium.test.ts loads the report page in Debian's `chromium` and screenshots it.
-# Only installed as root on Debian/Ubuntu when missing; elsewhere a one-line hint. The HTML
-# report itself never needs a browser, so a failure here warns instead of stopping set-up.
+# --- 4. Headless Chromium for the HTML report and browser tests (issues 7, 16) ------------------
+# test/spawn/html-chromium.test.ts loads the report page in Debian's `chromium` and screenshots
+# it; test/browser/ runs the page `hetbench serve` serves in it (playwright-core drives this
+# binary: no browser download; WebGPU through --enable-unsafe-webgpu, SwiftShader without a GPU).
+# Only installed as root on Debian/Ubuntu when missing; elsewhere a one-line hint. Neither the
+# HTML report nor the CLI needs a browser, so a failure here warns instead of stopping set-up.
 if [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-  chromium_hint="install Debian's chromium (apt-get install chromium) or set CHROMIUM=/path/to/chromium for the HTML test"
+  chromium_hint="install Debian's chromium (apt-get install chromium) or set CHROMIUM=/path/to/chromium for the HTML and browser tests"
   if [ "$(uname -s)" = Linux ] && [ -r /etc/os-release ] && [ "$(id -u)" = 0 ] \
     && grep -qsE '^(ID|ID_LIKE)=.*(debian|ubuntu)' /etc/os-release; then
-    say "installing headless Chromium for the HTML report test"
+    say "installing headless Chromium for the HTML report and browser tests"
     export DEBIAN_FRONTEND=noninteractive
     if ! apt-get install -y -qq --no-install-recommends chromium >/dev/null 2>&1; then
       apt-get update -qq >/dev/null 2>&1 || true

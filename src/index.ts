@@ -24,5 +24,24 @@ export { type MatmulOptions, type MatmulTiming, matmul, prepareMatmul, timeMatmu
 export { naiveKernel } from './kernels/naive.js';
 export { f32ErrorBound, referenceMatmul, verifyMatmul } from './kernels/reference.js';
 export type * from './model/types.js';
+/** Your own policy (docs/policies.md, "Your own policy"): the interface a `--policy ./x.mjs` module exports. */
+export type {
+  AdaptiveController,
+  BuiltinPolicyName,
+  PolicyContext,
+  PolicyName,
+  UserPolicyName,
+} from './policy/policy.js';
+export {
+  checkAllocation,
+  fromUserPolicy,
+  USER_POLICY_NAME,
+  type UserAdaptivePolicy,
+  type UserController,
+  type UserPolicy,
+  type UserPolicySource,
+  type UserStaticPolicy,
+  userPolicyProblems,
+} from './policy/user-policy.js';
 export type * from './report/schema.js';
 export type * from './workload/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
+import { compareMetric, FIXED_COMPARE_OPTIONS } from '../src/report/compare.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
 import { seededRandom } from './helpers/rng.js';
@@ -27,7 +27,7 @@ describe('A/A: same distribution, 5% noise', () => {
       const c = compareMetric(
         metric(better, noisySamples(rng, n, 1, 0.05)),
         metric(better, noisySamples(rng, n, 1, 0.05)),
-        DEFAULT_COMPARE_OPTIONS,
+        FIXED_COMPARE_OPTIONS,
       );
       if (c.verdict === 'regression') regressions++;
       if (c.verdict !== 'unchanged') notUnchanged++;

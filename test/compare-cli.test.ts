@@ -25,7 +25,7 @@ describe('hetbench compare', () => {
       'base.json': makeRunReport({ seed: 1 }),
       'head.json': makeRunReport({ seed: 2, slowdown: 0.1 }),
     });
-    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json']);
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--format', 'json', '--threshold', '5']);
     const out = JSON.parse(r.stdout) as { mode: string; metrics: { name: string; verdict: string; ratio: number }[] };
     expect(out.mode).toBe('verdicts');
     const steps = out.metrics.filter((m) => m.name.endsWith('.stepTime'));
@@ -57,6 +57,8 @@ describe('hetbench compare', () => {
       'json',
       '--metrics',
       'run.*.speedup',
+      '--threshold',
+      '5',
     ]);
     expect(r.code).toBe(1);
     const metrics = (JSON.parse(r.stdout) as { metrics: { name: string; verdict: string }[] }).metrics;
@@ -156,7 +158,9 @@ describe('hetbench compare under GitHub Actions', () => {
     });
     const summary = join(f.dir, 'summary.md');
     const md = join(f.dir, 'compare.md');
-    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--md', md], { stepSummary: summary });
+    const r = await runCli(compareCommand, [f['base.json']!, f['head.json']!, '--md', md, '--threshold', '5'], {
+      stepSummary: summary,
+    });
     expect(r.code).toBe(1);
     const text = readFileSync(summary, 'utf8');
     expect(text).toBe(readFileSync(md, 'utf8'));

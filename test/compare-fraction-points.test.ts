@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
+import { compareMetric, FIXED_COMPARE_OPTIONS } from '../src/report/compare.js';
 import type { Metric, Unit } from '../src/report/schema.js';
 
 const metric = (unit: Unit, center: number): Metric => {
@@ -16,7 +16,7 @@ describe('compare: fraction-valued metrics change by points, others by ratio', (
     ['s', 0.1, 0.12, 'regression'], // +20% on a time
     ['s', 0.1, 0.104, 'unchanged'], // +4%
   ] as const)('unit %s: %f -> %f is %s', (unit, base, head, verdict) => {
-    const cmp = compareMetric(metric(unit, base), metric(unit, head), DEFAULT_COMPARE_OPTIONS);
+    const cmp = compareMetric(metric(unit, base), metric(unit, head), FIXED_COMPARE_OPTIONS);
     expect(cmp.significant).toBe(true);
     expect(cmp.verdict).toBe(verdict);
   });

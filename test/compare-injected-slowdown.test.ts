@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareMetric, DEFAULT_COMPARE_OPTIONS } from '../src/report/compare.js';
+import { compareMetric, FIXED_COMPARE_OPTIONS } from '../src/report/compare.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
 import { seededRandom } from './helpers/rng.js';
@@ -26,7 +26,7 @@ describe('10% slowdown injected into HEAD', () => {
       const c = compareMetric(
         metric(better, noisySamples(rng, 20, 1, 0.05)),
         metric(better, noisySamples(rng, 20, headMean, 0.05)),
-        DEFAULT_COMPARE_OPTIONS,
+        FIXED_COMPARE_OPTIONS,
       );
       if (c.verdict === 'regression') flagged++;
     }
@@ -40,7 +40,7 @@ describe('10% slowdown injected into HEAD', () => {
       const c = compareMetric(
         metric('lower', noisySamples(rng, 20, 1, 0.05)),
         metric('lower', noisySamples(rng, 20, 1.1, 0.05)),
-        DEFAULT_COMPARE_OPTIONS,
+        FIXED_COMPARE_OPTIONS,
       );
       expect(c.verdict).not.toBe('improvement');
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CompareOptions, compareMetric } from '../src/report/compare.js';
+import { compareMetric } from '../src/report/compare.js';
 import type { Metric } from '../src/report/schema.js';
 import { noisySamples } from './fixtures/reports.js';
 import { seededRandom } from './helpers/rng.js';
@@ -13,7 +13,7 @@ const m = (better: Metric['better'], samples: number[]): Metric => ({
   value: samples[0] ?? 0,
   samples,
 });
-const opts = (threshold: number): CompareOptions => ({ threshold, alpha: 0.05 });
+const opts = (threshold: number) => ({ threshold, alpha: 0.05 }) as const;
 
 describe('compare verdicts', () => {
   it.each([

@@ -56,4 +56,14 @@ describe('dependency rules (.dependency-cruiser.cjs) report a planted violation'
     const vs = await violationsOf({ 'src/model/planted-node.ts': "export { readFileSync } from 'node:fs';\n" });
     expect(named(vs)).toContainEqual(['pure-core-no-node', 'src/model/planted-node.ts', 'fs']);
   });
+
+  it('the browser page importing Node: a node: module, a Node-only module, a node helper', async () => {
+    const vs = await violationsOf({
+      'src/web/planted-node.ts':
+        "export { readFileSync } from 'node:fs';\nexport { createDawn } from '../gpu/dawn.js';\nexport { VERSION } from '../version.js';\n",
+    });
+    expect(named(vs)).toContainEqual(['web-no-node-core', 'src/web/planted-node.ts', 'fs']);
+    expect(named(vs)).toContainEqual(['web-no-node', 'src/web/planted-node.ts', 'src/gpu/dawn.ts']);
+    expect(named(vs)).toContainEqual(['layer-web', 'src/web/planted-node.ts', 'src/version.ts']);
+  });
 });

@@ -34,6 +34,7 @@ describe('presets', () => {
       'llama3-70b',
       'llama3-405b',
       'gpt3-175b',
+      'megatron-1t',
     ]);
   });
 

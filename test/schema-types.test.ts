@@ -153,7 +153,7 @@ const SHAPES: Record<string, Shape> = {
       adapter: true,
       timing: true,
     } satisfies NameSet<RequiredKeys<Environment>>,
-    optional: { hostPolling: true, dawnWarnings: true } satisfies NameSet<OptionalKeys<Environment>>,
+    optional: { hostPolling: true, dawnWarnings: true, browser: true } satisfies NameSet<OptionalKeys<Environment>>,
   },
   adapter: {
     schema: defs.adapter,
@@ -172,19 +172,19 @@ const SHAPES: Record<string, Shape> = {
     required: { name: true, unit: true, better: true, value: true, samples: true } satisfies NameSet<
       RequiredKeys<Metric>
     >,
-    optional: {} satisfies NameSet<OptionalKeys<Metric>>,
+    optional: { ci: true } satisfies NameSet<OptionalKeys<Metric>>,
   },
   'run inputs': {
     schema: defs.runInputs,
     required: { cluster: true, workload: true, policies: true, steps: true, seed: true, quick: true } satisfies NameSet<
       RequiredKeys<RunReport['inputs']>
     >,
-    optional: { slow: true } satisfies NameSet<OptionalKeys<RunReport['inputs']>>,
+    optional: { slow: true, policyModules: true } satisfies NameSet<OptionalKeys<RunReport['inputs']>>,
   },
   'run class': {
     schema: defs.runReport.properties.classes.items,
     required: { gpu: true, count: true } satisfies NameSet<RequiredKeys<RunReport['classes'][number]>>,
-    optional: {} satisfies NameSet<OptionalKeys<RunReport['classes'][number]>>,
+    optional: { measured: true } satisfies NameSet<OptionalKeys<RunReport['classes'][number]>>,
   },
   'run quality': {
     schema: defs.runReport.properties.quality,

@@ -69,7 +69,7 @@ describe('loading specs by preset name or file', () => {
     [
       'workload',
       () => loadWorkload(dir),
-      /is neither a workload preset \(8b, 70b, 405b, llama3-8b, llama3-70b, llama3-405b, gpt3-175b\) nor a readable JSON file \(EISDIR\)/,
+      /is neither a workload preset \(8b, 70b, 405b, llama3-8b, llama3-70b, llama3-405b, gpt3-175b, megatron-1t\) nor a readable JSON file \(EISDIR\)/,
     ],
     [
       'cluster',

@@ -8,7 +8,7 @@ import config from '../vitest.config.js';
  * side, test/gpu/ and test/spawn/ one file at a time. These checks keep the folders honest, so the
  * split cannot rot into a hand list that no longer says what the files do.
  */
-const folders = { pure: 'test', gpu: 'test/gpu', spawn: 'test/spawn' } as const;
+const folders = { pure: 'test', gpu: 'test/gpu', spawn: 'test/spawn', browser: 'test/browser' } as const;
 
 /** The test files directly in `dir`, or under it at any depth with `recursive`. */
 function testFiles(dir: string, recursive = false): string[] {
@@ -23,15 +23,16 @@ const opensGpu = /\bopenGpu\(/;
 const spawnsProcess = /from '(node:child_process|[./]+helpers\/spawn-cli\.js|[./]+fixtures\/chromium\.js)'/;
 
 describe('test layout', () => {
-  it('vitest.config.ts runs test/*.test.ts in parallel and test/gpu/, test/spawn/ one at a time', () => {
+  it('vitest.config.ts runs test/*.test.ts in parallel and test/gpu/, test/spawn/, test/browser/ one at a time', () => {
     const projects = (config.test?.projects ?? []).map((p) => (typeof p === 'object' && 'test' in p ? p.test : null));
     expect(projects.map((t) => [t?.name, t?.include, t?.fileParallelism])).toEqual([
       ['pure', [`${folders.pure}/*.test.ts`], true],
       ['device', [`${folders.gpu}/*.test.ts`, `${folders.spawn}/*.test.ts`], false],
+      ['browser', [`${folders.browser}/*.test.ts`], false],
     ]);
   });
 
-  it('every test file is in one of the three folders (a file elsewhere would never run)', () => {
+  it('every test file is in one of the four folders (a file elsewhere would never run)', () => {
     const dirs: readonly string[] = Object.values(folders);
     expect(testFiles('test', true).filter((f) => !dirs.includes(dirname(f)))).toEqual([]);
   });
@@ -48,5 +49,9 @@ describe('test layout', () => {
 
   it.each(testFiles(folders.spawn))('%s starts a process (else it belongs in test/ or test/gpu/)', (file) => {
     expect(source(file)).toMatch(spawnsProcess);
+  });
+
+  it.each(testFiles(folders.browser))('%s drives the page or its server (else it belongs elsewhere)', (file) => {
+    expect(source(file)).toMatch(/from '[./]+helpers\/browser\.js'/);
   });
 });

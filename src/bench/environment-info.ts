@@ -21,4 +21,18 @@ export interface Environment {
    * the terminal by the CLI (src/cli/stderr-filter.ts). Absent when not run through the CLI.
    */
   readonly dawnWarnings?: readonly string[];
+  /**
+   * The browser a run was made in (the page at `hetbench serve`), whose WebGPU implementation
+   * took the figures; `node` and `webgpu` then say so. Absent in Node runs.
+   */
+  readonly browser?: BrowserInfo;
+}
+
+/** A browser as it names itself (navigator.userAgentData's brands, else the user-agent string). */
+export interface BrowserInfo {
+  /** e.g. 'Chromium', 'Google Chrome', 'Firefox', 'Safari'. */
+  readonly name: string;
+  /** Full version where the browser gives it, else its major version. */
+  readonly version: string;
+  readonly userAgent: string;
 }

@@ -95,6 +95,43 @@ function classMedians(r: readonly (readonly number[])[], classes: number): numbe
   );
 }
 
+/**
+ * Every class's measured over modelled compute time, one sample per step of every measured
+ * policy: the class's pass (its fit's artifacts removed, local-fit.ts workScaled) over what the
+ * run's own local-time line (perUnitS, fitted on every pass of the run against the units each
+ * really ran) gives for the work the model assigns it. 1 is as modelled; 1.10 a class whose work
+ * ran 10% slower than the rest of the device runs work (a `--slow` what-if, or an emulation
+ * artifact at that class's unit counts), each taken relative to the median of all classes'
+ * samples. The line is the run's own device speed, so a device that is faster or slower as a
+ * whole between two runs leaves these ratios where they were: they are what `compare` tests
+ * for a fail-slow generation (docs/ci.md).
+ */
+export function classTimeRatios(
+  model: ClusterModel,
+  measured: readonly Measured[],
+  cal: Calibration,
+  perUnitS: number,
+): number[][] {
+  const out: number[][] = model.classes.map(() => []);
+  if (!(perUnitS > 0)) return out;
+  for (const m of measured)
+    m.local.forEach((step, s) => {
+      const allocation = m.allocations[s] ?? [];
+      step.forEach((local, i) => {
+        const c = model.classes[i];
+        const expected = c ? classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS * perUnitS : 0;
+        const x = local / expected;
+        if (expected > 0 && local > 0 && Number.isFinite(x)) out[i]?.push(x);
+      });
+    });
+  // Relative to the run's typical class (the median of every sample): on a loaded host long
+  // passes are preempted more than short ones, which tilts the fitted line and moves every
+  // class's ratio together (0.85 for all three in one run beside another program); only the
+  // classes' speeds relative to each other are the emulation's to report.
+  const typical = median(out.flat());
+  return typical > 0 ? out.map((xs) => xs.map((x) => x / typical)) : out;
+}
+
 /** Pools every class's per-step ratios (each series normalised to its median) into one noise estimate. */
 export function measuredJitter(
   model: ClusterModel,

@@ -1,9 +1,10 @@
 import type { ClusterModel } from '../model/types.js';
-import { getPolicy, stepSync } from '../policy/index.js';
+import { barrierSync, getPolicy, isPolicyName, stepSync } from '../policy/index.js';
 import { type RoundBootstrapOptions, roundBootstrap } from '../stats/round-bootstrap.js';
 import type { Calibration } from './calibrate.js';
 import { fitLocalTime, type LocalTimeFit, type LocalTimeModel, workScaled } from './local-fit.js';
 import {
+  classTimeRatios,
   composeMeasured,
   type JitterSource,
   type MeasuredComposition,
@@ -47,6 +48,8 @@ export interface ComposedFigures {
   readonly lockstepS: number;
   /** One per `measured` entry, in order. */
   readonly compositions: readonly MeasuredComposition[];
+  /** Per class, its measured over modelled compute time at every measured step (classTimeRatios); empty in a resample. */
+  readonly classRatios: readonly (readonly number[])[];
 }
 
 export type CiFigure = 'stepS' | 'speedup' | 'stragglerLoss' | 'mfu' | 'tokensPerS';
@@ -106,14 +109,18 @@ export function composeFigures(
   );
   const calibration: SettledCalibration = { ...settled, fit: fitted.fit };
   const jitter = measuredJitter(model, full || inputs.source === 'measured' ? scaled : [], calibration, inputs.source);
-  const syncOf = (m: Measured) => stepSync(getPolicy(m.policy), model);
+  // A user's policy (policy/user-policy.ts) is static or adaptive, never islands: one barrier.
+  const syncOf = (m: Measured) => (isPolicyName(m.policy) ? stepSync(getPolicy(m.policy), model) : barrierSync(model));
   const reference = lockstep ?? pilot;
   const lockstepS = composeMeasured(model, syncOf(reference), reference, calibration, jitter.tailFactors, null).run
     .figures.stepS;
   const compositions = scaled.map((m) =>
     composeMeasured(model, syncOf(m), m, calibration, jitter.tailFactors, lockstepS, full),
   );
-  return { calibration, jitter, lockstepS, compositions };
+  const classRatios = full
+    ? classTimeRatios(model, scaled, calibration, fitted.fit.perUnitS)
+    : model.classes.map(() => []);
+  return { calibration, jitter, lockstepS, compositions, classRatios };
 }
 
 /** Rounds every measured policy completed (a device failure can leave the last one partial). */

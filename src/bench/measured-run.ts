@@ -1,7 +1,7 @@
 import { type DeviceError, UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import type { ClusterModel } from '../model/types.js';
-import { lockstepAllocation, type PolicyContext, type PolicyName } from '../policy/index.js';
+import { lockstepAllocation, type PolicyContext, type PolicyRef } from '../policy/index.js';
 import { classComputeS, perGpuBatch } from '../sim/compose.js';
 import { type SimulationResult, simulate } from '../sim/simulate.js';
 import type { StageModel } from '../sim/stage-jitter.js';
@@ -33,7 +33,8 @@ export type { WorkFactor } from './work-factor.js';
 
 export interface MeasuredRunOptions {
   readonly model: ClusterModel;
-  readonly policies: readonly PolicyName[];
+  /** Built-ins by name, or policy objects (a user's module). */
+  readonly policies: readonly PolicyRef[];
   /** Rounds (steps per policy) the run always measures: the minimum when it continues to a target. */
   readonly steps: number;
   readonly seed: number;
@@ -93,6 +94,12 @@ export interface MeasuredRunResult {
   readonly jitter: MeasuredJitter;
   readonly prediction: SimulationResult;
   readonly adaptiveTrace: readonly number[] | null;
+  /**
+   * Per class (model.classes order), its measured over modelled compute time at every measured
+   * step of every policy (measured-compose.ts classTimeRatios): how each generation's work ran
+   * against the rest of the device.
+   */
+  readonly classRatios: readonly (readonly number[])[];
   readonly stop: RunStop;
   /** Set when the device failed mid-run; `policies` then holds the ones that finished. */
   readonly failure: DeviceError | null;
@@ -267,6 +274,7 @@ export async function measuredRun(
     jitter: figures.jitter,
     prediction,
     adaptiveTrace: adaptiveRun ? adaptiveRun.steps.map((s) => s.stepS) : null,
+    classRatios: figures.classRatios,
     stop: {
       reason: rounds.stop,
       rounds: rounds.rounds,

@@ -2,7 +2,7 @@ import { DeviceError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import { type PassEncoder, timePasses } from '../gpu/timer.js';
 import type { Allocation, ClusterModel } from '../model/types.js';
-import { getPolicy, type PolicyContext, type PolicyName, startPartition } from '../policy/index.js';
+import { type PolicyContext, type PolicyName, type PolicyRef, resolvePolicy, startPartition } from '../policy/index.js';
 import { classComputeS } from '../sim/compose.js';
 import type { Calibration } from './calibrate.js';
 import { runStageSteps, type StageLocal, type StageUnits } from './stage-units.js';
@@ -62,7 +62,8 @@ export type ClassOrder = 'rotating' | 'fixed';
 
 export interface RoundsOptions {
   readonly model: ClusterModel;
-  readonly policies: readonly PolicyName[];
+  /** Built-ins by name, or policy objects (a user's module). */
+  readonly policies: readonly PolicyRef[];
   /** Rounds always run (the minimum). */
   readonly steps: number;
   /** Most rounds (default `steps`). */
@@ -107,10 +108,11 @@ export async function runRounds(
   options: RoundsOptions,
 ): Promise<RoundsResult> {
   const { model, steps } = options;
-  const runs = [...new Set(options.policies)].map((name) => {
-    const partition = startPartition(getPolicy(name), options.ctx);
+  const runs = [...new Set(options.policies)].map((ref) => {
+    const policy = resolvePolicy(ref);
+    const partition = startPartition(policy, options.ctx);
     const m: Measured = {
-      policy: name,
+      policy: policy.name,
       adapts: partition.adapts,
       allocations: [],
       local: [],

@@ -52,6 +52,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import('./report.js')).reportCommand,
   },
   {
+    name: 'serve',
+    summary: 'serve the browser page: the benchmark on any WebGPU browser (npm run build first)',
+    load: async () => (await import('./serve.js')).serveCommand,
+  },
+  {
     name: 'gpus',
     summary: 'list the GPU catalog with sourced numbers',
     load: async () => (await import('./gpus.js')).gpusCommand,

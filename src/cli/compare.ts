@@ -2,13 +2,21 @@ import { basename } from 'node:path';
 import { EXIT_CODES, type ExitCode, UsageError } from '../errors.js';
 import { OutputPlan } from '../io/output-path.js';
 import { adapterLabel } from '../report/adapter.js';
-import { type CompareOptions, compareReports, DEFAULT_COMPARE_OPTIONS, MIN_SAMPLES } from '../report/compare.js';
+import {
+  type CompareOptions,
+  compareReports,
+  DEFAULT_COMPARE_OPTIONS,
+  MIN_SAMPLES,
+  methodSummary,
+  testedCount,
+} from '../report/compare.js';
 import { checkComparableSamples, checkSameJob } from '../report/compare-input.js';
 import { globMatch, MAX_PATTERN_LENGTH } from '../report/compare-pattern.js';
 import { comparisonTable, hardwareRows } from '../report/compare-table.js';
 import { hardwareTable } from '../report/hardware.js';
 import { loadReport } from '../report/load.js';
 import { renderComparisonMarkdown, renderHardwareMarkdown } from '../report/markdown.js';
+import { policyModuleChanges } from '../report/policy-modules.js';
 import type { Report } from '../report/schema.js';
 import { formatTable, type Table } from '../report/table.js';
 import { boolFlag, choiceFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
@@ -20,18 +28,28 @@ const help = `
 Usage: hetbench compare BASE.json HEAD.json [options]
        hetbench compare A.json B.json C.json ...
 
-Compares two reports metric by metric: the ratio head/base of the medians, a bootstrap
-confidence interval of that ratio, a two-sided Mann-Whitney U test on the raw samples, and a
-verdict. A metric regresses only when the change is significant (p < alpha) AND beyond the
-threshold in its worse direction (each metric says whether lower or higher is better).
-Metrics need at least ${MIN_SAMPLES} samples per side to be testable; with fewer they stay "unchanged".
+Compares two reports metric by metric and gives each a verdict. A metric regresses only when
+the change is significant AND beyond a threshold in its worse direction (each metric says
+whether lower or higher is better).
+
+By default (--threshold auto) each metric's threshold comes from the evidence: the figure and
+95% interval each report states for it (a run's intervals come from a paired bootstrap over
+its rounds; a metric without one uses a bootstrap interval of its samples' median), a z test
+of the change against both standard errors, Bonferroni's correction over all the metrics
+(so ~30 metrics do not give ~30 chances of a false alarm), and a floor of 2% (1 point for
+fractions). Noisy reports need a larger change to count; the table shows each metric's.
+With --threshold PCT: a fixed threshold and a Mann-Whitney U test per metric at alpha.
+Metrics need an interval or at least ${MIN_SAMPLES} samples per side to be testable.
 
 With more than two reports, or two from different adapters, prints one hardware comparison
 table (adapter, kernel GFLOP/s per shape, roofline, straggler figures) instead of verdicts.
 
 Options:
-  --threshold PCT   smallest change that counts, in percent (default ${DEFAULT_COMPARE_OPTIONS.threshold * 100})
-  --alpha A         significance level; the CI is the (1 - A) interval (default ${DEFAULT_COMPARE_OPTIONS.alpha})
+  --threshold auto|PCT
+                    auto (default): thresholds from the reports' intervals; PCT: a fixed smallest
+                    change that counts, in percent (e.g. 15), with the U test
+  --alpha A         family-wise error (auto) or per-metric significance level (PCT); the CI is
+                    the (1 - A) interval (default ${DEFAULT_COMPARE_OPTIONS.alpha})
   --format F        text | md | json (default text)
   --force           give verdicts even when the adapters differ
   --allow-different compare run reports of different clusters or workloads (refused otherwise)
@@ -81,8 +99,9 @@ export const compareCommand: Command = defineCommand({
     const rawThreshold = stringFlag(values, 'threshold');
     const options: CompareOptions = {
       threshold:
-        numberFlag('--threshold', rawThreshold?.replace(/%$/, ''), DEFAULT_COMPARE_OPTIONS.threshold * 100, 0, 1000) /
-        100,
+        rawThreshold === undefined || rawThreshold === 'auto'
+          ? 'auto'
+          : numberFlag('--threshold', rawThreshold.replace(/%$/, ''), 5, 0, 1000) / 100,
       alpha: numberFlag('--alpha', stringFlag(values, 'alpha'), DEFAULT_COMPARE_OPTIONS.alpha, 1e-9, 0.5),
     };
     const format = choiceFlag<Format>('--format', stringFlag(values, 'format'), 'text', ['text', 'md', 'json']);
@@ -162,6 +181,10 @@ function runCompare(
 ): ExitCode {
   const [base, head] = inputs;
   if (base === undefined || head === undefined) return EXIT_CODES.badInput;
+  // Policies match by name; a user policy whose module changed is said so (stderr: stdout's formats stay as they are).
+  if (inputs.length === 2)
+    for (const line of policyModuleChanges(base.report, head.report))
+      process.stderr.write(`hetbench: note: ${terminalSafe(line, false)}\n`);
   const cmp = inputs.length === 2 ? compareReports(base.report, head.report, options) : null;
   if (cmp === null || (!cmp.sameAdapter && !force)) {
     const note =
@@ -195,10 +218,17 @@ function runCompare(
       mode: 'verdicts',
       base: base.path,
       head: head.path,
-      method: {
-        test: 'mann-whitney-u, two-sided',
-        interval: 'percentile bootstrap of the ratio of medians, 2000 resamples, seeded per metric',
-      },
+      method:
+        options.threshold === 'auto'
+          ? {
+              test: "z test of each metric against both reports' 95% intervals, Bonferroni over the metrics, floor 2% / 1 point",
+              interval:
+                "each report's own interval (a run's paired round bootstrap), else a bootstrap of the samples' median",
+            }
+          : {
+              test: 'mann-whitney-u, two-sided',
+              interval: 'percentile bootstrap of the ratio of medians, 2000 resamples, seeded per metric',
+            },
       inconclusive,
       ...cmp,
     });
@@ -211,7 +241,7 @@ function runCompare(
       ...warning,
       terminalSafe(`${base.label} → ${head.label} on ${adapterLabel(head.report.environment.adapter)}`, false) +
         `${cmp.sameAdapter ? '' : paint('yellow', ' (adapters differ: --force)')}`,
-      `threshold ${options.threshold * 100}%, alpha ${options.alpha}; Mann-Whitney U test, bootstrap CI of the ratio of medians`,
+      methodSummary(options, testedCount(cmp)),
       '',
       textTable(comparisonTable(cmp)),
       '',

@@ -6,6 +6,7 @@ import {
   type RecomputeMode,
   type ZeroStage,
 } from '../model/layout.js';
+import type { MixedLayoutSpec, MixedStageSpec } from '../model/mixed-stages.js';
 import { readJsonFile } from '../spec/read-json-file.js';
 import { validate } from '../spec/validate.js';
 import { recomputeMode } from '../workload/shape.js';
@@ -58,10 +59,31 @@ interface LayoutFileEntry {
   readonly sequenceParallel?: boolean;
   readonly attention?: AttentionKernel;
   readonly layersPerStage?: readonly number[];
+  readonly stages?: readonly MixedStageSpec[];
+  readonly replicas?: number;
+}
+
+/** What a layout file or the flags give: the groups' layouts, and the mixed pipelines. */
+export interface LayoutsGiven {
+  readonly layouts: LayoutSpec[];
+  /** Layouts with `stages`, in the file's order (model/mixed-stages.ts). */
+  readonly mixed: MixedLayoutSpec[];
+  /** Each mixed layout's index in the file's `layouts`, for error paths. */
+  readonly mixedAt: number[];
 }
 
 /** The layouts the flags give, or null when none is given (the DP-only model). */
 export function layoutsFromFlags(values: ParsedArgs['values'], workload: WorkloadSpec): LayoutSpec[] | null {
+  const given = layoutsGiven(values, workload);
+  return given === null ? null : given.layouts;
+}
+
+/**
+ * The layouts and mixed pipelines the flags give, or null when none is given. A file's entries
+ * with `stages` are mixed pipelines; the others keep their meaning (one for all groups, or one
+ * per group), counted without the mixed ones.
+ */
+export function layoutsGiven(values: ParsedArgs['values'], workload: WorkloadSpec): LayoutsGiven | null {
   const file = stringFlag(values, 'layout');
   const given = LAYOUT_FLAGS.filter((k) => values[k] !== undefined);
   if (file !== undefined && given.length > 0)
@@ -74,7 +96,15 @@ export function layoutsFromFlags(values: ParsedArgs['values'], workload: Workloa
     const parsed = validate<{ layouts: LayoutFileEntry[] }>('layout', readJsonFile(file, 'layout', []), {
       source: file,
     });
-    return parsed.layouts.map((entry, i) => {
+    const out: LayoutsGiven = { layouts: [], mixed: [], mixedAt: [] };
+    parsed.layouts.forEach((entry, i) => {
+      if (entry.stages !== undefined) {
+        out.mixed.push(mixedEntry(entry, i, workload));
+        out.mixedAt.push(i);
+        return;
+      }
+      if (entry.replicas !== undefined)
+        throw new SpecError(`$.layouts[${i}].replicas`, entry.replicas, 'applies to a mixed pipeline: add "stages".');
       if (entry.schedule === '1f1b' && (entry.interleave ?? 1) > 1)
         throw new SpecError(`$.layouts[${i}].interleave`, entry.interleave, 'needs "schedule": "interleaved".');
       if (entry.schedule === 'interleaved' && (entry.interleave ?? 1) < 2)
@@ -83,8 +113,9 @@ export function layoutsFromFlags(values: ParsedArgs['values'], workload: Workloa
           entry.interleave,
           'must be at least 2 with "schedule": "interleaved" (the virtual stages per device).',
         );
-      return fromEntry(entry, workload);
+      out.layouts.push(fromEntry(entry, workload));
     });
+    return out;
   }
   if (given.length === 0) return null;
   const interleave = intFlag('--interleave', stringFlag(values, 'interleave'), 1, 1, 128);
@@ -117,7 +148,29 @@ export function layoutsFromFlags(values: ParsedArgs['values'], workload: Workloa
     sequenceParallel: boolFlag(values, 'sequence-parallel'),
     attention: choiceFlag('--attention', stringFlag(values, 'attention'), 'flash', ['flash', 'unfused'] as const),
   };
-  return [fromEntry(entry, workload)];
+  return { layouts: [fromEntry(entry, workload)], mixed: [], mixedAt: [] };
+}
+
+/** A mixed pipeline's entry: its stages make pp and the schedule is 1F1B, so neither is given. */
+function mixedEntry(e: LayoutFileEntry, i: number, workload: WorkloadSpec): MixedLayoutSpec {
+  for (const key of ['pp', 'schedule', 'interleave'] as const)
+    if (e[key] !== undefined)
+      throw new SpecError(
+        `$.layouts[${i}].${key}`,
+        e[key],
+        'cannot be given with "stages": the stages make the pipeline (pp = their count), run as 1f1b.',
+      );
+  const {
+    pp: _pp,
+    schedule: _schedule,
+    interleave: _interleave,
+    ...rest
+  } = fromEntry({ ...e, pp: 1 }, workload) as LayoutSpec & { interleave?: number };
+  return {
+    ...rest,
+    stages: e.stages ?? [],
+    ...(e.replicas === undefined ? {} : { replicas: e.replicas }),
+  };
 }
 
 function fromEntry(e: LayoutFileEntry, workload: WorkloadSpec): LayoutSpec {
@@ -137,9 +190,17 @@ function fromEntry(e: LayoutFileEntry, workload: WorkloadSpec): LayoutSpec {
   };
 }
 
-/** The flag (or layout-file path) a layout parameter comes from, for error messages. */
-export function layoutField(values: ParsedArgs['values'], group: number, name: keyof LayoutSpec): string {
-  if (stringFlag(values, 'layout') !== undefined) return `$.layouts[${group}].${name}`;
+/**
+ * The flag (or layout-file path) a layout parameter comes from, for error messages. `plainAt`
+ * maps the n-th layout without stages to its index in the file (default: the same).
+ */
+export function layoutField(
+  values: ParsedArgs['values'],
+  group: number,
+  name: keyof LayoutSpec,
+  plainAt: readonly number[] = [],
+): string {
+  if (stringFlag(values, 'layout') !== undefined) return `$.layouts[${plainAt[group] ?? group}].${name}`;
   const flags: Record<keyof LayoutSpec, string> = {
     tp: '--tp',
     pp: '--pp',

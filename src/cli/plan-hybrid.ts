@@ -1,6 +1,6 @@
 import { fmt, pct } from '../report/format.js';
 import { formatTable } from '../report/table.js';
-import type { HybridPlanGroup, HybridPlanSummary } from '../sim/hybrid-plan.js';
+import type { HybridPlanGroup, HybridPlanMixed, HybridPlanStage, HybridPlanSummary } from '../sim/hybrid-plan.js';
 import type { Waterfall } from '../sim/hybrid-step.js';
 
 /** The terminal view of a hybrid-parallel plan: the step as a waterfall, then each group's layout and stages. */
@@ -15,6 +15,7 @@ export function renderHybridPlan(p: HybridPlanSummary): string {
     waterfall(p.step.waterfall, p.step.seconds),
   ];
   for (const g of p.groups) lines.push('', ...groupLines(g));
+  for (const m of p.mixed ?? []) lines.push('', ...mixedLines(m));
   lines.push('', `FLOPs: ${p.flopConvention}. Formulas and units: docs/model.md; validation: docs/validation.md.`);
   return lines.join('\n');
 }
@@ -58,10 +59,49 @@ function groupLines(g: HybridPlanGroup): string[] {
   const summary =
     `  step ${fmt(g.step.seconds)} s, ${fmt(g.step.tflopsPerGpu)} TFLOP/s per GPU, MFU ${pct(g.step.mfu)}, ` +
     `bubble ${pct(g.bubbleFraction)} of stage time`;
-  const table = formatTable(
-    ['stage', 'layers', 'compute/mb s', 'comm/mb s', 'idle s', 'DP exposed s', 'in flight', 'memory GB', 'fits'],
-    g.stages.map((s) => [
+  return [head, summary, stageTable(g.stages)];
+}
+
+/** A mixed-generation pipeline: its generations, then one row per stage with its generation. */
+function mixedLines(m: HybridPlanMixed): string[] {
+  const l = m.layout;
+  const runs: string[] = [];
+  m.stageGpus.forEach((g, i) => {
+    if (i > 0 && m.stageGpus[i - 1] === g) {
+      const last = runs.pop() ?? '';
+      const [id, n] = last.split(' x ');
+      runs.push(`${id} x ${Number(n) + 1}`);
+    } else runs.push(`${g} x 1`);
+  });
+  const head =
+    `mixed pipeline ${runs.join(' -> ')} (stages): tp ${l.tp} x pp ${l.pp} x cp ${l.cp} x ${m.replicas.toLocaleString('en-US')} replicas ` +
+    `(${m.gpus.toLocaleString('en-US')} GPUs); ${m.sequencesPerReplica} sequences per replica = ${l.microBatches} micro-batches of ` +
+    `${l.microBatch}; 1f1b; ZeRO ${l.zero}; recompute ${l.recompute}; layers per stage ` +
+    `${m.balancedLayers ? 'balanced over the generations' : 'as given'}`;
+  const summary =
+    `  step ${fmt(m.step.seconds)} s, ${fmt(m.step.tflopsPerGpu)} TFLOP/s per GPU, MFU ${pct(m.step.mfu)}, ` +
+    `bubble ${pct(m.bubbleFraction)} of stage time`;
+  return [head, summary, stageTable(m.stages)];
+}
+
+function stageTable(stages: readonly HybridPlanStage[]): string {
+  const mixed = stages.some((s) => s.gpu !== undefined);
+  return formatTable(
+    [
+      'stage',
+      ...(mixed ? ['gpu'] : []),
+      'layers',
+      'compute/mb s',
+      'comm/mb s',
+      'idle s',
+      'DP exposed s',
+      'in flight',
+      'memory GB',
+      'fits',
+    ],
+    stages.map((s) => [
       String(s.stage),
+      ...(mixed ? [s.gpu ?? ''] : []),
       String(s.layers),
       fmt(s.computeS),
       fmt(s.commS),
@@ -72,7 +112,6 @@ function groupLines(g: HybridPlanGroup): string[] {
       s.fits ? 'yes' : `NO (short ${fmt(s.memoryGB.total - s.memoryGB.capacity)} GB)`,
     ]),
   );
-  return [head, summary, table];
 }
 
 /** "16 sequences per replica", or, when the batch does not divide, how many replicas run one fewer. */

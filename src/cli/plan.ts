@@ -1,4 +1,4 @@
-import { EXIT_CODES } from '../errors.js';
+import { EXIT_CODES, UsageError } from '../errors.js';
 import { type PlanSummary, summarizePlan } from '../model/plan.js';
 import { fmt, pct } from '../report/format.js';
 import { formatTable } from '../report/table.js';
@@ -8,6 +8,7 @@ import { type Command, defineCommand } from './command.js';
 import { jobFromFlags, modelFlagHelp, modelFlagOptions } from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
 import { renderHybridPlan } from './plan-hybrid.js';
+import { runPlanSearch, searchFlagHelp } from './plan-search.js';
 
 const help = `
 Usage: hetbench plan --cluster NAME|FILE --workload NAME|FILE [options]
@@ -19,15 +20,21 @@ gradient all-reduce time. With a layout (--tp, --pp, ... or --layout FILE): the 
 waterfall (compute, pipeline bubble, TP/CP comm, PP p2p, exposed DP sync, optimizer), TFLOP/s
 per GPU and MFU, and per group its replicas and stages (layers, compute and communication per
 micro-batch, idle time, memory per GPU). --json gives { plan, step: { seconds, tflopsPerGpu,
-mfu, ... } }. No GPU is used.
+mfu, ... } }. With --search: the planner (docs/simulator.md, "Planner") enumerates layouts per
+generation, pairs them with the lockstep, proportional-spec and minmax partitions and prints
+the plans ranked by step time, and what the best one's speedup over lockstep comes from; --json
+gives { search: { seconds, candidates, ... }, lockstep: PLAN, plans: [PLAN, ...] }. No GPU is used.
 
 Options:
 ${modelFlagHelp}
+
+${searchFlagHelp}
   --json                 print the plan as JSON
   -h, --help
 
 Spec formats: docs/spec.md; formulas and units: docs/model.md.
-Exit codes: 0 ok, 2 bad input (the message names the flag or JSON path, the value and what is allowed),
+Exit codes: 0 ok, 2 bad input (the message names the flag or JSON path, the value and what is allowed;
+with --search also: no feasible plan, with the constraint that excluded the most and a fix),
 70 internal error (a bug).
 `;
 
@@ -36,7 +43,14 @@ export const planCommand: Command = defineCommand({
   summary: 'model a workload on a mixed cluster: step time per generation, memory caps, all-reduce',
   help,
   run(argv) {
-    const { values } = parseCommandArgs('plan', argv, { ...modelFlagOptions, json: { type: 'boolean' } });
+    const { values } = parseCommandArgs('plan', argv, {
+      ...modelFlagOptions,
+      json: { type: 'boolean' },
+      search: { type: 'boolean' },
+      top: { type: 'string' },
+    });
+    if (boolFlag(values, 'search')) return Promise.resolve(runPlanSearch(values));
+    if (values['top'] !== undefined) throw new UsageError('--top', values['top'], 'applies to --search only.');
     const job = jobFromFlags(values);
     if (job.hybrid !== null) {
       const plan = summarizeHybridPlan(job.hybrid);

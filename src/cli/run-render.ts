@@ -3,11 +3,11 @@ import type { ClusterModel } from '../model/types.js';
 import { fmt, pct } from '../report/format.js';
 import { policyTable, policyTableForTerminal } from '../report/policy-table.js';
 import { qualityLine } from '../report/quality.js';
+import { runNotes } from '../report/run-notes.js';
 import type { RunReport } from '../report/schema.js';
 import { formatTable } from '../report/table.js';
 import { median } from '../stats/quantiles.js';
 import { paint } from './output.js';
-import { slowLines } from './slow-flag.js';
 
 /** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
 export const AGREEMENT_TOLERANCE = 0.1;
@@ -98,7 +98,7 @@ function setupLines(report: RunReport, result: MeasuredRunResult, model: Cluster
       `local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
     `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${tailSource}): ` +
       `x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
-    ...slowLines(report.inputs.slow),
+    ...runNotes(report),
   ];
 }
 

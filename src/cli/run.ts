@@ -1,7 +1,14 @@
 import { environmentOf } from '../bench/environment.js';
 import { kernelChooser } from '../bench/kernel-choice.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
-import { type JitterSource, type MeasuredRunResult, measuredRun, type ProgressEvent } from '../bench/measured-run.js';
+import {
+  ADAPTIVE_DEFAULTS,
+  type JitterSource,
+  type MeasuredRunResult,
+  measuredRun,
+  type ProgressEvent,
+} from '../bench/measured-run.js';
+import { LOCAL_SIZE, RUN_DEFAULTS } from '../bench/run-size.js';
 import { destroyStageUnits, prepareStageUnits } from '../bench/stage-units.js';
 import { UnitExecutor } from '../bench/unit-executor.js';
 import { DeviceError, EXIT_CODES, UsageError } from '../errors.js';
@@ -22,23 +29,15 @@ import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
-import { jobFromFlags, modelFlagHelp, modelFlagOptions, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
+import { loadPolicies, preflightUserPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
 import { renderRun } from './run-render.js';
 import { parseSlow } from './slow-flag.js';
 import { dawnWarningsSoFar } from './stderr-filter.js';
 
-const DEFAULTS = { cluster: 'colossus-1', workload: '70b', steps: 16, quickSteps: 8, seed: 1 } as const;
-
-/**
- * The knobs that set a run's length: local GPU seconds per lockstep step, and the fewest
- * whole units the slowest class runs (the granularity of the work).
- */
-const LOCAL_SIZE = {
-  full: { stepBudgetS: 0.16, minRefUnits: 32 },
-  quick: { stepBudgetS: 0.08, minRefUnits: 20 },
-} as const;
+const DEFAULTS = RUN_DEFAULTS;
 
 const help = `
 Usage: hetbench run [options]
@@ -53,13 +52,17 @@ exposed all-reduce, and every measured figure is shown beside the analytic model
 Options:
 ${modelFlagHelp}
                          (defaults: --cluster ${DEFAULTS.cluster} --workload ${DEFAULTS.workload})
-  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')})
-  --steps N              measured steps per policy (default ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick)
+  --policy P[,P...]      policies to run, or all (default all: ${policyNames.join(', ')});
+                         a path (./my-policy.mjs) loads your own policy module beside them
+  --steps N              measured steps per policy: the minimum before adaptive rounds (default
+                         ${DEFAULTS.steps}; ${DEFAULTS.quickSteps} with --quick); given alone, exactly N (no adaptive rounds)
   --seed S               seed for the model's jitter draws (default ${DEFAULTS.seed})
   --quick                a short smoke run: fewer steps and a smaller local budget per step
-  --target-ci F          adaptive rounds: past --steps, keep measuring until every speedup's 95%
-                         interval is within +-F (relative, e.g. 0.02), or --max-time runs out
-  --max-time S           the time budget of the rounds, seconds (needed with --target-ci)
+  --target-ci F|off      adaptive rounds: past --steps, keep measuring until every speedup's 95%
+                         interval is within +-F (relative), or --max-time runs out (default
+                         ${ADAPTIVE_DEFAULTS.full.targetCi}, ${ADAPTIVE_DEFAULTS.quick.targetCi} with --quick; off: exactly --steps rounds)
+  --max-time S           the time budget of the whole measured run, seconds (default
+                         ${ADAPTIVE_DEFAULTS.full.maxTimeS}, ${ADAPTIVE_DEFAULTS.quick.maxTimeS} with --quick); the report says which ended it
                          (to gate CI on a shared CPU runner, use the default run: docs/ci.md)
   --slow GEN=FACTOR      fail-slow what-if (repeatable): GPU id GEN of the cluster (e.g. h100-sxm)
                          really runs FACTOR (1 to 10) times its local work, so it is measured
@@ -120,17 +123,11 @@ export const runCommand: Command = defineCommand({
       1000,
     );
     const seed = intFlag('--seed', stringFlag(values, 'seed'), DEFAULTS.seed, 0, 2 ** 32 - 1);
-    const policies = parsePolicies(stringFlag(values, 'policy'));
-    // Adaptive rounds: more rounds past --steps until every speedup's interval is within the
-    // target, or the time budget runs out (measured-run.ts). Off unless asked for, for now.
-    const targetCi = stringFlag(values, 'target-ci');
-    const maxTime = stringFlag(values, 'max-time');
-    const adaptiveRounds = {
-      ...(targetCi === undefined ? {} : { targetCi: numberFlag('--target-ci', targetCi, 0.02, 1e-6, 0.999) }),
-      ...(maxTime === undefined ? {} : { maxTimeS: numberFlag('--max-time', maxTime, 40, 0.001, 86_400) }),
-    };
-    if (targetCi !== undefined && maxTime === undefined)
-      throw new UsageError('--target-ci', targetCi, 'needs --max-time S too, so the run has a bound.');
+    const { policies, names, modules } = await loadPolicies(stringFlag(values, 'policy'));
+    // Adaptive rounds (measured-run.ts): past --steps until every speedup's interval is within
+    // the target or the time budget runs out. On by default; --steps alone asks for exactly N
+    // rounds, and --target-ci off for exactly --steps.
+    const adaptiveRounds = adaptiveRoundsFrom(values, quick);
     const { model, hybrid } = jobFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
     const slowRaw = values['slow'];
@@ -141,6 +138,8 @@ export const runCommand: Command = defineCommand({
     } catch (err) {
       throw withGlobalBatchInput(err, values, DEFAULTS.workload);
     }
+    // So does a user policy's first split that breaks the contract (each later one is checked as it comes).
+    preflightUserPolicies(policies, model, seed);
     // Every output path is checked before the GPU is opened: a bad one is exit 2 now, not after the run.
     const plan = new OutputPlan();
     const outputs: RunOutputs = {
@@ -159,6 +158,8 @@ export const runCommand: Command = defineCommand({
         jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
       let result: MeasuredRunResult | null = null;
       let failure: string | null = null;
+      // Bad input found mid-run (a user policy's later split): no report, nothing written half.
+      let aborted = false;
       let written: WriteOutcome = { written: [], failed: [] };
       const progress = new Progress();
       try {
@@ -177,7 +178,6 @@ export const runCommand: Command = defineCommand({
               jitter,
               ...(quick ? LOCAL_SIZE.quick : LOCAL_SIZE.full),
               ...adaptiveRounds,
-              ...(adaptiveRounds.maxTimeS === undefined ? {} : { maxRounds: 1000 }),
               onProgress: (e) => {
                 injectArmedFault(gpu, e);
                 progress.update(progressKey(e), progressText(e, t0));
@@ -192,21 +192,34 @@ export const runCommand: Command = defineCommand({
           if (stageUnits) destroyStageUnits(stageUnits);
         }
       } catch (err) {
-        if (!(err instanceof DeviceError)) throw err;
+        if (!(err instanceof DeviceError)) {
+          aborted = true;
+          throw err;
+        }
         failure = err.message;
       } finally {
         progress.done();
         const signal = stop.signal();
         const reason = signal === null ? failure : interruptedReason(signal, result, policies.length * steps, failure);
-        written = report(
-          gpu,
-          model,
-          result,
-          reason,
-          { cluster, workload, policies, steps, seed, quick, ...(whatIf ? { slow: whatIf.slow } : {}) },
-          outputs,
-          (performance.now() - started) / 1000,
-        );
+        if (!aborted)
+          written = report(
+            gpu,
+            model,
+            result,
+            reason,
+            {
+              cluster,
+              workload,
+              policies: names,
+              steps,
+              seed,
+              quick,
+              ...(whatIf ? { slow: whatIf.slow } : {}),
+              ...(modules.length > 0 ? { policyModules: modules } : {}),
+            },
+            outputs,
+            (performance.now() - started) / 1000,
+          );
         closeGpu(gpu);
       }
       for (const line of describeOutcome(written)) process.stderr.write(`${errorLabel(line)}\n`);
@@ -313,4 +326,36 @@ function progressText(e: ProgressEvent, t0: number): string {
     ? `policy ${(e.policyIndex ?? 0) + 1}/${policies} ${e.policy ?? ''}`
     : `${policies} policies interleaved`;
   return `step ${round}/${steps}${beyond}, ${policy}, ETA ${formatEta(eta)}`;
+}
+
+/**
+ * The stopping rule from --target-ci, --max-time and --steps. Neither target flag: the defaults
+ * (ADAPTIVE_DEFAULTS, docs/measured.md section 5) unless --steps was given, which asks for that
+ * many rounds. `--target-ci off`: exactly --steps rounds. A target needs a time bound.
+ */
+function adaptiveRoundsFrom(
+  values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>,
+  quick: boolean,
+): { readonly targetCi?: number; readonly maxTimeS?: number; readonly maxRounds?: number } {
+  const defaults = quick ? ADAPTIVE_DEFAULTS.quick : ADAPTIVE_DEFAULTS.full;
+  const targetCi = stringFlag(values, 'target-ci');
+  const maxTime = stringFlag(values, 'max-time');
+  const stepsGiven = stringFlag(values, 'steps') !== undefined;
+  if (targetCi === 'off') {
+    if (maxTime !== undefined)
+      throw new UsageError(
+        '--max-time',
+        maxTime,
+        'has no effect with --target-ci off (exactly --steps rounds); drop one.',
+      );
+    return {};
+  }
+  if (targetCi === undefined && maxTime === undefined) return stepsGiven ? {} : { ...defaults, maxRounds: 1000 };
+  return {
+    targetCi:
+      targetCi === undefined ? defaults.targetCi : numberFlag('--target-ci', targetCi, defaults.targetCi, 1e-6, 0.999),
+    maxTimeS:
+      maxTime === undefined ? defaults.maxTimeS : numberFlag('--max-time', maxTime, defaults.maxTimeS, 0.001, 86_400),
+    maxRounds: 1000,
+  };
 }

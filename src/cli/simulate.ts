@@ -2,12 +2,14 @@ import { EXIT_CODES } from '../errors.js';
 import { policyNames } from '../policy/index.js';
 import { fmt, pct } from '../report/format.js';
 import { formatTable } from '../report/table.js';
+import type { HybridLossDecomposition } from '../sim/decompose-hybrid.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { stageModelOf } from '../sim/stage-jitter.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import { jobFromFlags, modelFlagHelp, modelFlagOptions, parsePolicies, withGlobalBatchInput } from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
+import { loadPolicies, type PolicyModule } from './policy-module.js';
 
 const MAX_STEPS = 1_000_000;
 
@@ -22,7 +24,9 @@ adaptive policy's convergence. Pure model: no GPU is used.
 
 Options:
 ${modelFlagHelp}
-  --policy P             ${policyNames.join(', ')}, a comma-separated list, or all (default all)
+  --policy P             ${policyNames.join(', ')}, a comma-separated list, or all (default all);
+                         a path (./my-policy.mjs) loads your own policy module beside them
+                         (docs/policies.md, "Your own policy")
   --steps N              simulated steps, 1 to ${MAX_STEPS.toLocaleString('en-US')} (default 1000)
   --seed S               seed of the jitter draws (default 1)
   --jitter CV            per-GPU per-step compute-time coefficient of variation, 0..1 (default ${DEFAULT_JITTER_CV})
@@ -55,7 +59,8 @@ export const simulateCommand: Command = defineCommand({
       'jitter-dist': { type: 'string' },
       json: { type: 'boolean' },
     });
-    const policies = parsePolicies(stringFlag(values, 'policy'));
+    const selection = await loadPolicies(stringFlag(values, 'policy'));
+    const { policies, modules } = selection;
     const steps = intFlag('--steps', stringFlag(values, 'steps'), 1000, 1, MAX_STEPS);
     const seed = intFlag('--seed', stringFlag(values, 'seed'), 1, 0, 2 ** 32 - 1);
     const jitterCv = numberFlag('--jitter', stringFlag(values, 'jitter'), DEFAULT_JITTER_CV, 0, 1);
@@ -67,26 +72,59 @@ export const simulateCommand: Command = defineCommand({
     let result: SimulationResult;
     try {
       // A layout's replica classes draw jitter per pipeline stage and re-time their schedules.
-      const stages = hybrid ? { stages: stageModelOf(hybrid) } : {};
+      const stages = hybrid ? { hybrid, stages: stageModelOf(hybrid) } : {};
       result = simulate(model, { policies, steps, seed, jitterCv, jitterKind, ...stages });
     } catch (err) {
       throw withGlobalBatchInput(err, values);
     }
     assertFinite(result, 'simulate');
-    if (boolFlag(values, 'json')) printJson(result);
+    // A user's module is named with its hash, so a result says which version of it ran.
+    if (boolFlag(values, 'json')) printJson(modules.length > 0 ? { ...result, policyModules: modules } : result);
     else
       process.stdout.write(
         `${renderSimulation(
           result,
           model.classes.map((c) => c.gpu.id),
+          modules,
         )}\n`,
       );
     return EXIT_CODES.ok;
   },
 });
 
+function dpOnlyLossLine(d: SimulationResult['decomposition']): string {
+  return (
+    `lockstep loss ${pct(d.total)} of GPU-time = generation mix ${pct(d.generationMix)} + ` +
+    `memory caps ${pct(d.memoryCaps)} + jitter at scale ${pct(d.jitter)} + communication ${pct(d.communication)}`
+  );
+}
+
+/** A hybrid job's loss against the ideal step (every GPU computing all step), cause by cause. */
+function hybridLossLine(h: HybridLossDecomposition): string {
+  const parts: [string, number][] = [
+    ['generation mix', h.generationMix],
+    ['pipeline bubble', h.pipelineBubble],
+    ['TP comm', h.tpCommunication],
+    ['PP comm', h.ppCommunication],
+    ['exposed DP sync', h.dpSync],
+    ['jitter and tails', h.jitter],
+    ['memory limits (recompute)', h.memoryLimits],
+    ['batch granularity', h.batchGranularity],
+    ['unused GPUs', h.unusedGpus],
+  ];
+  return (
+    `lockstep loss ${pct(h.total)} of the step against the ideal ${fmt(h.steps.ideal)} s (every GPU computing all step) = ` +
+    // rounding (1e-16) would print as -0.0%
+    parts.map(([name, v]) => `${name} ${pct(Math.abs(v) < 1e-12 ? 0 : v)}`).join(' + ')
+  );
+}
+
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
-export function renderSimulation(r: SimulationResult, classIds: readonly string[]): string {
+export function renderSimulation(
+  r: SimulationResult,
+  classIds: readonly string[],
+  modules: readonly PolicyModule[] = [],
+): string {
   const header = [
     'policy',
     'step s',
@@ -118,8 +156,7 @@ export function renderSimulation(r: SimulationResult, classIds: readonly string[
     '',
     formatTable(header, rows),
     '',
-    `lockstep loss ${pct(d.total)} of GPU-time = generation mix ${pct(d.generationMix)} + ` +
-      `memory caps ${pct(d.memoryCaps)} + jitter at scale ${pct(d.jitter)} + communication ${pct(d.communication)}`,
+    r.hybridDecomposition ? hybridLossLine(r.hybridDecomposition) : dpOnlyLossLine(d),
   ];
   if (r.adaptive) {
     const s = r.adaptive.stepsToWithin2pct;
@@ -136,5 +173,6 @@ export function renderSimulation(r: SimulationResult, classIds: readonly string[
         `${isl.islands.stepS.map((s, i) => `${classIds[i] ?? i} ${fmt(s)}`).join(', ')} (separate replicas, not one model)`,
     );
   }
+  for (const m of modules) lines.push(`${m.policy}: your policy, from ${m.module} (sha256 ${m.sha256.slice(0, 12)})`);
   return lines.join('\n');
 }

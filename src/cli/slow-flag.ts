@@ -47,8 +47,3 @@ export function parseSlow(raw: readonly string[] | undefined, model: ClusterMode
   const workFactor = model.classes.map((c) => slow[c.gpu.id] ?? 1);
   return { slow, workFactor };
 }
-
-/** The terminal's line for each slowed generation. */
-export function slowLines(slow: Readonly<Record<string, number>> | undefined): string[] {
-  return Object.entries(slow ?? {}).map(([gen, f]) => `what-if: ${gen} x${f} slower (the model does not know)`);
-}

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import { create, globals } from 'webgpu';
 import { DeviceError, GpuUnavailableError, UsageError } from '../errors.js';
 import type { AdapterInfo } from './adapter-info.js';
+import { createDawn, platformBackend, warnOnStderr, webgpuVersion } from './dawn.js';
 import { HOST_POLLING_OPTIONS, type HostPolling, type HostPollingOption, holdTimerPolling } from './polling.js';
 
 /** Backends Dawn's node bindings know; on Linux only `vulkan` finds a real adapter here. */
@@ -19,6 +18,12 @@ export type OptionalFeature = (typeof OPTIONAL_FEATURES)[number];
 export const DEFAULT_DAWN_TOGGLES: readonly string[] = ['disable-dawn-features=timestamp_quantization'];
 
 export interface GpuOptions {
+  /**
+   * The WebGPU entry point to open the device on (a page's `navigator.gpu`). Default: Dawn's,
+   * created with the flags below; with one given, Dawn's flags (backend, adapterName, dawnFlags)
+   * do not apply and host polling is the runtime's own.
+   */
+  readonly gpu?: GPU;
   /** Restrict Dawn to one backend. */
   readonly backend?: Backend;
   /** Pick the adapter whose name contains this text (Dawn's `adapter=` flag). */
@@ -70,7 +75,9 @@ const NO_ADAPTER_HINT =
   "run 'npm run setup' (it installs Mesa's software Vulkan driver, lavapipe, where no GPU driver exists), " +
   "or install your GPU's Vulkan driver and libvulkan1; check with `vulkaninfo --summary`.";
 
-let globalsInstalled = false;
+const NO_BROWSER_ADAPTER_HINT =
+  'use a browser with WebGPU enabled (current Chromium, Edge, Safari or Firefox); headless Chromium needs ' +
+  '--enable-unsafe-webgpu --enable-features=Vulkan; check chrome://gpu.';
 
 /** The timer-polling hold of each open Gpu that took one, released by closeGpu(). */
 const releasePolling = new WeakMap<Gpu, () => void>();
@@ -102,23 +109,33 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   if (options.polling !== undefined && !HOST_POLLING_OPTIONS.includes(options.polling)) {
     throw new UsageError('polling', options.polling, `must be one of: ${HOST_POLLING_OPTIONS.join(', ')}.`);
   }
-  if (!globalsInstalled) {
-    // GPUBufferUsage, GPUMapMode, ... are globals in browsers; Dawn's bindings export them.
-    Object.assign(globalThis, globals);
-    globalsInstalled = true;
+  const given = options.gpu;
+  if (given !== undefined) {
+    const dawnOnly = (['backend', 'adapterName', 'dawnFlags', 'polling'] as const).find(
+      (k) => options[k] !== undefined,
+    );
+    if (dawnOnly !== undefined)
+      throw new UsageError(
+        dawnOnly,
+        options[dawnOnly],
+        'applies to Dawn only; leave it out when passing a GPU object.',
+      );
   }
-  const warn = options.onWarning ?? ((m: string) => process.stderr.write(`hetbench: warning: ${m}\n`));
-  const dawnFlags = [
-    ...DEFAULT_DAWN_TOGGLES,
-    ...(options.backend ? [`backend=${options.backend}`] : []),
-    ...(options.adapterName ? [`adapter=${options.adapterName}`] : []),
-    ...(options.dawnFlags ?? []),
-  ];
+  const warn = options.onWarning ?? warnOnStderr;
+  const dawnFlags =
+    given !== undefined
+      ? []
+      : [
+          ...DEFAULT_DAWN_TOGGLES,
+          ...(options.backend ? [`backend=${options.backend}`] : []),
+          ...(options.adapterName ? [`adapter=${options.adapterName}`] : []),
+          ...(options.dawnFlags ?? []),
+        ];
 
   let adapter: GPUAdapter | null;
   let instance: GPU;
   try {
-    instance = create([...dawnFlags]);
+    instance = given ?? createDawn(dawnFlags);
     adapter = await instance.requestAdapter(
       options.powerPreference ? { powerPreference: options.powerPreference } : undefined,
     );
@@ -127,13 +144,15 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
     const detail = err instanceof Error ? err.message.trim() : String(err);
     throw new GpuUnavailableError(
       `no WebGPU adapter matches ${describeFilter(options)}: ${detail}`,
-      `drop or change the backend or adapter filter; ${NO_ADAPTER_HINT}`,
+      given === undefined
+        ? `drop or change the backend or adapter filter; ${NO_ADAPTER_HINT}`
+        : NO_BROWSER_ADAPTER_HINT,
     );
   }
   if (!adapter) {
     throw new GpuUnavailableError(
       `no WebGPU adapter found${options.backend ? ` on backend ${options.backend}` : ''}`,
-      NO_ADAPTER_HINT,
+      given === undefined ? NO_ADAPTER_HINT : NO_BROWSER_ADAPTER_HINT,
     );
   }
 
@@ -158,12 +177,13 @@ export async function openGpu(options: GpuOptions = {}): Promise<Gpu> {
   } catch (err) {
     throw new GpuUnavailableError(
       `requestDevice failed: ${err instanceof Error ? err.message : String(err)}`,
-      NO_ADAPTER_HINT,
+      given === undefined ? NO_ADAPTER_HINT : NO_BROWSER_ADAPTER_HINT,
     );
   }
 
-  const info = adapterInfo(adapter, options.backend);
-  const requested = options.polling ?? 'auto';
+  const info = adapterInfo(adapter, given === undefined ? (options.backend ?? platformBackend()) : 'browser');
+  // A page's runtime polls its own way; the timer hold (polling.ts) is for Dawn's Node bindings.
+  const requested = given === undefined ? (options.polling ?? 'auto') : 'busy';
   const polling: HostPolling = requested === 'auto' ? (info.isFallbackAdapter ? 'timer' : 'busy') : requested;
   const gpu: Gpu = {
     instance,
@@ -241,7 +261,7 @@ function describeFilter(options: GpuOptions): string {
   return parts.length > 0 ? parts.join(' and ') : 'the default request';
 }
 
-function adapterInfo(adapter: GPUAdapter, backend: Backend | undefined): AdapterInfo {
+function adapterInfo(adapter: GPUAdapter, backend: string): AdapterInfo {
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
   const description = info.description ?? '';
   // A CPU rasteriser is a software adapter even where Dawn does not flag it as fallback.
@@ -254,17 +274,8 @@ function adapterInfo(adapter: GPUAdapter, backend: Backend | undefined): Adapter
     device: info.device ?? '',
     description,
     isFallbackAdapter: info.isFallbackAdapter === true || software,
-    // Dawn does not expose the backend on the adapter; on Linux only Vulkan yields adapters.
-    backend: backend ?? (process.platform === 'darwin' ? 'metal' : process.platform === 'win32' ? 'd3d12' : 'vulkan'),
+    backend,
   };
 }
 
-/** Version of the `webgpu` package (Dawn's node bindings) in use, for reports. */
-export function webgpuVersion(): string {
-  try {
-    const require = createRequire(import.meta.url);
-    return (require('webgpu/package.json') as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
+export { webgpuVersion };

@@ -4,6 +4,7 @@ import { defaultConfig, smallProductConfig } from './candidates.js';
 import { flopsOf, type KernelDtype, type MatmulKernel, type MatmulShape } from './kernel.js';
 import { representativeShape, shapeClass } from './shape-class.js';
 import { tiledKernel } from './tiled.js';
+import { autotuneByDefault } from './tune-store.js';
 import { forAdapter, PROCESS_TUNE_BUDGET_S, TUNE_BUDGET_S } from './tuning-defaults.js';
 
 export interface SelectOptions extends AutotuneOptions {
@@ -47,7 +48,7 @@ export function kernelFor(
   }
   const rep = representativeShape(shape, tuneCap(gpu, options));
   const small = flopsOf(rep) < MIN_TUNED_FLOPS;
-  const tune = (options.autotune ?? process.env['HETBENCH_AUTOTUNE'] !== 'off') && !small;
+  const tune = (options.autotune ?? autotuneByDefault()) && !small;
   const key = `${dtype}:${tune ? shapeClass(rep) : small ? 'small' : 'default'}`;
   let perDevice = chosen.get(gpu.device);
   if (!perDevice) {

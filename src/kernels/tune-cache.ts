@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { describeValue } from '../errors.js';
 import { type Gpu, webgpuVersion } from '../gpu/open.js';
 import { findViolation, jsonPath } from '../spec/validate.js';
 import { VERSION } from '../version.js';
-import { writeFileAtomic } from '../write-atomic.js';
 import type { KernelDtype } from './kernel.js';
+import { cacheLocation, readCacheText, type TuneCacheOptions, warnOnStderr, writeCacheText } from './tune-store.js';
+
+export { CACHE_FILE, cacheDir, type TuneCacheOptions } from './tune-store.js';
 
 /**
  * On-disk cache of autotuning choices. One JSON file holds many entries; each is keyed by
@@ -18,13 +17,6 @@ import type { KernelDtype } from './kernel.js';
  */
 export const CACHE_FORMAT = 'hetbench-tune-cache';
 export const CACHE_FORMAT_VERSION = 1;
-export const CACHE_FILE = 'tune-cache.json';
-
-export interface TuneCacheOptions {
-  /** Cache folder; null disables the disk cache. Default: $HETBENCH_CACHE_DIR, else $XDG_CACHE_HOME/hetbench, else ~/.cache/hetbench. */
-  readonly cacheDir?: string | null;
-  readonly onWarning?: (message: string) => void;
-}
 
 export interface TuneEntry {
   /** configName() of the chosen kernel. */
@@ -40,16 +32,6 @@ export interface CacheFile {
   readonly format: typeof CACHE_FORMAT;
   readonly version: typeof CACHE_FORMAT_VERSION;
   readonly entries: Record<string, TuneEntry>;
-}
-
-/** The cache folder in effect, or null when disabled (option null, or HETBENCH_CACHE_DIR=off). */
-export function cacheDir(options: TuneCacheOptions = {}): string | null {
-  if (options.cacheDir !== undefined) return options.cacheDir;
-  const env = process.env['HETBENCH_CACHE_DIR'];
-  if (env === 'off') return null;
-  if (env) return env;
-  const xdg = process.env['XDG_CACHE_HOME'];
-  return join(xdg ? xdg : join(homedir(), '.cache'), 'hetbench');
 }
 
 /** The cache key of one tuning: adapter identity + driver + versions + dtype + shape class. */
@@ -69,22 +51,21 @@ export function tuneKey(gpu: Pick<Gpu, 'info'>, dtype: KernelDtype, shapeClass: 
 }
 
 function warnWith(options: TuneCacheOptions): (m: string) => void {
-  return options.onWarning ?? ((m: string) => process.stderr.write(`hetbench: warning: ${m}\n`));
+  return options.onWarning ?? warnOnStderr;
 }
 
 /** Reads every valid entry; a missing file is empty, a corrupt or foreign one warns and is empty. */
 export function readTuneCache(options: TuneCacheOptions = {}): Record<string, TuneEntry> {
-  const dir = cacheDir(options);
-  if (dir === null) return {};
-  const path = join(dir, CACHE_FILE);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-      warnWith(options)(`cannot read the tuning cache ${path}: ${(err as Error).message}; ignoring it`);
+  const location = cacheLocation(options);
+  if (location === null) return {};
+  const stored = readCacheText(location);
+  const path = location.file;
+  if ('missing' in stored) return {};
+  if ('error' in stored) {
+    warnWith(options)(`cannot read the tuning cache ${path}: ${stored.error}; ignoring it`);
     return {};
   }
+  const { text } = stored;
   let file: unknown;
   try {
     file = JSON.parse(text);
@@ -117,17 +98,17 @@ export function lookupTune(key: string, options: TuneCacheOptions = {}): TuneEnt
 
 /** Adds or replaces one entry; writes atomically (temp file + rename) so readers never see half a file. */
 export function storeTune(key: string, entry: TuneEntry, options: TuneCacheOptions = {}): void {
-  const dir = cacheDir(options);
-  if (dir === null) return;
+  const location = cacheLocation(options);
+  if (location === null) return;
   const file: CacheFile = {
     format: CACHE_FORMAT,
     version: CACHE_FORMAT_VERSION,
     entries: { ...readTuneCache({ ...options, onWarning: () => {} }), [key]: entry },
   };
   try {
-    writeFileAtomic(join(dir, CACHE_FILE), `${JSON.stringify(file, null, 2)}\n`);
+    writeCacheText(location, `${JSON.stringify(file, null, 2)}\n`);
   } catch (err) {
     // A read-only home must not fail a benchmark: the choice is simply not remembered.
-    warnWith(options)(`cannot write the tuning cache in ${dir}: ${(err as Error).message}`);
+    warnWith(options)(`cannot write the tuning cache in ${location.folder}: ${(err as Error).message}`);
   }
 }

@@ -1,6 +1,25 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 
-export type PolicyName = 'lockstep' | 'proportional-spec' | 'proportional-measured' | 'minmax' | 'adaptive' | 'islands';
+/** The six policies hetbench ships (src/policy/index.ts registry). */
+export type BuiltinPolicyName =
+  | 'lockstep'
+  | 'proportional-spec'
+  | 'proportional-measured'
+  | 'minmax'
+  | 'adaptive'
+  | 'islands';
+
+declare const userPolicyNameBrand: unique symbol;
+
+/**
+ * The name of a policy loaded from a user's module (src/policy/user-policy.ts): a lower-case
+ * slug that is no built-in's name. Branded so that only the checked constructor
+ * (userPolicyName) makes one; a plain string is neither a built-in nor a checked user name.
+ */
+export type UserPolicyName = string & { readonly [userPolicyNameBrand]: true };
+
+/** Any policy's name as runners, results and reports carry it: a built-in's or a user policy's. */
+export type PolicyName = BuiltinPolicyName | UserPolicyName;
 
 export interface PolicyContext {
   readonly model: ClusterModel;

@@ -13,6 +13,13 @@ import type { Report } from './schema.js';
 export const MAX_SAMPLE = 1e15;
 
 /**
+ * Largest magnitude of a fraction (loss, MFU). Not 1: one measured step that local noise made
+ * faster than its ideal has a per-step MFU above 1 (a run on lab-a100-h100 recorded 1.76), and
+ * compare must read the reports hetbench writes. Beyond 10 no measurement reaches.
+ */
+export const MAX_FRACTION = 10;
+
+/**
  * Most samples compare tests per report (after --metrics): the bootstrap costs about 0.3 ms
  * per sample, so this keeps the worst case near 15 seconds. Real reports have a few thousand.
  */
@@ -20,16 +27,17 @@ export const MAX_COMPARED_SAMPLES = 50_000;
 
 /**
  * Every metric's value and samples: an amount (a ratio-scale unit: seconds, rates) is positive
- * and at most MAX_SAMPLE; a fraction (points scale) is from -1 to 1. A zero or negative step
+ * and at most MAX_SAMPLE; a fraction (points scale) is from -MAX_FRACTION to MAX_FRACTION. A zero or negative step
  * time would print a "-200% regression"; an Infinity from 1e999 in the JSON a NaN ratio.
  */
 export function checkComparableSamples(report: Report, source: string): void {
   let total = 0;
   report.metrics.forEach((m, i) => {
     const points = changeScale(m.unit) === 'points';
-    const bad = (x: number): boolean => !Number.isFinite(x) || (points ? x < -1 || x > 1 : x <= 0 || x > MAX_SAMPLE);
+    const bad = (x: number): boolean =>
+      !Number.isFinite(x) || (points ? Math.abs(x) > MAX_FRACTION : x <= 0 || x > MAX_SAMPLE);
     const fix = points
-      ? `must be a finite fraction from -1 to 1 (metric ${m.name}, unit ${m.unit}).`
+      ? `must be a finite fraction from -${MAX_FRACTION} to ${MAX_FRACTION} (metric ${m.name}, unit ${m.unit}).`
       : `must be a positive finite number of at most 1e15 (metric ${m.name}, unit ${m.unit}); the report is corrupt or not from hetbench.`;
     if (bad(m.value)) throw specError(source, `$.metrics[${i}].value`, m.value, fix);
     const j = m.samples.findIndex(bad);

@@ -1,6 +1,7 @@
 import type { Comparison, MetricComparison } from './compare.js';
 import { percent, sig, signedPercent } from './format.js';
 import type { HardwareTable } from './hardware.js';
+import { changeScale } from './metric.js';
 import type { Table } from './table.js';
 
 /** Rows of compare's verdict table: regressions first, so CI logs show them at the top. */
@@ -9,18 +10,26 @@ export function comparisonTable(cmp: Comparison): Table {
   const metrics = [...cmp.metrics].sort((a, b) => order[a.verdict] - order[b.verdict]);
   const confidence = percent(1 - cmp.options.alpha, 0);
   return {
-    header: ['metric', 'base', 'head', 'change', `${confidence} CI of ratio`, 'p', 'verdict'],
+    header: ['metric', 'base', 'head', 'change', 'needs', `${confidence} CI of ratio`, 'p', 'verdict'],
     rows: metrics.map((m) => [
       m.name,
       `${sig(m.base)} ${m.unit}`,
       `${sig(m.head)} ${m.unit}`,
       signedPercent(m.ratio - 1),
+      needsText(m),
       m.ci === null ? 'n/a' : `${sig(m.ci.lower, 4)} – ${sig(m.ci.upper, 4)}`,
       m.note !== undefined ? '—' : m.p < 0.001 ? '<0.001' : m.p.toFixed(3),
       verdictText(m),
     ]),
     tones: metrics.map((m) => (m.verdict === 'regression' ? 'bad' : m.verdict === 'improvement' ? 'good' : undefined)),
   };
+}
+
+/** The change the metric needed to count: a share of itself, or points for a fraction. */
+function needsText(m: MetricComparison): string {
+  if (m.note !== undefined) return '—';
+  if (!Number.isFinite(m.threshold)) return 'n/a';
+  return changeScale(m.unit) === 'points' ? `±${sig(m.threshold * 100, 2)} pt` : `±${percent(m.threshold, 1)}`;
 }
 
 function verdictText(m: MetricComparison): string {

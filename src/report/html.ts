@@ -8,6 +8,7 @@ import { seconds, sig } from './format.js';
 import { kernelTable } from './kernel-table.js';
 import { policyTable, policyTableForHtml } from './policy-table.js';
 import { qualityLine } from './quality.js';
+import { runNotes } from './run-notes.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { esc } from './svg.js';
 import type { Table } from './table.js';
@@ -20,7 +21,8 @@ import type { Table } from './table.js';
  */
 export const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
 
-const CSS = `\n${[
+/** The report's stylesheet; the page `hetbench serve` serves uses it too (src/web). */
+export const REPORT_CSS = `\n${[
   'body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;' +
     'color:#1a1a1a;background:#fff;margin:0 auto;max-width:1000px;padding:24px}',
   'h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px;border-bottom:1px solid #ddd;' +
@@ -37,8 +39,7 @@ const CSS = `\n${[
 ].join('\n')}\n`;
 
 export function renderHtml(report: Report): string {
-  const title = `hetbench ${report.kind} report — ${adapterLabel(report.environment.adapter)}`;
-  const sections = report.kind === 'run' ? runSections(report) : benchSections(report);
+  const title = reportTitle(report);
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -46,20 +47,31 @@ export function renderHtml(report: Report): string {
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${esc(title)}</title>
-<style>${CSS}</style>
+<style>${REPORT_CSS}</style>
 </head>
 <body>
-<header>
+${reportBody(report, title)}
+</body>
+</html>
+`;
+}
+
+/** The page's content (header, sections, environment): the browser page shows exactly this. */
+export function reportBody(report: Report, title = reportTitle(report)): string {
+  const sections = report.kind === 'run' ? runSections(report) : benchSections(report);
+  return `<header>
 <h1>${esc(title)}</h1>
 <p class="meta">hetbench ${esc(report.tool.version)} · ${esc(report.createdAt)} · timing: ${esc(report.environment.timing)}</p>
 </header>
 <main>
 ${sections.join('\n')}
 ${environmentSection(report)}
-</main>
-</body>
-</html>
-`;
+</main>`;
+}
+
+/** 'hetbench run report — ADAPTER'. */
+export function reportTitle(report: Report): string {
+  return `hetbench ${report.kind} report — ${adapterLabel(report.environment.adapter)}`;
 }
 
 function section(heading: string, ...parts: string[]): string {
@@ -93,6 +105,7 @@ function runSections(r: RunReport): string[] {
     `<p>Cluster: <strong>${esc(cluster)}</strong> · ${esc(String(r.inputs.steps))} steps per policy` +
       `${r.inputs.quick ? ' (quick)' : ''} · seed ${esc(String(r.inputs.seed))} · wall time ${esc(seconds(r.wallS))}</p>`,
   );
+  for (const note of runNotes(r)) out.push(`<p>${esc(note)}</p>`);
   if (r.quality !== undefined)
     out.push(`<p${r.quality.verdict === 'good' ? '' : ' class="warn"'}>${esc(qualityLine(r.quality))}</p>`);
   out.push(
@@ -178,6 +191,7 @@ function environmentSection(r: Report): string {
   const e = r.environment;
   const rows: [string, string][] = [
     ['adapter', adapterLabel(e.adapter)],
+    ...(e.browser ? ([['browser', `${e.browser.name} ${e.browser.version}`]] as [string, string][]) : []),
     ['OS', e.os],
     ['CPU', `${e.cpu} (${e.cores} cores)`],
     ['Node', e.node],

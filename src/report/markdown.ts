@@ -1,5 +1,5 @@
 import { adapterLabel } from './adapter.js';
-import type { Comparison } from './compare.js';
+import { type Comparison, methodSummary, testedCount } from './compare.js';
 import { comparisonTable, hardwareRows } from './compare-table.js';
 import { percent, sig } from './format.js';
 import type { HardwareTable } from './hardware.js';
@@ -7,6 +7,7 @@ import { kernelTable } from './kernel-table.js';
 import { markdownCode, markdownText } from './markdown-escape.js';
 import { policyTable, policyTableForMarkdown } from './policy-table.js';
 import { qualityLine } from './quality.js';
+import { runNotes } from './run-notes.js';
 import type { BenchReport, Report, RunReport } from './schema.js';
 import { markdownTable } from './table.js';
 
@@ -35,6 +36,7 @@ function runBody(r: RunReport): string[] {
       `${r.inputs.steps} steps${r.inputs.quick ? ' (quick)' : ''}`,
     '',
   );
+  for (const note of runNotes(r)) out.push(markdownText(note), '');
   if (r.quality !== undefined)
     out.push(`${r.quality.verdict === 'good' ? '' : '> '}${markdownText(qualityLine(r.quality))}`, '');
   out.push(markdownTable(policyTableForMarkdown(policyTable(r))), '');
@@ -77,8 +79,7 @@ export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabe
     '',
     ...(inconclusive === undefined ? [] : [`> **Inconclusive**: ${markdownText(inconclusive)}`, '']),
     `${verdict}, ${cmp.improvements} improvement${cmp.improvements === 1 ? '' : 's'} ` +
-      `across ${cmp.metrics.length} metrics (threshold ${percent(cmp.options.threshold)}, alpha ${cmp.options.alpha}; ` +
-      'Mann-Whitney U, bootstrap CI of the ratio of medians).',
+      `across ${cmp.metrics.length} metrics (${markdownText(methodSummary(cmp.options, testedCount(cmp)))}).`,
     '',
     markdownTable(comparisonTable(cmp)),
     '',

@@ -40,6 +40,11 @@ export interface Metric {
   readonly better: 'lower' | 'higher';
   readonly value: number;
   readonly samples: readonly number[];
+  /**
+   * The 95% interval of `value` where the producer computed one (a run's figures: a paired
+   * bootstrap over its rounds); compare's auto mode tests the change against it.
+   */
+  readonly ci?: readonly [number, number];
 }
 
 /** What a run report tracks per policy. */
@@ -62,7 +67,12 @@ export type MetricId =
   | { readonly scope: 'probe'; readonly probe: 'bandwidth'; readonly figure: 'gbs' }
   /** `benchCase` is a slug: lower-case letters, digits and dashes. */
   | { readonly scope: 'simulate'; readonly benchCase: string; readonly figure: 'meanMs' }
-  | { readonly scope: 'autotune'; readonly figure: 'seconds' };
+  | { readonly scope: 'autotune'; readonly figure: 'seconds' }
+  /**
+   * A measured class's compute time over the model's (src/bench/measured-compose.ts
+   * classTimeRatios). `label` is its GPU id, or `<gpu>-g<group>` when two groups share a GPU.
+   */
+  | { readonly scope: 'class'; readonly label: string; readonly figure: 'computeRatio' };
 
 /** The unit and direction of each kind of metric. */
 function unitOf(id: MetricId): { readonly unit: Unit; readonly better: Metric['better'] } {
@@ -78,6 +88,8 @@ function unitOf(id: MetricId): { readonly unit: Unit; readonly better: Metric['b
       return { unit: 'ms', better: 'lower' };
     case 'autotune':
       return { unit: 's', better: 'lower' };
+    case 'class':
+      return { unit: 'x', better: 'lower' };
   }
 }
 
@@ -90,8 +102,14 @@ const RUN_FIGURES: Readonly<Record<RunFigure, { readonly unit: Unit; readonly be
 };
 
 /** A metric of `id`: its name, unit and direction follow from the id. */
-export function metric(id: MetricId, value: number, samples: readonly number[]): Metric {
-  return { name: metricName(id), ...unitOf(id), value, samples };
+export function metric(
+  id: MetricId,
+  value: number,
+  samples: readonly number[],
+  ci?: readonly [number, number],
+): Metric {
+  const interval = ci !== undefined && Number.isFinite(ci[0]) && Number.isFinite(ci[1]) ? { ci } : {};
+  return { name: metricName(id), ...unitOf(id), value, samples, ...interval };
 }
 
 const shapeText = (s: MatmulShape): string => `${s.m}x${s.n}x${s.k}`;
@@ -114,6 +132,8 @@ export function metricGroup(id: MetricId): string {
       return `simulate.${id.benchCase}`;
     case 'autotune':
       return 'autotune';
+    case 'class':
+      return `class.${id.label}`;
   }
 }
 
@@ -155,6 +175,10 @@ export function parseMetricName(name: string): MetricId | null {
           : null;
       case 'autotune':
         return name === 'autotune.seconds' ? { scope, figure: 'seconds' } : null;
+      case 'class':
+        return parts.length === 3 && a !== undefined && /^[a-z0-9-]+$/.test(a) && b === 'computeRatio'
+          ? { scope, label: a, figure: b }
+          : null;
       default:
         return null;
     }

@@ -3,11 +3,13 @@ import type { MeasuredRunResult } from '../bench/measured-run.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { ClusterSpec } from '../cluster/types.js';
 import type { ClusterModel } from '../model/types.js';
+import { bootstrapMedian } from '../stats/bootstrap.js';
+import { median } from '../stats/quantiles.js';
 import { VERSION } from '../version.js';
 import type { WorkloadSpec } from '../workload/types.js';
 import { type Metric, type MetricId, metric, type RunFigure } from './metric.js';
 import { assessQuality, NO_ROUNDS_QUALITY } from './quality.js';
-import { type RunReport, SCHEMA_VERSION } from './schema.js';
+import { type RunClass, type RunReport, SCHEMA_VERSION } from './schema.js';
 
 /** A run report's inputs as the run has them: the report's, with the specs typed (a loaded report's are unknown). */
 export type RunInputs = Omit<RunReport['inputs'], 'cluster' | 'workload'> & {
@@ -30,8 +32,34 @@ export function perRoundSpeedups(lockstep: PolicyRun, p: PolicyRun): number[] {
   return out;
 }
 
+/** Each class's metric label: its GPU id, or `<gpu>-g<group>` where two groups share a GPU. */
+export function classLabels(model: ClusterModel): string[] {
+  const ids = model.classes.map((c) => c.gpu.id.toLowerCase().replace(/[^a-z0-9-]+/g, '-'));
+  return ids.map((id, i) => (ids.indexOf(id) === ids.lastIndexOf(id) ? id : `${id}-g${model.classes[i]?.index ?? i}`));
+}
+
+/** Per class: its median measured over modelled compute time, a 95% interval, and the sample count. */
+export function runClasses(model: ClusterModel, classRatios: readonly (readonly number[])[]): RunClass[] {
+  return model.classes.map((c, i) => {
+    const xs = classRatios[i] ?? [];
+    const ci = bootstrapMedian(xs, 0.95, `class-ratio-${i}`);
+    return {
+      gpu: c.gpu.id,
+      count: c.count,
+      ...(xs.length > 0 && ci
+        ? { measured: { computeRatio: median(xs), ci: [ci.lower, ci.upper] as const, samples: xs.length } }
+        : {}),
+    };
+  });
+}
+
 /** The tracked figures of a run, with per-step samples so `compare` can test them. */
-export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel): Metric[] {
+export function runMetrics(
+  policies: readonly PolicyRun[],
+  model: ClusterModel,
+  classRatios: readonly (readonly number[])[] = [],
+  classes: readonly RunClass[] = runClasses(model, classRatios),
+): Metric[] {
   const metrics: Metric[] = [];
   const lockstep = policies.find((p) => p.policy === 'lockstep');
   for (const p of policies) {
@@ -39,22 +67,38 @@ export function runMetrics(policies: readonly PolicyRun[], model: ClusterModel):
     const sequences = p.allocation.reduce((a, b) => a + b, 0);
     const id = (figure: RunFigure): MetricId => ({ scope: 'run', policy: p.policy, figure });
     metrics.push(
-      metric(id('stepTime'), p.measured.stepS, stepS),
+      metric(id('stepTime'), p.measured.stepS, stepS, p.measured.ci.stepS),
       metric(
         id('tokensPerS'),
         p.measured.tokensPerS,
         stepS.map((t) => (t > 0 ? (sequences * model.tokensPerSequence) / t : 0)),
+        p.measured.ci.tokensPerS,
       ),
       metric(
         id('stragglerLoss'),
         p.measured.stragglerLoss,
         p.steps.map((s) => s.stragglerLoss ?? Number.NaN).filter(Number.isFinite),
+        p.measured.ci.stragglerLoss,
       ),
-      metric(id('mfu'), p.measured.mfu, p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite)),
+      metric(
+        id('mfu'),
+        p.measured.mfu,
+        p.steps.map((s) => s.mfu ?? Number.NaN).filter(Number.isFinite),
+        p.measured.ci.mfu,
+      ),
     );
     if (lockstep && p !== lockstep)
-      metrics.push(metric(id('speedup'), p.measured.speedup, perRoundSpeedups(lockstep, p)));
+      metrics.push(metric(id('speedup'), p.measured.speedup, perRoundSpeedups(lockstep, p), p.measured.ci.speedup));
   }
+  // Each generation's speed against the rest of the device: the one figure a fail-slow class
+  // moves and a drifting device does not (measured-compose.ts classTimeRatios, docs/ci.md).
+  const labels = classLabels(model);
+  classRatios.forEach((xs, i) => {
+    const label = labels[i];
+    const measured = classes[i]?.measured;
+    if (label !== undefined && measured !== undefined)
+      metrics.push(metric({ scope: 'class', label, figure: 'computeRatio' }, measured.computeRatio, xs, measured.ci));
+  });
   return metrics;
 }
 
@@ -68,13 +112,14 @@ export function buildRunReport(args: {
 }): RunReport & { readonly measurement: unknown } {
   const { inputs, model, result } = args;
   const policies = result?.policies ?? [];
+  const classes = runClasses(model, result?.classRatios ?? []);
   return {
     schemaVersion: SCHEMA_VERSION,
     kind: 'run',
     tool: { name: 'hetbench', version: VERSION },
     createdAt: new Date().toISOString(),
     environment: args.environment,
-    metrics: runMetrics(policies, model),
+    metrics: runMetrics(policies, model, result?.classRatios ?? [], classes),
     status: args.failure === null ? 'complete' : 'partial',
     ...(args.failure === null ? {} : { failure: args.failure }),
     inputs: {
@@ -85,8 +130,9 @@ export function buildRunReport(args: {
       seed: inputs.seed,
       quick: inputs.quick,
       ...(inputs.slow ? { slow: inputs.slow } : {}),
+      ...(inputs.policyModules ? { policyModules: inputs.policyModules } : {}),
     },
-    classes: model.classes.map((c) => ({ gpu: c.gpu.id, count: c.count })),
+    classes,
     policies,
     decomposition: result?.prediction.decomposition ?? null,
     adaptiveTrace: result?.adaptiveTrace ?? null,

@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 1;
 import type { Environment } from '../bench/environment-info.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { Roofline } from '../kernels/roofline.js';
-import type { PolicyName } from '../policy/policy.js';
+import type { PolicyName, UserPolicyName } from '../policy/policy.js';
 import type { LossDecomposition } from '../sim/figures.js';
 import type { Metric } from './metric.js';
 import type { Quality } from './quality.js';
@@ -29,6 +29,19 @@ export interface ReportBase {
   readonly metrics: readonly Metric[];
 }
 
+/** One class of the run's model; `measured` once the run measured it (absent in reports before it). */
+export interface RunClass {
+  readonly gpu: string;
+  readonly count: number;
+  readonly measured?: {
+    /** Median measured over modelled compute time (1 = as modelled; a --slow 1.1 what-if reads about 1.1). */
+    readonly computeRatio: number;
+    /** Its 95% bootstrap interval, and the samples behind it (every measured step of every policy). */
+    readonly ci: readonly [number, number];
+    readonly samples: number;
+  };
+}
+
 export interface RunReport extends ReportBase {
   readonly kind: 'run';
   readonly status: 'complete' | 'partial';
@@ -43,8 +56,10 @@ export interface RunReport extends ReportBase {
     readonly quick: boolean;
     /** `run --slow`: GPU id -> the factor its local work was multiplied by (the model not told). */
     readonly slow?: Readonly<Record<string, number>>;
+    /** The user policies' modules (`--policy ./x.mjs`): which file, and the SHA-256 of the version that ran. */
+    readonly policyModules?: readonly PolicyModuleRecord[];
   };
-  readonly classes: readonly { readonly gpu: string; readonly count: number }[];
+  readonly classes: readonly RunClass[];
   readonly policies: readonly PolicyRun[];
   /** Lockstep's loss split by cause (model), fractions of total GPU-time. */
   readonly decomposition: LossDecomposition | null;
@@ -54,6 +69,15 @@ export interface RunReport extends ReportBase {
   readonly wallS: number;
   /** How far the measured figures can be trusted (quality.ts); absent in reports older than it. */
   readonly quality?: Quality;
+}
+
+/** A user policy of a run and the module it came from (cli/policy-module.ts). */
+export interface PolicyModuleRecord {
+  readonly policy: UserPolicyName;
+  /** The module's path as given on the command line. */
+  readonly module: string;
+  /** SHA-256 (hex) of the module file's bytes as read. */
+  readonly sha256: string;
 }
 
 export interface KernelResult {

@@ -1,13 +1,15 @@
-import type { ClusterSpec } from '../cluster/types.js';
+import type { ClusterGroup, ClusterSpec } from '../cluster/types.js';
 import { SpecError } from '../errors.js';
 import { findGpu } from '../hardware/catalog.js';
 import type { GpuSpec } from '../hardware/types.js';
 import { affineFit, peakFlopsFor } from '../model/compute-curve.js';
 import { type LayoutSpec, type ResolvedLayout, replicasOf, resolveLayout, virtualStages } from '../model/layout.js';
+import type { MixedLayoutSpec } from '../model/mixed-stages.js';
 import type { ClassCost, ClusterModel } from '../model/types.js';
 import { flopsPerSequence } from '../workload/gemms.js';
 import type { WorkloadSpec } from '../workload/types.js';
-import { type HybridStep, hybridGroupStep } from './hybrid-step.js';
+import { type HybridGroupInput, type HybridStep, hybridGroupStep } from './hybrid-step.js';
+import { type MixedClass, planMixed, resolveMixed } from './mixed-class.js';
 
 /**
  * A hybrid-parallel job as the policies, the simulator and the measured runner see every job:
@@ -20,16 +22,34 @@ import { type HybridStep, hybridGroupStep } from './hybrid-step.js';
  */
 export interface HybridJob {
   readonly model: ClusterModel;
-  /** Each group's layout at the lockstep share, and its step. */
+  /**
+   * Each group's layout at the lockstep share, and its step: the homogeneous replica classes,
+   * model.classes[0 .. groups.length - 1]. Without mixed pipelines, one per cluster group in order.
+   */
   readonly groups: readonly {
     readonly layout: ResolvedLayout;
     readonly step: HybridStep;
     readonly gpu: GpuSpec;
     /** Sequences the group's replicas run per step in all (lockstep: an equal share, the remainder one each). */
     readonly sequences: number;
+    /** Index in ClusterSpec.groups. */
+    readonly groupIndex: number;
+    /** GPUs of the group this layout lays out (the group's count less what mixed pipelines took). */
+    readonly gpuCount: number;
   }[];
+  /** The mixed-generation pipeline classes, model.classes[groups.length ..] (sim/mixed-class.ts). */
+  readonly mixed: readonly MixedClass[];
+  /** GPUs no replica uses, per cluster group. */
+  readonly unusedGpus: readonly number[];
+  /** Each cluster group's GPU. */
+  readonly groupGpus: readonly GpuSpec[];
   /** The job's lockstep step: every replica the same share, T = the slowest group's step. */
   readonly lockstepStepS: number;
+  /**
+   * Replica class k's step (model.classes order) when each replica runs b sequences: the
+   * schedule ClassCost.timeS(b) times, with its parts (sim/decompose-hybrid.ts reads them).
+   */
+  readonly replicaStep: (classIndex: number, sequencesPerReplica: number) => HybridStep;
 }
 
 export interface HybridOptions {
@@ -39,6 +59,13 @@ export interface HybridOptions {
   readonly maxShareFactor?: number;
   /** Overrides COMPUTE_OVERHEAD, for fitting it (test/validation.test.ts). */
   readonly computeScale?: number;
+  /**
+   * Mixed-generation pipelines (model/mixed-stages.ts), built first from the groups' GPUs;
+   * `layouts` then lay out what they leave (none: the rest is unused). Absent: none.
+   */
+  readonly mixed?: readonly MixedLayoutSpec[];
+  /** Names the input of mixed layout i's field in errors (default `mixed[i].name`). */
+  readonly mixedField?: (layout: number, name: string) => string;
 }
 
 /**
@@ -54,6 +81,7 @@ export function buildHybridJob(
 ): HybridJob {
   const groups = cluster.groups;
   if (groups.length === 0) throw new SpecError('$.groups', 0, 'must hold at least one GPU group.');
+  const mixedSpecs = options.mixed ?? [];
   const layoutOf = (i: number): LayoutSpec => {
     const l = layouts.length === 1 ? layouts[0] : layouts[i];
     if (!l)
@@ -77,13 +105,32 @@ export function buildHybridJob(
     (i: number) =>
     (name: keyof LayoutSpec): string =>
       field(layouts.length === 1 ? 0 : i, name);
-  const replicas = groups.map((g, i) => replicasOf(layoutOf(i), g, workload, fieldOf(i)));
+  // Mixed pipelines take their GPUs first; each group's layout lays out what is left.
+  const available = groups.map((g) => g.count);
+  const mixedField = options.mixedField ?? ((j: number, name: string) => `mixed[${j}].${name}`);
+  const mixedPlans = planMixed(cluster, specs, workload, mixedSpecs, available, mixedField);
+  const touched = new Set(mixedPlans.flatMap((m) => m.groupIndices));
+  // A group the mixed pipelines took from keeps no class when too little is left for one replica.
+  const homogeneous = groups.flatMap((g, i) => {
+    if (layouts.length === 0) return [];
+    const left = available[i] ?? 0;
+    const l = layoutOf(i);
+    if (touched.has(i) && left < l.tp * l.pp * l.cp) return [];
+    return [{ index: i, group: left === g.count ? g : { ...g, count: left } }];
+  });
+  if (homogeneous.length === 0 && mixedPlans.length === 0)
+    throw new SpecError('layouts', layouts.length, 'must lay out at least one replica: give a layout.');
+  const replicas = [
+    ...homogeneous.map((h) => replicasOf(layoutOf(h.index), h.group, workload, fieldOf(h.index))),
+    ...mixedPlans.map((m) => m.replicas),
+  ];
   const totalReplicas = replicas.reduce((a, b) => a + b, 0);
   const globalBatch =
     options.globalBatch ??
     ('sequences' in workload.globalBatch
       ? workload.globalBatch.sequences
       : workload.globalBatch.sequencesPerGpu * groups.reduce((n, g) => n + g.count, 0));
+  const gpuSpecOf = (index: number): GpuSpec => specs[index] as GpuSpec;
   if (!Number.isSafeInteger(globalBatch) || globalBatch < totalReplicas) {
     throw new SpecError(
       options.globalBatch === undefined ? '$.globalBatch' : 'globalBatch',
@@ -103,22 +150,55 @@ export function buildHybridJob(
     extra -= add;
     return r * base + add;
   });
-  const resolved = groups.map((g, i) => resolveLayout(layoutOf(i), g, workload, perReplica, fieldOf(i)));
-  const steps = groups.map((g, i) =>
-    hybridGroupStep({
-      group: g,
-      gpu: specs[i] as GpuSpec,
-      workload,
-      layout: resolved[i] as ResolvedLayout,
-      dpRingMembers: totalReplicas,
-      sequences: groupSequences[i] ?? 0,
-      ...(options.computeScale === undefined ? {} : { computeScale: options.computeScale }),
-    }),
+  const scale = options.computeScale === undefined ? {} : { computeScale: options.computeScale };
+  const resolvedH = homogeneous.map((h) =>
+    resolveLayout(layoutOf(h.index), h.group, workload, perReplica, fieldOf(h.index)),
+  );
+  const mixedClasses = mixedPlans.map((m) => resolveMixed(m, workload, perReplica, mixedField, scale));
+  // Every replica class as one step input: a group's layout, or a mixed pipeline's devices.
+  const inputs: HybridGroupInput[] = [
+    ...homogeneous.map(
+      (h, k): HybridGroupInput => ({
+        group: cluster.groups[h.index] as ClusterGroup,
+        gpu: gpuSpecOf(h.index),
+        workload,
+        layout: resolvedH[k] as ResolvedLayout,
+        ...(h.group.count === cluster.groups[h.index]?.count ? {} : { gpuCount: h.group.count }),
+      }),
+    ),
+    ...mixedClasses.map((c) => c.input),
+  ];
+  const steps = inputs.map((input, i) =>
+    hybridGroupStep({ ...input, dpRingMembers: totalReplicas, sequences: groupSequences[i] ?? 0, ...scale }),
   );
   const factor = options.maxShareFactor ?? 4;
-  const classes = groups.map((g, index): ClassCost => {
-    const layout = resolved[index] as ResolvedLayout;
-    const gpu = specs[index] as GpuSpec;
+  // GPUs left in groups that no homogeneous class lays out: the first mixed class drawing on
+  // the group holds them as its unused GPUs (idle; MFU's peak and the loss count them); a group
+  // no class draws on goes to the first mixed class.
+  const orphanOf = inputs.map(() => 0);
+  groups.forEach((_, g) => {
+    if (homogeneous.some((h) => h.index === g)) return;
+    const j = Math.max(
+      0,
+      mixedPlans.findIndex((m) => m.groupIndices.includes(g)),
+    );
+    const k = homogeneous.length + j;
+    if (k < inputs.length) orphanOf[k] = (orphanOf[k] ?? 0) + (available[g] ?? 0);
+  });
+  const microBatchesFor = (layout: ResolvedLayout, b: number): number => {
+    const q = Math.ceil(b / layout.microBatch);
+    return virtualStages(layout.schedule) > 1 ? Math.ceil(q / layout.pp) * layout.pp : q;
+  };
+  const replicaStep = (k: number, b: number): HybridStep => {
+    const input = inputs[k];
+    if (!input) throw new RangeError(`no replica class ${k}`);
+    const layout = { ...input.layout, microBatches: microBatchesFor(input.layout, b) };
+    return hybridGroupStep({ ...input, layout, dpRingMembers: totalReplicas, ...scale });
+  };
+  const classes = inputs.map((input, k): ClassCost => {
+    const layout = input.layout;
+    const gpu = mixedClasses[k - homogeneous.length]?.classGpu ?? input.gpu;
+    const index = homogeneous[k]?.index ?? mixedPlans[k - homogeneous.length]?.groupIndices[0] ?? 0;
     const p = layout.pp;
     const interleaved = virtualStages(layout.schedule) > 1;
     const memo = new Map<number, number>();
@@ -132,12 +212,10 @@ export function buildHybridJob(
       let t = memo.get(q);
       if (t === undefined) {
         const step = hybridGroupStep({
-          group: g,
-          gpu,
-          workload,
+          ...input,
           layout: { ...layout, microBatches: q },
           dpRingMembers: totalReplicas,
-          ...(options.computeScale === undefined ? {} : { computeScale: options.computeScale }),
+          ...scale,
         });
         t = step.seconds - step.waterfall.dpExposedS;
         memo.set(q, t);
@@ -170,23 +248,17 @@ export function buildHybridJob(
       },
       microBatchCap: layout.microBatch,
       memoryCapSequences,
-      peakFlops: gpusPerWorker * peakFlopsFor(gpu, workload),
+      peakFlops:
+        input.stageDevices === undefined
+          ? gpusPerWorker * peakFlopsFor(gpu, workload)
+          : layout.tp * layout.cp * input.stageDevices.reduce((a, d) => a + peakFlopsFor(d.gpu, workload), 0),
       gpusPerWorker,
-      unusedGpus: layout.unusedGpus,
+      unusedGpus: layout.unusedGpus + (orphanOf[k] ?? 0),
     };
   });
   const dpExposed = Math.max(...steps.map((s) => s.waterfall.dpExposedS));
   // Islands: each group syncs over its own replicas only.
-  const islandAllReduceS = groups.map(
-    (g, i) =>
-      hybridGroupStep({
-        group: g,
-        gpu: specs[i] as GpuSpec,
-        workload,
-        layout: resolved[i] as ResolvedLayout,
-        ...(options.computeScale === undefined ? {} : { computeScale: options.computeScale }),
-      }).waterfall.dpExposedS,
-  );
+  const islandAllReduceS = inputs.map((input) => hybridGroupStep({ ...input, ...scale }).waterfall.dpExposedS);
   const model: ClusterModel = {
     cluster,
     workload,
@@ -200,14 +272,28 @@ export function buildHybridJob(
     overlap: 0,
     islandAllReduceS,
   };
+  const unusedGpus = available.map((left, i) => {
+    const k = homogeneous.findIndex((h) => h.index === i);
+    return k < 0 ? left : (resolvedH[k]?.unusedGpus ?? 0);
+  });
   return {
     model,
-    groups: resolved.map((layout, i) => ({
-      layout,
-      step: steps[i] as HybridStep,
-      gpu: specs[i] as GpuSpec,
-      sequences: groupSequences[i] ?? 0,
+    groups: homogeneous.map((h, k) => ({
+      layout: resolvedH[k] as ResolvedLayout,
+      step: steps[k] as HybridStep,
+      gpu: gpuSpecOf(h.index),
+      sequences: groupSequences[k] ?? 0,
+      groupIndex: h.index,
+      gpuCount: h.group.count,
     })),
+    mixed: mixedClasses.map((c, j) => ({
+      ...c.info,
+      step: steps[homogeneous.length + j] as HybridStep,
+      sequences: groupSequences[homogeneous.length + j] ?? 0,
+    })),
+    unusedGpus,
+    groupGpus: specs,
     lockstepStepS: Math.max(...steps.map((s) => s.seconds)),
+    replicaStep,
   };
 }

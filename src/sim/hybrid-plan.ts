@@ -1,7 +1,7 @@
 import { peakFlopsFor } from '../model/compute-curve.js';
 import { type ResolvedLayout, virtualStages } from '../model/layout.js';
 import type { HybridJob } from './hybrid-model.js';
-import type { Waterfall } from './hybrid-step.js';
+import type { HybridStep, Waterfall } from './hybrid-step.js';
 
 /**
  * What `hetbench plan` prints for a hybrid-parallel job: the job's lockstep step (every replica
@@ -16,6 +16,8 @@ export const FLOP_CONVENTION =
 
 export interface HybridPlanStage {
   readonly stage: number;
+  /** Mixed pipelines only: the stage's generation. */
+  readonly gpu?: string;
   readonly layers: number;
   /** Per micro-batch, forward + backward, summed over the device's virtual stages. */
   readonly computeS: number;
@@ -88,6 +90,18 @@ export interface HybridPlanSummary {
     readonly fits: boolean;
   };
   readonly groups: readonly HybridPlanGroup[];
+  /** Mixed-generation pipeline classes (present only when the layout has some). */
+  readonly mixed?: readonly HybridPlanMixed[];
+}
+
+/** A mixed-generation pipeline class: each stage's generation, layers, time and memory. */
+export interface HybridPlanMixed extends Omit<HybridPlanGroup, 'gpu' | 'count' | 'unusedGpus'> {
+  /** Each stage's generation, in pipeline order. */
+  readonly stageGpus: readonly string[];
+  /** GPUs of all its replicas. */
+  readonly gpus: number;
+  /** Whether the layers per stage were chosen to balance the stages (else given by the layout). */
+  readonly balancedLayers: boolean;
 }
 
 const GB = 1e9;
@@ -115,12 +129,10 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
   const T = job.lockstepStepS;
   let flops = 0;
   let peak = 0;
-  const groups = job.groups.map((g, i): HybridPlanGroup => {
-    const group = model.cluster.groups[i];
-    const count = group?.count ?? 0;
+  const groups = job.groups.map((g): HybridPlanGroup => {
+    const count = g.gpuCount;
     flops += g.step.modelFlops;
     peak += count * peakFlopsFor(g.gpu, model.workload);
-    const makespan = g.step.timeline.makespanS;
     return {
       gpu: g.gpu.id,
       count,
@@ -132,29 +144,38 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
       step: { seconds: g.step.seconds, tflopsPerGpu: g.step.tflopsPerGpu, mfu: g.step.mfu, fits: g.step.fits },
       waterfall: g.step.waterfall,
       bubbleFraction: g.step.timeline.bubbleFraction,
-      stages: g.step.stages.map((s, d) => ({
-        stage: s.stage,
-        layers: s.layers,
-        computeS: s.forwardS + s.backwardS - s.commS,
-        commS: s.commS,
-        bubbleS: makespan - (g.step.timeline.deviceBusyS[d] ?? 0),
-        dpExposedS: s.dpExposedS,
-        inFlightMicroBatches: s.inFlight,
-        memoryGB: {
-          weights: s.memory.weightsBytes / GB,
-          gradients: s.memory.gradientBytes / GB,
-          optimizer: s.memory.optimizerBytes / GB,
-          activations: (s.memory.activationBytes + s.memory.gatheredBytes) / GB,
-          reserve: s.memory.reserveBytes / GB,
-          total: s.memory.totalBytes / GB,
-          capacity: s.memory.capacityBytes / GB,
-        },
-        fits: s.fits,
-      })),
+      stages: stagesOf(g.step),
     };
   });
-  let slowest = job.groups[0] ?? null;
-  for (const g of job.groups) if (slowest === null || g.step.seconds > slowest.step.seconds) slowest = g;
+  const mixed = job.mixed.map((c): HybridPlanMixed => {
+    flops += c.step.modelFlops;
+    const perReplica = c.layout.tp * c.layout.cp;
+    for (const gpu of c.stageGpus) peak += c.replicas * perReplica * peakFlopsFor(gpu, model.workload);
+    return {
+      stageGpus: c.stageGpus.map((g) => g.id),
+      gpus: c.gpuCount,
+      balancedLayers: c.balanced,
+      layout: layoutOf(c.layout),
+      replicas: c.replicas,
+      sequencesPerReplica: c.layout.sequencesPerReplica,
+      sequences: c.sequences,
+      step: { seconds: c.step.seconds, tflopsPerGpu: c.step.tflopsPerGpu, mfu: c.step.mfu, fits: c.step.fits },
+      waterfall: c.step.waterfall,
+      bubbleFraction: c.step.timeline.bubbleFraction,
+      stages: stagesOf(
+        c.step,
+        c.stageGpus.map((g) => g.id),
+      ),
+    };
+  });
+  // The GPUs of groups no homogeneous class lays out (what mixed pipelines left) count in MFU's peak.
+  job.unusedGpus.forEach((u, i) => {
+    const gpu = job.groupGpus[i];
+    if (u > 0 && gpu && !job.groups.some((g) => g.groupIndex === i)) peak += u * peakFlopsFor(gpu, model.workload);
+  });
+  const steps = [...job.groups.map((g) => g.step), ...job.mixed.map((c) => c.step)];
+  let slowest = steps[0] ?? null;
+  for (const st of steps) if (slowest === null || st.seconds > slowest.seconds) slowest = st;
   const zero = { computeS: 0, tpCommS: 0, bubbleS: 0, ppCommS: 0, dpExposedS: 0, optimizerS: 0 };
   return {
     cluster: model.cluster.name,
@@ -168,9 +189,34 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
       tflopsPerGpu: T > 0 ? flops / T / model.gpus / 1e12 : 0,
       mfu: T > 0 && peak > 0 ? flops / T / peak : 0,
       tokensPerS: T > 0 ? (model.globalBatch * model.tokensPerSequence) / T : 0,
-      waterfall: slowest?.step.waterfall ?? zero,
-      fits: job.groups.every((g) => g.step.fits),
+      waterfall: slowest?.waterfall ?? zero,
+      fits: steps.every((st) => st.fits),
     },
     groups,
+    ...(mixed.length === 0 ? {} : { mixed }),
   };
+}
+
+function stagesOf(step: HybridStep, gpus?: readonly string[]): HybridPlanStage[] {
+  const makespan = step.timeline.makespanS;
+  return step.stages.map((s, d) => ({
+    stage: s.stage,
+    ...(gpus === undefined ? {} : { gpu: gpus[d] ?? '' }),
+    layers: s.layers,
+    computeS: s.forwardS + s.backwardS - s.commS,
+    commS: s.commS,
+    bubbleS: makespan - (step.timeline.deviceBusyS[d] ?? 0),
+    dpExposedS: s.dpExposedS,
+    inFlightMicroBatches: s.inFlight,
+    memoryGB: {
+      weights: s.memory.weightsBytes / GB,
+      gradients: s.memory.gradientBytes / GB,
+      optimizer: s.memory.optimizerBytes / GB,
+      activations: (s.memory.activationBytes + s.memory.gatheredBytes) / GB,
+      reserve: s.memory.reserveBytes / GB,
+      total: s.memory.totalBytes / GB,
+      capacity: s.memory.capacityBytes / GB,
+    },
+    fits: s.fits,
+  }));
 }

@@ -1,18 +1,21 @@
 import type { Allocation, ClusterModel } from '../model/types.js';
 import {
   exposedAllReduceS,
-  getPolicy,
   lockstepAllocation,
   minmaxAllocation,
   type PolicyContext,
   type PolicyName,
+  type PolicyRef,
+  resolvePolicy,
   startPartition,
   stepSync,
 } from '../policy/index.js';
 import { modelStep, perGpuBatch, type StepInput, startRun } from './compose.js';
 import { decomposeLoss } from './decompose.js';
+import { decomposeHybridLoss, type HybridLossDecomposition } from './decompose-hybrid.js';
 import { drawJitter, fixedDraws } from './draws.js';
 import type { LossDecomposition, PolicyFigures } from './figures.js';
+import type { HybridJob } from './hybrid-model.js';
 import { type JitterModel, parametricJitter, tailFactor } from './order-stats.js';
 import { classStageFactor, drawStageJitter, type StageModel } from './stage-jitter.js';
 import { runStatic } from './static-run.js';
@@ -26,7 +29,8 @@ export { decomposeLoss } from './decompose.js';
 export const DEFAULT_JITTER_CV = 0.02;
 
 export interface SimulateOptions {
-  readonly policies: readonly PolicyName[];
+  /** Built-ins by name, or policy objects (a user's module: policy/user-policy.ts). */
+  readonly policies: readonly PolicyRef[];
   readonly steps: number;
   readonly seed: number;
   /** Per-worker compute-time coefficient of variation (ignored when jitterSamples is given). */
@@ -43,6 +47,8 @@ export interface SimulateOptions {
    * one draw scaling the class's whole step.
    */
   readonly stages?: StageModel;
+  /** The hybrid job behind `model`: adds lockstep's loss split in 3D (sim/decompose-hybrid.ts). */
+  readonly hybrid?: HybridJob;
 }
 
 export interface PolicySimulation {
@@ -87,6 +93,8 @@ export interface SimulationResult {
   /** Lockstep's straggler loss split by cause (on the same draws; total = its simulated loss). */
   readonly decomposition: LossDecomposition;
   readonly adaptive: AdaptiveConvergence | null;
+  /** Hybrid jobs: lockstep's loss against the ideal step, split in 3D (on the same draws). */
+  readonly hybridDecomposition?: HybridLossDecomposition;
 }
 
 export function jitterModelOf(
@@ -135,8 +143,8 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
   };
 
   let convergence: AdaptiveConvergence | null = null;
-  const results = options.policies.map((name): PolicySimulation => {
-    const policy = getPolicy(name);
+  const results = options.policies.map((ref): PolicySimulation => {
+    const policy = resolvePolicy(ref);
     const sync = stepSync(policy, model, options.islandAllReduceS);
     const partition = startPartition(policy, ctx);
     const run = startRun(model, sync);
@@ -155,7 +163,8 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     const simulated = run.finish(lockS);
     const final = partition.allocation;
     const expected = runStatic(model, final, expectedDraws, sync, lockExpectedS);
-    if (partition.adapts) {
+    // The convergence line is the built-in adaptive's (a user's adapting policy is a row of its own).
+    if (partition.adapts && policy.name === 'adaptive') {
       convergence = convergenceOf(
         simulated.stepS,
         expectedTrace,
@@ -163,7 +172,7 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
       );
     }
     return {
-      policy: name,
+      policy: policy.name,
       allocation: final,
       perGpuBatch: model.classes.map((c, i) => perGpuBatch(c, final[i] ?? 0)),
       figures: simulated.figures,
@@ -189,6 +198,7 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     policies: results,
     decomposition: decomposeLoss(model, lockAlloc, draws),
     adaptive: convergence,
+    ...(options.hybrid ? { hybridDecomposition: decomposeHybridLoss(options.hybrid, lockS) } : {}),
   };
 }
 
@@ -237,7 +247,7 @@ function simulatedLockstepS(
   steps: number,
   slowestOf: (base: StepInput, t: number) => number[],
 ): number {
-  const run = startRun(model, stepSync(getPolicy('lockstep'), model));
+  const run = startRun(model, stepSync(resolvePolicy('lockstep'), model));
   const base = modelStep(model, allocation);
   for (let t = 0; t < steps; t++) run.add({ allocation, slowestS: slowestOf(base, t), meanS: base.meanS });
   return run.finish(null).figures.stepS;

@@ -1,9 +1,6 @@
-import type { ClusterSpec } from '../cluster/types.js';
-import { type ResolvedLayout, virtualStages } from '../model/layout.js';
 import type { ClusterModel } from '../model/types.js';
 import { createRng, deriveSeed } from '../stats/rng.js';
 import type { HybridJob } from './hybrid-model.js';
-import { hybridGroupStep } from './hybrid-step.js';
 import { type JitterModel, sampleMax } from './order-stats.js';
 import { type PipelineInput, simulatePipeline } from './pipeline.js';
 
@@ -41,41 +38,25 @@ export interface StageModel {
   readonly classes: readonly ClassStages[];
 }
 
-/** The stage model of a hybrid job (its classes in the job's model order). */
-export function stageModelOf(job: HybridJob, cluster: ClusterSpec = job.model.cluster): StageModel {
-  const totalReplicas = job.groups.reduce((n, g) => n + g.layout.dp, 0);
-  const workload = job.model.workload;
+/** The stage model of a hybrid job: every replica class, mixed-generation pipelines included, in model order. */
+export function stageModelOf(job: HybridJob): StageModel {
   return {
-    classes: job.groups.map((g, i): ClassStages => {
-      const group = cluster.groups[i];
-      if (!group) throw new Error(`internal: no cluster group ${i} for the job's replica class`);
-      const layout: ResolvedLayout = g.layout;
-      const p = layout.pp;
-      const interleaved = virtualStages(layout.schedule) > 1;
+    classes: job.model.classes.map((_, k): ClassStages => {
+      // Memoised per sequences per replica: simulate asks every step.
       const memo = new Map<number, StageSchedule>();
-      return {
-        ranks: p,
-        at: (b) => {
-          let q = Math.max(1, Math.ceil(b / layout.microBatch));
-          if (interleaved) q = Math.ceil(q / p) * p;
-          let s = memo.get(q);
-          if (!s) {
-            const step = hybridGroupStep({
-              group,
-              gpu: g.gpu,
-              workload,
-              layout: { ...layout, microBatches: q },
-              dpRingMembers: totalReplicas,
-            });
-            const optimizerS = step.stages.map((st) => st.optimizerS);
-            // Timed as the jittered schedules are (rankFinishS), so that factors of 1 give exactly 1.
-            const baseS = endOf(rankFinishS(step.schedule), optimizerS);
-            s = { input: step.schedule, optimizerS, baseS };
-            memo.set(q, s);
-          }
-          return s;
-        },
+      const at = (b: number): StageSchedule => {
+        let s = memo.get(b);
+        if (!s) {
+          const step = job.replicaStep(k, Math.max(1, b));
+          const optimizerS = step.stages.map((st) => st.optimizerS);
+          // Timed as the jittered schedules are (rankFinishS), so that factors of 1 give exactly 1.
+          const baseS = endOf(rankFinishS(step.schedule), optimizerS);
+          s = { input: step.schedule, optimizerS, baseS };
+          memo.set(b, s);
+        }
+        return s;
       };
+      return { ranks: job.replicaStep(k, 1).schedule.p, at };
     }),
   };
 }

@@ -47,6 +47,11 @@ export class BoundedReadError extends Error {
 
 /** The UTF-8 text of a regular file of at most `limit` bytes; anything else throws BoundedReadError. */
 export function readBoundedText(path: string, limit: number): string {
+  return readBoundedBytes(path, limit).toString('utf8');
+}
+
+/** The bytes of a regular file of at most `limit` bytes (what a hash must see); anything else throws BoundedReadError. */
+export function readBoundedBytes(path: string, limit: number): Buffer {
   let fd: number;
   try {
     fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
@@ -68,7 +73,7 @@ export function readBoundedText(path: string, limit: number): string {
       total += n;
       if (total > limit) throw new BoundedReadError({ kind: 'too-large', limit });
     }
-    return Buffer.concat(chunks, total).toString('utf8');
+    return Buffer.concat(chunks, total);
   } catch (err) {
     if (err instanceof BoundedReadError) throw err;
     throw new BoundedReadError({ kind: 'unreadable', code: (err as NodeJS.ErrnoException).code ?? 'error' });

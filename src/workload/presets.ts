@@ -64,6 +64,10 @@ export const dataParallelWorkloadPresets: readonly WorkloadSpec[] = [
  *  gpt3-175b: Brown et al. 2020, arXiv 2005.14165, Table 2.1 (96 layers, d_model 12,288, 96
  *    heads, 2,048-token context, 3.2M tokens per batch = 1,536 sequences); GELU MLP of 4 d_model;
  *    Megatron-LM's padded vocabulary of 51,200 (Narayanan et al. 2021, Section 5.1).
+ *  megatron-1t: Narayanan et al. 2021 (SC'21, arXiv 2104.04473), Table 1's largest run: 1,008B
+ *    parameters, 128 layers, hidden 25,600, 160 heads, sequence 2,048, batch 3,072 sequences,
+ *    vocabulary 51,200, GELU MLP of 4 hidden (trained there at tp 8 x pp 64 on 3,072 A100s at
+ *    163 TFLOP/s per GPU; a validation case in test/helpers/validation-cases.ts).
  */
 const llama3Run = {
   vocab: 128_256,
@@ -101,6 +105,21 @@ export const publishedWorkloadPresets: readonly WorkloadSpec[] = [
     recompute: false,
     mlp: 'gelu',
     globalBatch: { sequences: 1536 },
+  },
+  {
+    name: 'megatron-1t',
+    params: 1_008_000_000_000,
+    layers: 128,
+    hidden: 25_600,
+    ffnHidden: 102_400,
+    heads: 160,
+    kvHeads: 160,
+    vocab: 51_200,
+    seqLen: 2048,
+    dtype: 'bf16',
+    recompute: false,
+    mlp: 'gelu',
+    globalBatch: { sequences: 3072 },
   },
 ];
 

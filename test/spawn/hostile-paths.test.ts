@@ -25,7 +25,18 @@ import { hetbench, hetbenchAsync } from '../helpers/spawn-cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'hetbench-hostile-'));
 const reportPath = join(dir, 'r.json');
 writeFileSync(reportPath, JSON.stringify(makeRunReport({ steps: 6 })));
-const RUN = ['run', '--quick', '--cluster', 'lab-a100-h100', '--workload', '8b', '--policy', 'lockstep,minmax'];
+const RUN = [
+  'run',
+  '--quick',
+  '--target-ci',
+  'off',
+  '--cluster',
+  'lab-a100-h100',
+  '--workload',
+  '8b',
+  '--policy',
+  'lockstep,minmax',
+];
 
 const fifo = (name: string): string => {
   const path = join(dir, name);
