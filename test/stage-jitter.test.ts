@@ -95,3 +95,39 @@ describe('simulate with pipeline stages', () => {
     expect(a.lockstepStepS).toBeGreaterThan(plain.lockstepStepS);
   });
 });
+
+describe('stage model of a job with a mixed-generation pipeline', () => {
+  const mixedCluster: ClusterSpec = {
+    name: 'mix',
+    groups: [
+      { gpu: 'h100-sxm', count: 64, scaleUpDomain: 8, scaleOutGBs: 50 },
+      { gpu: 'gb200', count: 96, scaleUpDomain: 72, scaleOutGBs: 50 },
+    ],
+  };
+  const { pp: _pp, schedule: _schedule, ...rest } = DEFAULT_LAYOUT;
+  const job = () =>
+    buildHybridJob(mixedCluster, findWorkload('llama3-70b'), [layout({ tp: 8, pp: 4 })], {
+      globalBatch: 64,
+      mixed: [
+        {
+          ...rest,
+          tp: 8,
+          stages: [
+            { gpu: 'h100-sxm', count: 2 },
+            { gpu: 'gb200', count: 2 },
+          ],
+        },
+      ],
+    });
+
+  it('covers every replica class, the mixed pipeline with its four ranks, and without jitter changes nothing', () => {
+    const j = job();
+    const stages = stageModelOf(j);
+    expect(stages.classes).toHaveLength(j.model.classes.length);
+    expect(stages.classes[stages.classes.length - 1]?.ranks).toBe(4);
+    const opts = { policies: ['lockstep', 'minmax'] as const, steps: 10, seed: 2, jitterCv: 0 };
+    const plain = simulate(j.model, opts);
+    const staged = simulate(j.model, { ...opts, stages });
+    expect(staged.policies.map((p) => p.figures.stepS)).toEqual(plain.policies.map((p) => p.figures.stepS));
+  });
+});
