@@ -4,6 +4,7 @@ import type { ClusterModel } from '../model/types.js';
 import { lockstepAllocation, type PolicyContext, type PolicyRef } from '../policy/index.js';
 import { classComputeS, perGpuBatch } from '../sim/compose.js';
 import { type SimulationResult, simulate } from '../sim/simulate.js';
+import type { StageModel } from '../sim/stage-jitter.js';
 import { median } from '../stats/quantiles.js';
 import { deriveSeed } from '../stats/rng.js';
 import { calibrate } from './calibrate.js';
@@ -17,8 +18,9 @@ import {
   type SettledCalibration,
   widestSpeedupHalfWidth,
 } from './measured-figures.js';
-import type { PolicyRun } from './policy-run.js';
+import type { PolicyRun, StageSamples } from './policy-run.js';
 import { type ClassOrder, type Measured, type ProgressEvent, runRounds, runSteps, type StopReason } from './rounds.js';
+import { type StageLocal, type StageUnits, stageCalibration } from './stage-units.js';
 import type { UnitExecutor } from './unit-executor.js';
 import type { WorkFactor } from './work-factor.js';
 
@@ -67,6 +69,12 @@ export interface MeasuredRunOptions {
    * calibration's reference work). The model is not told (work-factor.ts).
    */
   readonly workFactor?: WorkFactor;
+  /**
+   * A hybrid job's stage units (stage-units.ts): every class's step runs as its pipeline stages'
+   * forward and backward passes, composed by the schedule simulator. Local times are then taken
+   * raw (each pass's rounding is removed where it runs), and the prediction draws jitter per stage.
+   */
+  readonly stageUnits?: StageUnits;
 }
 
 /** How the rounds ended and how many ran. */
@@ -138,13 +146,15 @@ export async function measuredRun(
   const elapsedS = () => (performance.now() - started) / 1000;
   const { model, steps } = options;
   const source = options.jitter ?? 'measured';
-  const localTime = options.localTime ?? 'fit';
+  const stageUnits = options.stageUnits;
+  const localTime = stageUnits ? 'raw' : (options.localTime ?? 'fit');
   const lockAlloc = lockstepAllocation(model);
   const lockClassS = model.classes.map((c, i) => classComputeS(c, lockAlloc[i] ?? 0));
 
   // 1. Calibrate, then the pilot.
   options.onProgress?.({ phase: 'calibrate' });
-  const calibration = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
+  const unitCalibration = await calibrate(gpu, executor, lockClassS, options.stepBudgetS, options.minRefUnits);
+  const calibration = stageUnits ? stageCalibration(unitCalibration, stageUnits, model, lockAlloc) : unitCalibration;
   const rotate = options.classOrder !== 'fixed';
   const pilot = await runSteps(
     gpu,
@@ -156,6 +166,7 @@ export async function measuredRun(
     0,
     rotate,
     options.workFactor,
+    stageUnits,
   );
   const pilotRun: Measured = {
     policy: 'lockstep',
@@ -206,6 +217,7 @@ export async function measuredRun(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     ...(options.shouldStop ? { shouldStop: options.shouldStop } : {}),
     ...(options.workFactor ? { workFactor: options.workFactor } : {}),
+    ...(stageUnits ? { stageUnits } : {}),
   });
   const { measured, failure } = rounds;
 
@@ -224,6 +236,7 @@ export async function measuredRun(
     seed: options.seed,
     jitterCv: figures.jitter.tailCv,
     measuredSequencesPerS: measuredRates,
+    ...(stageUnits ? { stages: stageUnits.stages } : {}),
   });
   const runs = measured.map((m, i): PolicyRun => {
     const composed = figures.compositions[i];
@@ -235,7 +248,21 @@ export async function measuredRun(
     return {
       policy: m.policy,
       allocation: m.allocations[m.allocations.length - 1] ?? [],
-      measured: { ...composed.run.figures, ci: intervals[i] },
+      measured: {
+        ...composed.run.figures,
+        ci: intervals[i],
+        ...(m.stageLocal && stageUnits
+          ? {
+              stages: stageSamples(
+                m.stageLocal,
+                stageUnits.stages,
+                model,
+                m.allocations[m.allocations.length - 1] ?? [],
+                figures.calibration.dilation,
+              ),
+            }
+          : {}),
+      },
       predicted: predicted ?? composed.run.figures,
       steps: composed.samples,
     };
@@ -256,6 +283,32 @@ export async function measuredRun(
     },
     failure,
   };
+}
+
+/** Per class and virtual stage, the steps' measured forward and backward seconds (cluster: local x dilation). */
+function stageSamples(
+  steps: readonly (StageLocal | null)[][],
+  stages: StageModel,
+  model: ClusterModel,
+  allocation: readonly number[],
+  dilation: number,
+): StageSamples[][] {
+  return model.classes.map((c, i) => {
+    const b = perGpuBatch(c, allocation[i] ?? 0);
+    const input = b > 0 ? stages.classes[i]?.at(b).input : undefined;
+    const ranks = input?.forwardS.length ?? steps.find((s) => s[i])?.[i]?.forwardS.length ?? 0;
+    const of = (pick: (x: StageLocal) => readonly number[], s: number): number[] =>
+      steps.flatMap((step) => {
+        const x = step[i];
+        return x ? [(pick(x)[s] ?? Number.NaN) * dilation] : [];
+      });
+    return Array.from({ length: ranks }, (_, s) => ({
+      forwardS: of((x) => x.forwardS, s),
+      backwardS: of((x) => x.backwardS, s),
+      modelForwardS: input?.forwardS[s] ?? 0,
+      modelBackwardS: input?.backwardS[s] ?? 0,
+    }));
+  });
 }
 
 /** The stopping options a caller may get wrong; errors name the option (the CLI maps them to flags). */

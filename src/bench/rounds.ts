@@ -5,6 +5,7 @@ import type { Allocation, ClusterModel } from '../model/types.js';
 import { type PolicyContext, type PolicyName, type PolicyRef, resolvePolicy, startPartition } from '../policy/index.js';
 import { classComputeS } from '../sim/compose.js';
 import type { Calibration } from './calibrate.js';
+import { runStageSteps, type StageLocal, type StageUnits } from './stage-units.js';
 import type { UnitExecutor } from './unit-executor.js';
 import { factorOf, type WorkFactor } from './work-factor.js';
 
@@ -28,6 +29,8 @@ export interface Measured {
   /** Allocation per step (a fixed partition repeats one). */
   readonly allocations: Allocation[];
   readonly local: LocalSteps;
+  /** A run on pipeline stages (stage-units.ts): each step's measured stage times per class (local seconds). */
+  readonly stageLocal?: (StageLocal | null)[][];
 }
 
 /**
@@ -86,6 +89,8 @@ export interface RoundsOptions {
   readonly shouldStop?: () => boolean;
   /** Per-class multiplier of the local work (a fail-slow what-if, work-factor.ts); absent: 1 for every class. */
   readonly workFactor?: WorkFactor;
+  /** A hybrid job's stage units: each class's step runs as its pipeline stages' passes (stage-units.ts). */
+  readonly stageUnits?: StageUnits;
 }
 
 export interface RoundsResult {
@@ -106,7 +111,13 @@ export async function runRounds(
   const runs = [...new Set(options.policies)].map((ref) => {
     const policy = resolvePolicy(ref);
     const partition = startPartition(policy, options.ctx);
-    const m: Measured = { policy: policy.name, adapts: partition.adapts, allocations: [], local: [] };
+    const m: Measured = {
+      policy: policy.name,
+      adapts: partition.adapts,
+      allocations: [],
+      local: [],
+      ...(options.stageUnits ? { stageLocal: [] } : {}),
+    };
     return { m, partition };
   });
   const maxRounds = Math.max(steps, options.maxRounds ?? steps);
@@ -152,6 +163,8 @@ export async function runRounds(
           first,
           true,
           options.workFactor,
+          options.stageUnits,
+          (stages) => run.m.stageLocal?.push(...stages),
         );
         run.m.allocations.push(allocation);
         run.m.local.push(times);
@@ -189,13 +202,20 @@ export async function runSteps(
   firstClass = 0,
   rotate = true,
   workFactor: WorkFactor = [],
+  stageUnits?: StageUnits,
+  onStages?: (stages: (StageLocal | null)[][]) => void,
 ): Promise<LocalSteps> {
   const k = model.classes.length;
+  const orderOf = (t: number): number[] => Array.from({ length: k }, (_, j) => (firstClass + (rotate ? t : 0) + j) % k);
+  if (stageUnits) {
+    const r = await runStageSteps(gpu, stageUnits, cal, model, allocation, orderOf, steps, workFactor);
+    onStages?.(r.stages);
+    return r.local;
+  }
   const units = model.classes.map(
     (c, i) => classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS * factorOf(workFactor, i),
   );
   const work = units.map((u) => (u > 0 ? executor.work(u) : null));
-  const orderOf = (t: number): number[] => Array.from({ length: k }, (_, j) => (firstClass + (rotate ? t : 0) + j) % k);
   const passes: PassEncoder[] = [];
   for (let t = 0; t < steps; t++)
     for (const i of orderOf(t)) {

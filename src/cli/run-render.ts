@@ -6,6 +6,7 @@ import { qualityLine } from '../report/quality.js';
 import { runNotes } from '../report/run-notes.js';
 import type { RunReport } from '../report/schema.js';
 import { formatTable } from '../report/table.js';
+import { median } from '../stats/quantiles.js';
 import { paint } from './output.js';
 
 /** Relative gap between measured and modelled lockstep straggler loss that the report flags. */
@@ -54,6 +55,7 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
       );
     }
   }
+  lines.push(...stageLines(result, model));
   if (report.adaptiveTrace)
     lines.push(`adaptive step time per step (measured): ${report.adaptiveTrace.map((t) => fmt(t)).join(' ')}`);
   // The reason says what stopped the run: a GPU failure or an interrupt (SIGINT/SIGTERM).
@@ -97,5 +99,28 @@ function setupLines(report: RunReport, result: MeasuredRunResult, model: Cluster
     `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${tailSource}): ` +
       `x${result.jitter.tailFactors.map((t) => fmt(t, 4)).join('/')}`,
     ...runNotes(report),
+  ];
+}
+
+/**
+ * A run on pipeline stages: lockstep's per-stage micro-batch forward/backward, measured median
+ * (cluster seconds) against the model, one line per replica class, compact.
+ */
+function stageLines(result: MeasuredRunResult, model: ClusterModel): string[] {
+  const stages = result.policies.find((p) => p.policy === 'lockstep')?.measured.stages;
+  if (!stages) return [];
+  const ms = (s: number): string => fmt(s * 1e3, 3);
+  const med = (xs: readonly number[]): number => median(xs.filter(Number.isFinite));
+  return [
+    'lockstep per-stage micro-batch forward/backward ms, measured median (model):',
+    ...stages.map(
+      (cls, i) =>
+        `  ${model.classes[i]?.gpu.id ?? i}: ${cls
+          .map(
+            (s, k) =>
+              `s${k} ${ms(med(s.forwardS))}/${ms(med(s.backwardS))} (${ms(s.modelForwardS)}/${ms(s.modelBackwardS)})`,
+          )
+          .join(', ')}`,
+    ),
   ];
 }

@@ -9,6 +9,7 @@ import {
   type ProgressEvent,
 } from '../bench/measured-run.js';
 import { LOCAL_SIZE, RUN_DEFAULTS } from '../bench/run-size.js';
+import { destroyStageUnits, prepareStageUnits } from '../bench/stage-units.js';
 import { UnitExecutor } from '../bench/unit-executor.js';
 import { DeviceError, EXIT_CODES, UsageError } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
@@ -21,13 +22,14 @@ import { renderHtml } from '../report/html.js';
 import { renderMarkdown } from '../report/markdown.js';
 import { buildRunReport } from '../report/run-report.js';
 import { DEFAULT_JITTER_CV } from '../sim/simulate.js';
+import { stageModelOf } from '../sim/stage-jitter.js';
 import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
 import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
-import { modelFlagHelp, modelFlagOptions, modelFromFlags, withGlobalBatchInput } from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
 import { loadPolicies, preflightUserPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
@@ -126,7 +128,7 @@ export const runCommand: Command = defineCommand({
     // the target or the time budget runs out. On by default; --steps alone asks for exactly N
     // rounds, and --target-ci off for exactly --steps.
     const adaptiveRounds = adaptiveRoundsFrom(values, quick);
-    const model = modelFromFlags(values, DEFAULTS);
+    const { model, hybrid } = jobFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
     const slowRaw = values['slow'];
     const whatIf = parseSlow(Array.isArray(slowRaw) ? slowRaw.map(String) : undefined, model);
@@ -161,11 +163,10 @@ export const runCommand: Command = defineCommand({
       let written: WriteOutcome = { written: [], failed: [] };
       const progress = new Progress();
       try {
-        const executor = await UnitExecutor.create(
-          gpu,
-          localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter)),
-          kernelChooser(),
-        );
+        const unit = localUnit(workload, localHiddenTarget(gpu.info.isFallbackAdapter));
+        const executor = await UnitExecutor.create(gpu, unit, kernelChooser());
+        // A layout: every class's step runs as its pipeline stages' passes (bench/stage-units.ts).
+        const stageUnits = hybrid ? await prepareStageUnits(gpu, unit, stageModelOf(hybrid), kernelChooser()) : null;
         try {
           const t0 = performance.now();
           if (!stop.shouldStop())
@@ -183,10 +184,12 @@ export const runCommand: Command = defineCommand({
               },
               shouldStop: stop.shouldStop,
               ...(whatIf ? { workFactor: whatIf.workFactor } : {}),
+              ...(stageUnits ? { stageUnits } : {}),
             });
           if (result?.failure) failure = result.failure.message;
         } finally {
           executor.destroy();
+          if (stageUnits) destroyStageUnits(stageUnits);
         }
       } catch (err) {
         if (!(err instanceof DeviceError)) {

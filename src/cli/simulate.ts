@@ -4,6 +4,7 @@ import { fmt, pct } from '../report/format.js';
 import { formatTable } from '../report/table.js';
 import type { HybridLossDecomposition } from '../sim/decompose-hybrid.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
+import { stageModelOf } from '../sim/stage-jitter.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
 import {
@@ -40,7 +41,8 @@ ${modelFlagHelp}
   -h, --help             show this help
 
 Definitions (docs/simulator.md): step = slowest generation's compute (its slowest GPU, the
-expected maximum of n jittered workers) + exposed all-reduce; straggler loss = 1 - busy
+expected maximum of n jittered workers) + exposed all-reduce; with a layout, jitter is
+drawn per pipeline stage of each replica class and its schedule re-timed; straggler loss = 1 - busy
 GPU-time / total GPU-time; MFU = model FLOP/s / sum of every GPU's own peak; speedup =
 lockstep step time / policy step time. islands runs each generation as its own job: its
 step time is the time the cluster takes per global batch of sequences, not one model's step.
@@ -77,13 +79,15 @@ export const simulateCommand: Command = defineCommand({
     const fleetJitter = stringFlag(values, 'jitter') === undefined ? fleetJitterSamples(values) : undefined;
     let result: SimulationResult;
     try {
+      // A layout's replica classes draw jitter per pipeline stage and re-time their schedules.
+      const stages = hybrid ? { hybrid, stages: stageModelOf(hybrid) } : {};
       result = simulate(model, {
         policies,
         steps,
         seed,
         jitterCv,
         jitterKind,
-        ...(hybrid ? { hybrid } : {}),
+        ...stages,
         ...(fleetJitter ? { jitterSamples: fleetJitter } : {}),
       });
     } catch (err) {

@@ -10,7 +10,7 @@ import { layerCosts, stageParamsPerGpu } from '../model/stage-cost.js';
 import { type StageMemory, stageMemory } from '../model/stage-memory.js';
 import { causalModelFlopsPerSequence } from '../workload/gemms.js';
 import type { WorkloadSpec } from '../workload/types.js';
-import { type PipelineTimeline, simulatePipeline } from './pipeline.js';
+import { type PipelineInput, type PipelineTimeline, simulatePipeline } from './pipeline.js';
 
 /**
  * One replica class's step under a hybrid-parallel layout (TP x PP x CP inside a replica, DP
@@ -101,6 +101,8 @@ export interface HybridStep {
   readonly waterfall: Waterfall;
   readonly stages: readonly StagePlan[];
   readonly timeline: PipelineTimeline;
+  /** The timeline's input: per virtual stage forward/backward seconds of one micro-batch, and p2p (sim/stage-jitter.ts re-times it). */
+  readonly schedule: PipelineInput;
   /** Model FLOPs of the group's share of one step (causal attention counted at half, see docs/model.md). */
   readonly modelFlops: number;
   /** Model FLOP/s per GPU of the group (unused GPUs included) and MFU against the dense peak. */
@@ -276,6 +278,7 @@ export function hybridGroupStep(input: HybridGroupInput): HybridStep {
     waterfall,
     stages,
     timeline,
+    schedule: { p, v, m, forwardS, backwardS, p2pS },
     modelFlops,
     tflopsPerGpu: flopsPerGpu / 1e12,
     mfu: flopsPerGpu / peak,

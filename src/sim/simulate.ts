@@ -17,6 +17,7 @@ import { drawJitter, fixedDraws } from './draws.js';
 import type { LossDecomposition, PolicyFigures } from './figures.js';
 import type { HybridJob } from './hybrid-model.js';
 import { type JitterModel, jitterCv, parametricJitter, tailFactor } from './order-stats.js';
+import { classStageFactor, drawStageJitter, type StageModel } from './stage-jitter.js';
 import { runStatic } from './static-run.js';
 
 export { decomposeLoss } from './decompose.js';
@@ -40,6 +41,12 @@ export interface SimulateOptions {
   readonly measuredSequencesPerS?: readonly number[];
   /** Exact per-island all-reduce seconds; default derived from the model (policy/islands). */
   readonly islandAllReduceS?: readonly number[];
+  /**
+   * A hybrid job's pipeline stages (sim/stage-jitter.ts stageModelOf): jitter is then drawn per
+   * step, replica class and pipeline rank and the class's schedule re-timed with it, instead of
+   * one draw scaling the class's whole step.
+   */
+  readonly stages?: StageModel;
   /** The hybrid job behind `model`: adds lockstep's loss split in 3D (sim/decompose-hybrid.ts). */
   readonly hybrid?: HybridJob;
 }
@@ -118,7 +125,10 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     ...(options.measuredSequencesPerS ? { measuredSequencesPerS: options.measuredSequencesPerS } : {}),
   };
   const lockAlloc = lockstepAllocation(model);
-  const lockS = runStatic(model, lockAlloc, draws).figures.stepS;
+  const slowestOf = jitteredSlowest(model, options, jitter, draws);
+  const lockS = options.stages
+    ? simulatedLockstepS(model, lockAlloc, draws.steps, slowestOf)
+    : runStatic(model, lockAlloc, draws).figures.stepS;
   const lockExpectedS = runStatic(model, lockAlloc, expectedDraws).figures.stepS;
   // Expected step time per distinct allocation (a partition that adapts settles: a small cache).
   const expectedOf = new Map<string, number>();
@@ -139,14 +149,13 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     const partition = startPartition(policy, ctx);
     const run = startRun(model, sync);
     const expectedTrace: number[] = [];
-    const k = model.classes.length;
     let base: StepInput | null = null;
     for (let t = 0; t < draws.steps; t++) {
       const allocation = partition.allocation;
       // A fixed partition's model times are computed once; an adaptive one's when it moves.
       if (base === null || base.allocation !== allocation) base = modelStep(model, allocation);
       const b = base;
-      const slowestS = b.slowestS.map((x, i) => x * (draws.values[t * k + i] ?? 1));
+      const slowestS = slowestOf(b, t);
       run.add({ allocation, slowestS, meanS: b.meanS });
       if (partition.adapts) expectedTrace.push(expectedStepS(allocation));
       partition.observe(slowestS);
@@ -192,6 +201,57 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
     adaptive: convergence,
     ...(options.hybrid ? { hybridDecomposition: decomposeHybridLoss(options.hybrid, lockS) } : {}),
   };
+}
+
+/**
+ * Step t's slowest-GPU compute per class: the class's model time times its draw, or with
+ * pipeline stages its schedule re-timed with the step's per-rank draws. Per (class, per-replica
+ * batch) the stage factors of every step are computed once and shared by the policies.
+ */
+function jitteredSlowest(
+  model: ClusterModel,
+  options: SimulateOptions,
+  jitter: ReturnType<typeof jitterModelOf>,
+  draws: ReturnType<typeof drawJitter>,
+): (base: StepInput, t: number) => number[] {
+  const k = model.classes.length;
+  const stages = options.stages;
+  if (!stages) return (base, t) => base.slowestS.map((x, i) => x * (draws.values[t * k + i] ?? 1));
+  const stageDraws = drawStageJitter(model, stages, jitter, draws.steps, options.seed);
+  // Filled on demand (NaN: not yet): an adapting policy visits a per-replica batch for a few steps only.
+  const factors = new Map<string, Float64Array>();
+  const factorOf = (c: number, b: number, t: number): number => {
+    const key = `${c}:${b}`;
+    let f = factors.get(key);
+    if (!f) {
+      f = new Float64Array(draws.steps).fill(Number.NaN);
+      factors.set(key, f);
+    }
+    let x = f[t] ?? Number.NaN;
+    if (Number.isNaN(x)) {
+      x = classStageFactor(stages, stageDraws, t, c, b);
+      f[t] = x;
+    }
+    return x;
+  };
+  return (base, t) =>
+    base.slowestS.map((x, i) => {
+      const cls = model.classes[i];
+      const b = cls ? perGpuBatch(cls, base.allocation[i] ?? 0) : 0;
+      return x > 0 ? x * factorOf(i, b, t) : 0;
+    });
+}
+
+function simulatedLockstepS(
+  model: ClusterModel,
+  allocation: Allocation,
+  steps: number,
+  slowestOf: (base: StepInput, t: number) => number[],
+): number {
+  const run = startRun(model, stepSync(resolvePolicy('lockstep'), model));
+  const base = modelStep(model, allocation);
+  for (let t = 0; t < steps; t++) run.add({ allocation, slowestS: slowestOf(base, t), meanS: base.meanS });
+  return run.finish(null).figures.stepS;
 }
 
 /** How fast an adapting partition reached minmax's expected step (within 2%, and stayed). */

@@ -1,0 +1,63 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { hetbench } from '../helpers/spawn-cli.js';
+
+interface StageSamples {
+  forwardS: (number | null)[];
+  backwardS: (number | null)[];
+  modelForwardS: number;
+  modelBackwardS: number;
+}
+interface Report {
+  classes: { gpu: string }[];
+  policies: { policy: string; steps: unknown[]; measured: { stepS: number; stages?: StageSamples[][] } }[];
+}
+
+const LAYOUT = ['--workload', 'llama3-405b', '--tp', '8', '--pp', '4'];
+
+/** `hetbench run` with a pipeline layout, as the issue asks for it: every class's stages measured. */
+describe('run --tp 8 --pp 4 on colossus-1 x llama3-405b', () => {
+  it('runs every class as its stages and reports per-stage samples beside the model', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'hetbench-stages-')), 'r.json');
+    const r = hetbench([
+      'run',
+      '--quick',
+      ...LAYOUT,
+      '--global-batch',
+      '8192',
+      '--policy',
+      'lockstep,minmax',
+      '--steps',
+      '3',
+      '--json',
+      out,
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('lockstep per-stage micro-batch forward/backward ms');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.classes).toHaveLength(3);
+    for (const p of report.policies) {
+      const stages = p.measured.stages;
+      expect(stages, p.policy).toBeDefined();
+      expect(stages).toHaveLength(3);
+      for (const cls of stages ?? []) {
+        // pp 4, 1F1B: four ranks, one sample per round where the class had work
+        expect(cls).toHaveLength(4);
+        for (const s of cls) {
+          expect(s.forwardS.length).toBe(p.steps.length);
+          for (const x of [...s.forwardS, ...s.backwardS]) expect(x).toBeGreaterThan(0);
+          expect(s.modelBackwardS).toBeGreaterThan(s.modelForwardS);
+        }
+      }
+    }
+  });
+
+  it("without a batch that gives each replica a sequence: exit 2 naming --global-batch and the replicas' count", () => {
+    const r = hetbench(['run', '--quick', ...LAYOUT]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--global-batch');
+    expect(r.stderr).toContain('6874');
+  });
+});
