@@ -157,11 +157,20 @@ describe('buildHybridJob: which input an error names', () => {
     expect(e.field).toBe('layouts[1].tp');
   });
 
-  it('a global batch smaller than the replicas names the replica count as the least it can be', () => {
-    const e = specErrorOf(() => buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 5 }));
-    expect(e.field).toBe('globalBatch');
-    expect(e.message).toMatch(/8 data-parallel replicas/);
-    expect(e.message).toMatch(/at least 8/);
+  it('a global batch smaller than the replicas: the first B replicas run one sequence, the rest idle, and the job says how many', () => {
+    const job = buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 5 });
+    expect(job.totalReplicas).toBe(8);
+    expect(job.idleReplicas).toBe(3);
+    expect(job.groups.reduce((a, g) => a + g.sequences, 0)).toBe(5);
+    expect(job.groups.every((g) => g.layout.sequencesPerReplica === 1)).toBe(true);
+    // The idle replicas run nothing: the job moves fewer tokens per second than at the full batch.
+    const full = buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 8 });
+    expect(full.idleReplicas).toBe(0);
+    const tokensPerS = (j: typeof job, b: number) => (b * j.model.tokensPerSequence) / j.lockstepStepS;
+    expect(tokensPerS(job, 5)).toBeLessThan(tokensPerS(full, 8));
+    expect(specErrorOf(() => buildHybridJob(lab, w70, [layout({ tp: 4 })], { globalBatch: 0 })).field).toBe(
+      'globalBatch',
+    );
   });
 
   it('a global batch that does not divide over the replicas runs lockstep: the first replicas one sequence more', () => {

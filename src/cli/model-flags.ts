@@ -108,6 +108,7 @@ export function jobFromFlags(
         throw err.withField('--global-batch');
       throw err;
     }
+    if (hybrid.idleReplicas > 0) process.stderr.write(`${idleReplicasNote(hybrid, globalBatch === undefined)}\n`);
     return { model: hybrid.model, hybrid };
   }
   return {
@@ -118,6 +119,18 @@ export function jobFromFlags(
     ),
     hybrid: null,
   };
+}
+
+/** What a batch smaller than the layout's replica count means for the job, and how to change it. */
+export function idleReplicasNote(hybrid: HybridJob, batchFromWorkload: boolean): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const active = hybrid.totalReplicas - hybrid.idleReplicas;
+  return (
+    `hetbench: note: the global batch${batchFromWorkload ? " (the workload's)" : ''} of ${n(active)} sequences ` +
+    `gives ${n(active)} of the layout's ${n(hybrid.totalReplicas)} data-parallel replicas one sequence each; ` +
+    `${n(hybrid.idleReplicas)} replicas idle every step (their GPUs count in MFU and the loss). ` +
+    `To use them, raise --global-batch to at least ${n(hybrid.totalReplicas)} or make replicas larger (a higher --tp, --pp or --cp).`
+  );
 }
 
 /** The --fleet file applied to the cluster's GPUs (fleet/apply.ts), or null without the flag. */

@@ -45,6 +45,9 @@ export interface HybridJob {
   readonly groupGpus: readonly GpuSpec[];
   /** The job's lockstep step: every replica the same share, T = the slowest group's step. */
   readonly lockstepStepS: number;
+  /** Data-parallel replicas the global batch leaves without a sequence (batch < replicas), of `totalReplicas`. */
+  readonly idleReplicas: number;
+  readonly totalReplicas: number;
   /**
    * Replica class k's step (model.classes order) when each replica runs b sequences: the
    * schedule ClassCost.timeS(b) times, with its parts (sim/decompose-hybrid.ts reads them).
@@ -131,14 +134,18 @@ export function buildHybridJob(
       ? workload.globalBatch.sequences
       : workload.globalBatch.sequencesPerGpu * groups.reduce((n, g) => n + g.count, 0));
   const gpuSpecOf = (index: number): GpuSpec => specs[index] as GpuSpec;
-  if (!Number.isSafeInteger(globalBatch) || globalBatch < totalReplicas) {
+  if (!Number.isSafeInteger(globalBatch) || globalBatch < 1) {
     throw new SpecError(
       options.globalBatch === undefined ? '$.globalBatch' : 'globalBatch',
       globalBatch,
-      `must give every one of the job's ${totalReplicas} data-parallel replicas at least one sequence (at least ${totalReplicas}); ` +
-        'or make fewer, larger replicas (a higher tp, pp or cp).',
+      'must be a whole number of sequences, at least 1.',
     );
   }
+  // A batch smaller than the replica count cannot give every replica a sequence (one sequence is
+  // not split across replicas): the first B replicas run one each and the rest idle every step.
+  // The job is still the one asked for, so it is modelled as such and said (idleReplicas), not
+  // refused: its MFU and loss show what those idle GPUs cost.
+  const idleReplicas = Math.max(0, totalReplicas - globalBatch);
   // Lockstep over replicas: every replica floor(B / N) sequences and the first B mod N one more
   // (rank order, as lockstepAllocation splits workers), so the layout is resolved at the larger
   // share, what the slowest replicas run.
@@ -294,6 +301,8 @@ export function buildHybridJob(
     unusedGpus,
     groupGpus: specs,
     lockstepStepS: Math.max(...steps.map((s) => s.seconds)),
+    idleReplicas,
+    totalReplicas,
     replicaStep,
   };
 }
