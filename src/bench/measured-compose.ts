@@ -96,15 +96,21 @@ function classMedians(r: readonly (readonly number[])[], classes: number): numbe
 }
 
 /**
- * Every class's measured over modelled compute time, one sample per step of every measured
- * policy: the class's pass (its fit's artifacts removed, local-fit.ts workScaled) over what the
- * run's own local-time line (perUnitS, fitted on every pass of the run against the units each
- * really ran) gives for the work the model assigns it. 1 is as modelled; 1.10 a class whose work
- * ran 10% slower than the rest of the device runs work (a `--slow` what-if, or an emulation
- * artifact at that class's unit counts), each taken relative to the median of all classes'
- * samples. The line is the run's own device speed, so a device that is faster or slower as a
- * whole between two runs leaves these ratios where they were: they are what `compare` tests
- * for a fail-slow generation (docs/ci.md).
+ * Every class's measured over modelled compute time relative to the other classes of the same
+ * step, one sample per class per step of every measured policy. A class's ratio is its pass (the
+ * fit's artifacts removed, local-fit.ts workScaled) over what the run's own local-time line
+ * (perUnitS, fitted on every pass against the units each really ran) gives for the work the
+ * model assigns it; each class's ratio is then divided by the geometric mean of the other
+ * classes' ratios in the same step. 1 is "as fast, for its modelled work, as the rest of the
+ * device in that step"; a class a `--slow 1.10` what-if slowed reads about 1.10 and the others
+ * about 0.95 (three classes) or 0.91 (two). Not the step's median: with three classes one of
+ * them is the median and reads exactly 1 in every step, an interval of zero width. Dividing
+ * within the step pairs the classes: their passes ran moments apart, so load
+ * that comes and goes over seconds (the host's other work) cancels, as it does in the per-round
+ * speedups; on this project's shared 2-core machines that halved the per-sample noise (25% CV
+ * per pass, 12% per paired ratio). A device faster or slower as a whole between two runs leaves
+ * the ratios where they were: they are what `compare` tests for a fail-slow generation
+ * (docs/ci.md).
  */
 export function classTimeRatios(
   model: ClusterModel,
@@ -113,23 +119,25 @@ export function classTimeRatios(
   perUnitS: number,
 ): number[][] {
   const out: number[][] = model.classes.map(() => []);
-  if (!(perUnitS > 0)) return out;
+  if (!(perUnitS > 0) || model.classes.length < 2) return out;
   for (const m of measured)
     m.local.forEach((step, s) => {
       const allocation = m.allocations[s] ?? [];
-      step.forEach((local, i) => {
+      const ratio = step.map((local, i) => {
         const c = model.classes[i];
         const expected = c ? classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS * perUnitS : 0;
         const x = local / expected;
-        if (expected > 0 && local > 0 && Number.isFinite(x)) out[i]?.push(x);
+        return expected > 0 && local > 0 && Number.isFinite(x) ? x : Number.NaN;
+      });
+      const logs = ratio.map((x) => Math.log(x));
+      const valid = logs.filter(Number.isFinite);
+      if (valid.length < 2) return;
+      const sum = valid.reduce((a, b) => a + b, 0);
+      logs.forEach((l, i) => {
+        if (Number.isFinite(l)) out[i]?.push(Math.exp(l - (sum - l) / (valid.length - 1)));
       });
     });
-  // Relative to the run's typical class (the median of every sample): on a loaded host long
-  // passes are preempted more than short ones, which tilts the fitted line and moves every
-  // class's ratio together (0.85 for all three in one run beside another program); only the
-  // classes' speeds relative to each other are the emulation's to report.
-  const typical = median(out.flat());
-  return typical > 0 ? out.map((xs) => xs.map((x) => x / typical)) : out;
+  return out;
 }
 
 /** Pools every class's per-step ratios (each series normalised to its median) into one noise estimate. */
