@@ -19,10 +19,13 @@ export interface Quality {
 /**
  * The limits, and why each is where it is (figures measured on this project's 2-core software
  * adapter, docs/measured.md section 5):
- *  - local noise CV: the model's speedups are 1.04x-1.15x. At 25% CV the 16-round speedup
- *    intervals were +-15% to +-30% wide, so no policy's gain could be told from none
- *    (unreliable); at or below 8% they were +-10% or narrower (new 2: 7.1%), above it they
- *    widened fast (new 5: 8.9%, up to +-25%), so past 8% the figures are noisy.
+ *  - local noise CV: above 8% the speedup intervals widen fast (16 rounds: +-10% or narrower at
+ *    or below 8%, up to +-25% at 8.9%), so the figures are noisy. Above 40% the intervals
+ *    themselves stop holding: of four default runs beside other jobs (CV 15-53%), the one at 53%
+ *    had the model's lockstep step outside its measured interval (174.6 s [129, 230] against
+ *    121.5 s) while those at 15-39% contained it, so past 40% the run is unreliable. Between
+ *    the two, wide intervals are honest: compare's auto thresholds hold each metric to its own
+ *    interval (docs/ci.md: no false alarm in A/A runs at 12-32% CV).
  *  - fit R^2: the dilation assumes local time grows linearly with work. Default runs on this
  *    host fitted at 0.90 to 0.997 (docs/measured.md 2.1), so below 0.9 the fit is worse than any
  *    of them (noisy); below 0.8 a fifth of the spread between unit counts is unexplained and
@@ -33,16 +36,16 @@ export interface Quality {
  *  - rounds: below MIN_SAMPLES (4) the bootstrap has a handful of distinct resamples and
  *    `compare`'s U test cannot reach p < 0.05, so the intervals mean nothing.
  *  - widest speedup half-width: an interval wider than +-10% cannot separate a 10% gain (the
- *    model's typical one) from no gain (noisy); one wider than +-15%, the threshold of the gate
- *    docs/ci.md gives GPU-less runners, cannot support that gate's decision either way
- *    (unreliable): measured here on a host at 23-30% CV, two default runs of one commit then
- *    showed a per-round speedup 17-29% apart at p < 0.02, a false regression.
+ *    model's typical one) from no gain: noisy. Not unreliable however wide: the interval says
+ *    how wide it is, and compare's auto mode needs a change beyond it to call one (a fixed
+ *    +-15% gate on such a run would not be supported: two runs of one commit at 23-30% CV showed
+ *    per-round speedups 17-29% apart, which is why the default gate is no longer fixed).
  *  - a model figure outside its measured interval: measurement and model disagree beyond the
  *    noise (a systematic artifact, or load that changed mid-run); neither should be read alone.
  *  - wall-clock timing: without timestamp queries each pass includes submission overhead.
  */
 export const QUALITY_LIMITS = {
-  unreliableCv: 0.25,
+  unreliableCv: 0.4,
   noisyCv: 0.08,
   noisyR2: 0.9,
   unreliableR2: 0.8,
@@ -50,7 +53,6 @@ export const QUALITY_LIMITS = {
   /** compare.ts MIN_SAMPLES (not imported: schema.ts imports this file, compare.ts imports schema.ts). */
   minRounds: 4,
   noisyHalfWidth: 0.1,
-  unreliableHalfWidth: 0.15,
 } as const;
 
 /** The part of a measured run (src/bench/measured-run.ts MeasuredRunResult) the verdict reads. */
@@ -103,9 +105,7 @@ export function assessQuality(run: QualityEvidence): Quality {
   if (rounds < L.minRounds)
     unreliable.push(`only ${rounds} round${rounds === 1 ? '' : 's'} (fewer than ${L.minRounds})`);
   const widest = `widest speedup interval +-${percent(widestHalfWidth)}`;
-  if (widestHalfWidth > L.unreliableHalfWidth)
-    unreliable.push(`${widest} (above +-${percent(L.unreliableHalfWidth, 0)}, the CI gate's threshold)`);
-  else if (widestHalfWidth > L.noisyHalfWidth) noisy.push(`${widest} (above +-${percent(L.noisyHalfWidth, 0)})`);
+  if (widestHalfWidth > L.noisyHalfWidth) noisy.push(`${widest} (above +-${percent(L.noisyHalfWidth, 0)})`);
   const apart: string[] = [];
   for (const p of run.policies) {
     const ci = p.measured.ci;
