@@ -153,7 +153,9 @@ const SHAPES: Record<string, Shape> = {
       adapter: true,
       timing: true,
     } satisfies NameSet<RequiredKeys<Environment>>,
-    optional: { hostPolling: true, dawnWarnings: true, browser: true } satisfies NameSet<OptionalKeys<Environment>>,
+    optional: { hostPolling: true, lavapipeThreads: true, dawnWarnings: true, browser: true } satisfies NameSet<
+      OptionalKeys<Environment>
+    >,
   },
   adapter: {
     schema: defs.adapter,

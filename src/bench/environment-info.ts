@@ -17,6 +17,11 @@ export interface Environment {
    */
   readonly hostPolling?: 'busy' | 'timer';
   /**
+   * Mesa lavapipe's worker threads (LP_NUM_THREADS) when set: `hetbench run` sets 1 on its own
+   * (src/cli/main.ts). Absent when unset, and in reports from before it was recorded.
+   */
+  readonly lavapipeThreads?: number;
+  /**
    * Warnings Dawn wrote to stderr while the device opened (e.g. limits it reduced), kept out of
    * the terminal by the CLI (src/cli/stderr-filter.ts). Absent when not run through the CLI.
    */

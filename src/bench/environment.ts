@@ -18,6 +18,13 @@ function gitSha(): string | null {
   }
 }
 
+/** LP_NUM_THREADS as a whole number, when set (Mesa's lavapipe reads it; other drivers ignore it). */
+function lavapipeThreads(): { readonly lavapipeThreads?: number } {
+  const raw = process.env['LP_NUM_THREADS'];
+  const n = raw === undefined ? Number.NaN : Number(raw);
+  return Number.isInteger(n) && n >= 0 ? { lavapipeThreads: n } : {};
+}
+
 /** Where and how a report's figures were taken: enough to tell two machines or builds apart. */
 export function environmentOf(gpu: Gpu | null, extra: { readonly dawnWarnings?: readonly string[] } = {}): Environment {
   const cpu = cpus();
@@ -32,6 +39,7 @@ export function environmentOf(gpu: Gpu | null, extra: { readonly dawnWarnings?: 
     adapter: gpu?.info ?? null,
     timing: gpu?.features.timestampQuery === false ? 'wall-clock' : 'gpu-timestamp',
     ...(gpu ? { hostPolling: gpu.polling } : {}),
+    ...lavapipeThreads(),
     ...(extra.dawnWarnings === undefined ? {} : { dawnWarnings: extra.dawnWarnings }),
   };
 }

@@ -93,7 +93,10 @@ function setupLines(report: RunReport, result: MeasuredRunResult, model: Cluster
     `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} ` +
       `(${n(model.gpus)} GPUs: ${classes}; ${n(model.globalBatch)} sequences/step)`,
     `adapter: ${env.adapter?.description || env.adapter?.device || 'unknown'}` +
-      `${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${timing}`,
+      `${env.adapter?.isFallbackAdapter ? ' (software)' : ''}; timing: ${timing}` +
+      (env.adapter?.isFallbackAdapter && env.lavapipeThreads !== undefined
+        ? `; LP_NUM_THREADS=${env.lavapipeThreads} (docs/measured.md 5.3)`
+        : ''),
     `time dilation: 1 local ms = ${fmt(cal.dilation / 1000)} cluster s; ` +
       `local jitter CV ${pct(result.jitter.cv, 2)} (measured)`,
     `slowest-of-n tail at jitter CV ${pct(result.jitter.tailCv, 2)} (${tailSource}): ` +

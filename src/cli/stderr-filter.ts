@@ -29,7 +29,7 @@ export function isFilteredChild(): boolean {
 }
 
 /** Runs this CLI again as a child with `argv`, filtering Dawn's lines out of its stderr; resolves its exit code. */
-export function runFiltered(argv: readonly string[]): Promise<number> {
+export function runFiltered(argv: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'hetbench-dawn-'));
   const log = join(dir, 'dawn.log');
   appendFileSync(log, '');
@@ -40,6 +40,7 @@ export function runFiltered(argv: readonly string[]): Promise<number> {
     detached: true,
     env: {
       ...process.env,
+      ...extraEnv,
       [FILTERED_VARIABLE]: '1',
       [DAWN_LOG_VARIABLE]: log,
       [STDERR_TTY_VARIABLE]: process.stderr.isTTY === true ? '1' : '0',
