@@ -117,6 +117,11 @@ export const CI_RESAMPLES = 500;
 export const CHECK_RESAMPLES = 200;
 export const ADAPTIVE_MAX_ROUNDS = 256;
 /**
+ * Rounds a time budget always allows (the `--quick` minimum): below them the intervals rest on
+ * too few resamples to say anything (the quality verdict's floor is 4).
+ */
+export const BUDGET_FLOOR_ROUNDS = 8;
+/**
  * What the CLI's defaults should be (measured on a 2-core software adapter, docs/measured.md):
  * a 2% target within a budget that keeps a default run, set-up included, under a minute.
  */
@@ -200,9 +205,13 @@ export async function measuredRun(
     steps,
     maxRounds,
     ...(options.classOrder ? { classOrder: options.classOrder } : {}),
+    // The budget bounds the whole run, the minimum included, once BUDGET_FLOOR_ROUNDS are in:
+    // on a host slowed by other work the minimum alone could outrun it (npm start's minute).
+    ...(options.maxTimeS === undefined ? {} : { firstCheck: Math.min(steps, BUDGET_FLOOR_ROUNDS) }),
     next: (done, sofar) => {
       const perRoundS = (elapsedS() - roundsStartS) / done;
       if (options.maxTimeS !== undefined && elapsedS() + perRoundS > options.maxTimeS) return 'time';
+      if (done < steps) return 'continue';
       // The check costs about a round's worth of CPU with six policies: every few rounds.
       if (options.targetCi === undefined || (done - steps) % checkEvery !== 0) return 'continue';
       return widestHalfWidth(inputsOf(sofar), CHECK_RESAMPLES, options.seed) <= options.targetCi

@@ -74,6 +74,11 @@ export interface RoundsOptions {
    */
   readonly next?: (roundsDone: number, measured: readonly Measured[]) => 'continue' | StopReason;
   /**
+   * The first round at which `next` is asked (default `steps`): earlier lets a time budget end
+   * the run before `steps` on a slow host (measured-run.ts asks only about time before it).
+   */
+  readonly firstCheck?: number;
+  /**
    * 'rotating' (default): round r starts its passes at class r mod k, so no class always runs
    * first (after the previous policy's last pass) or last; 'fixed': class order, as before.
    */
@@ -125,7 +130,7 @@ export async function runRounds(
   let stop: StopReason = 'rounds';
   try {
     rounds: for (let round = 0; round < maxRounds; round++) {
-      if (round >= steps) {
+      if (round >= Math.min(steps, options.firstCheck ?? steps)) {
         const verdict = options.next?.(
           round,
           runs.map((r) => r.m),
