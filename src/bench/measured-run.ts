@@ -9,7 +9,7 @@ import { median } from '../stats/quantiles.js';
 import { deriveSeed } from '../stats/rng.js';
 import { calibrate } from './calibrate.js';
 import { fitLocalTime, type LocalTimeModel, workScaled } from './local-fit.js';
-import { type JitterSource, type MeasuredJitter, measuredJitter } from './measured-compose.js';
+import { classTimeRatios, type JitterSource, type MeasuredJitter, measuredJitter } from './measured-compose.js';
 import {
   type ComposedFigures,
   composeFigures,
@@ -352,9 +352,18 @@ function ratesFrom(
 ): number[] {
   const fit = fitLocalTime(model, cal, [pilot], localTime, workFactor);
   const scaled = workScaled(model, cal, fit, pilot, workFactor);
+  // Relative speeds from the classes' paired ratios (each class over the others of the same
+  // pilot step, classTimeRatios): proportional-measured only needs the classes' speeds relative
+  // to each other, and a burst of host load during part of the pilot moved whole classes'
+  // medians (one of ten default runs gave proportional-measured 2.5x its usual loss, an A/A
+  // false alarm), where in the paired ratio it cancels. One class: its pilot median as before.
+  const paired = classTimeRatios(model, [scaled], cal, fit.perUnitS);
   return model.classes.map((c, i) => {
-    const t = median(scaled.local.map((step) => step[i] ?? 0).filter((x) => x > 0)) * cal.dilation;
     const b = perGpuBatch(c, allocation[i] ?? 0);
+    const rho = paired[i] && paired[i].length > 0 ? median(paired[i]) : Number.NaN;
+    const t = Number.isFinite(rho)
+      ? classComputeS(c, allocation[i] ?? 0) * rho
+      : median(scaled.local.map((step) => step[i] ?? 0).filter((x) => x > 0)) * cal.dilation;
     return t > 0 ? b / t : 0;
   });
 }
