@@ -77,8 +77,7 @@ describe('hetbench plan with a hybrid layout', () => {
       /--schedule interleaved/,
     ],
     [['--tp', '8', '--pp', '4', '--schedule', 'interleaved', ...batch], '--interleave', /at least 2/],
-    [['--tp', '8', '--pp', '4', '--global-batch', '1000'], '--global-batch', /at least 6875/],
-    [['--tp', '8', '--pp', '4'], '--global-batch', /6875 data-parallel replicas/],
+    [['--tp', '8', '--pp', '4', '--global-batch', '0'], '--global-batch', /must be an integer from 1/],
     [['--tp', '8', '--pp', '100', ...batch], '--pp', /at most 80/],
     [['--tp', '8', '--pp', '4', '--overlap', '0.5', ...batch], '--overlap', /derives the DP overlap/],
   ])('bad layout %j exits 2 naming %s', (args, flag, fix) => {
@@ -88,6 +87,18 @@ describe('hetbench plan with a hybrid layout', () => {
     expect(r.stderr).toMatch(new RegExp(`error: ${flag}: `));
     expect(r.stderr).toMatch(fix);
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack
+  });
+
+  it('a batch below the replica count is modelled, with the idle replicas and the fix on stderr', () => {
+    const r = plan('--tp', '8', '--pp', '4', '--global-batch', '1000', '--json');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(
+      /gives 1,000 of the layout's 6,875 data-parallel replicas one sequence each; 5,875 replicas idle/,
+    );
+    expect(r.stderr).toMatch(/raise --global-batch to at least 6,875/);
+    const full = JSON.parse(plan('--tp', '8', '--pp', '4', ...batch, '--json').stdout) as PlanJson;
+    const few = JSON.parse(r.stdout) as PlanJson;
+    expect(few.step.mfu).toBeLessThan(full.step.mfu);
   });
 });
 
