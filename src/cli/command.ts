@@ -13,6 +13,8 @@ export interface Command {
   readonly helpFor?: (argv: readonly string[]) => Promise<string>;
   /** A command with subcommands: whether argv's opens the GPU (main.ts then runs it as a filtered child). */
   readonly opensGpu?: (argv: readonly string[]) => boolean;
+  /** Variables for the filtered child a GPU command runs as (main.ts; e.g. run's lavapipe threads). */
+  readonly childEnv?: () => Readonly<Record<string, string>>;
 }
 
 export interface CommandSpec extends Command {

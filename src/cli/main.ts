@@ -6,18 +6,6 @@ import { armFault, FAULT_VARIABLE, parseFault } from './fault.js';
 import { reportError } from './report-error.js';
 import { isFilteredChild, runFiltered } from './stderr-filter.js';
 
-/**
- * The measured run's environment on a software adapter: Mesa's lavapipe on one thread
- * (LP_NUM_THREADS=1) unless the user set it. The run's figures are relative to the device's
- * own speed (time dilation), so a slower device costs nothing, while lavapipe's worker threads
- * contending with the host's own thread on a 2-core machine are most of its pass-to-pass noise:
- * on this project's machines one thread gave 6-8% local CV where two gave 20-26% (docs/measured.md
- * section 5.3). Other Vulkan drivers ignore the variable; the report records it.
- */
-function measuredRunEnv(): Record<string, string> {
-  return process.env['LP_NUM_THREADS'] === undefined ? { LP_NUM_THREADS: '1' } : {};
-}
-
 /** Commands that open the GPU: they run as a filtered child (stderr-filter.ts). */
 const GPU_COMMANDS: ReadonlySet<string> = new Set(['run', 'start', 'doctor', 'matmul', 'probe']);
 
@@ -61,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     return EXIT_CODES.ok;
   }
   if ((GPU_COMMANDS.has(name) || command.opensGpu?.(rest) === true) && !isFilteredChild())
-    return (await runFiltered(argv, name === 'run' || name === 'start' ? measuredRunEnv() : {})) as ExitCode;
+    return (await runFiltered(argv, command.childEnv?.() ?? {})) as ExitCode;
   // The test seam (fault.ts) is read here, once, so no command reads the environment for it.
   armFault(parseFault(process.env[FAULT_VARIABLE]));
   return command.run(rest);

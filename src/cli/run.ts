@@ -29,6 +29,7 @@ import { injectArmedFault } from './fault.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
+import { measuredRunEnv } from './measured-run-env.js';
 import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
 import { loadPolicies, preflightUserPolicies } from './policy-module.js';
@@ -94,6 +95,7 @@ finished is still written to --json/--md/--html, marked partial), 70 internal er
 
 export const runCommand: Command = defineCommand({
   name: 'run',
+  childEnv: measuredRunEnv,
   summary: 'the straggler benchmark: every policy measured on the local GPU beside the model',
   help,
   flags: { ...gpuParameterFlags, policy: '--policy', targetCi: '--target-ci', maxTimeS: '--max-time' },
@@ -328,6 +330,9 @@ function progressText(e: ProgressEvent, t0: number): string {
   return `step ${round}/${steps}${beyond}, ${policy}, ETA ${formatEta(eta)}`;
 }
 
+/** Most rounds a CLI run with a target or budget may take: the time budget is what ends it. */
+const CLI_MAX_ROUNDS = 1000;
+
 /**
  * The stopping rule from --target-ci, --max-time and --steps. Neither target flag: the defaults
  * (ADAPTIVE_DEFAULTS, docs/measured.md section 5) unless --steps was given, which asks for that
@@ -350,12 +355,13 @@ function adaptiveRoundsFrom(
       );
     return {};
   }
-  if (targetCi === undefined && maxTime === undefined) return stepsGiven ? {} : { ...defaults, maxRounds: 1000 };
+  if (targetCi === undefined && maxTime === undefined)
+    return stepsGiven ? {} : { ...defaults, maxRounds: CLI_MAX_ROUNDS };
   return {
     targetCi:
       targetCi === undefined ? defaults.targetCi : numberFlag('--target-ci', targetCi, defaults.targetCi, 1e-6, 0.999),
     maxTimeS:
       maxTime === undefined ? defaults.maxTimeS : numberFlag('--max-time', maxTime, defaults.maxTimeS, 0.001, 86_400),
-    maxRounds: 1000,
+    maxRounds: CLI_MAX_ROUNDS,
   };
 }

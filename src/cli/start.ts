@@ -2,6 +2,7 @@ import { EXIT_CODES, type ExitCode } from '../errors.js';
 import { type Command, defineCommand } from './command.js';
 import { doctorCommand } from './doctor.js';
 import { matmulCommand } from './matmul.js';
+import { measuredRunEnv } from './measured-run-env.js';
 import { runCommand } from './run.js';
 
 const help = `
@@ -15,6 +16,7 @@ out/run.json and out/run.html. Takes no options; run the commands themselves for
 
 export const startCommand: Command = defineCommand({
   name: 'start',
+  childEnv: measuredRunEnv,
   summary: 'the default job that `npm start` runs: doctor, a verified matmul, then run',
   help,
   async run(argv) {

@@ -29,6 +29,8 @@ export const AUTO_FLOOR = { ratio: 0.02, points: 0.01 } as const;
 const Z95 = normalUpperQuantile(0.025);
 
 export interface SideEstimate {
+  /** The figure tested: the report's value with its interval, else the samples' median. */
+  readonly value: number;
   /** The figure on the test's scale: ln(value) for amounts, the value for fractions. */
   readonly at: number;
   /** Its standard error on that scale. */
@@ -44,7 +46,7 @@ export function sideEstimate(m: Metric, minSamples: number): SideEstimate | null
   const usable = (x: number): boolean => Number.isFinite(x) && (points || x > 0);
   const ci = m.ci;
   if (ci !== undefined && usable(m.value) && usable(ci[0]) && usable(ci[1]) && ci[1] >= ci[0])
-    return { at: g(m.value), se: (g(ci[1]) - g(ci[0])) / (2 * Z95), from: 'report' };
+    return { value: m.value, at: g(m.value), se: (g(ci[1]) - g(ci[0])) / (2 * Z95), from: 'report' };
   if (m.samples.length < minSamples) return null;
   const mid = median(m.samples);
   const interval = bootstrapMedian(m.samples, 0.95, m.name);
@@ -57,7 +59,12 @@ export function sideEstimate(m: Metric, minSamples: number): SideEstimate | null
   const sd = Math.sqrt(scaled.reduce((a, x) => a + (x - mean) ** 2, 0) / (scaled.length - 1));
   const seBootstrap = (g(interval.upper) - g(interval.lower)) / (2 * Z95);
   const seNormal = (Math.sqrt(Math.PI / 2) * sd) / Math.sqrt(scaled.length);
-  return { at: g(mid), se: Math.max(seBootstrap, Number.isFinite(seNormal) ? seNormal : 0), from: 'samples' };
+  return {
+    value: mid,
+    at: g(mid),
+    se: Math.max(seBootstrap, Number.isFinite(seNormal) ? seNormal : 0),
+    from: 'samples',
+  };
 }
 
 export interface AutoTest {
@@ -67,7 +74,7 @@ export interface AutoTest {
   readonly p: number;
 }
 
-export function autoTest(base: SideEstimate, head: SideEstimate): AutoTest {
+export function autoTest(base: Omit<SideEstimate, 'value'>, head: Omit<SideEstimate, 'value'>): AutoTest {
   const delta = head.at - base.at;
   const se = Math.hypot(base.se, head.se);
   if (!(se > 0)) return { delta, se: 0, p: delta === 0 ? 1 : 0 };

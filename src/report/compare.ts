@@ -168,7 +168,7 @@ function compareAuto(pairs: readonly (readonly [Metric, Metric])[], alpha: numbe
   const tested = pairs.map(([b, h]) => {
     const sb = sideEstimate(b, MIN_SAMPLES);
     const sh = sideEstimate(h, MIN_SAMPLES);
-    return sb && sh ? autoTest(sb, sh) : null;
+    return sb && sh ? { ...autoTest(sb, sh), baseValue: sb.value, headValue: sh.value } : null;
   });
   const testable = tested.flatMap((t, i) => (t === null ? [] : [i]));
   const passed = bonferroniSignificant(
@@ -180,8 +180,9 @@ function compareAuto(pairs: readonly (readonly [Metric, Metric])[], alpha: numbe
   return pairs.map(([b, h], i) => {
     const t = tested[i] ?? null;
     const points = changeScale(h.unit) === 'points';
+    const floor = points ? AUTO_FLOOR.points : AUTO_FLOOR.ratio;
     if (t === null) {
-      const fallback = compareMetric(b, h, { threshold: points ? AUTO_FLOOR.points : AUTO_FLOOR.ratio, alpha });
+      const fallback = compareMetric(b, h, { threshold: floor, alpha });
       return {
         ...fallback,
         significant: false,
@@ -189,13 +190,11 @@ function compareAuto(pairs: readonly (readonly [Metric, Metric])[], alpha: numbe
         note: `not tested, under ${MIN_SAMPLES} samples and no interval`,
       };
     }
-    const baseValue = b.ci !== undefined || b.samples.length === 0 ? b.value : median(b.samples);
-    const headValue = h.ci !== undefined || h.samples.length === 0 ? h.value : median(h.samples);
+    const { baseValue, headValue } = t;
     const change = points ? t.delta : Math.expm1(t.delta);
     const threshold = resolvableChange(t.se, testable.length, alpha, points);
     const significant = significantAt.has(i);
     const better = h.better;
-    const floor = points ? AUTO_FLOOR.points : AUTO_FLOOR.ratio;
     const worse = better === 'lower' ? change > floor : change < -floor;
     const nicer = better === 'lower' ? change < -floor : change > floor;
     const verdict: Verdict = significant && worse ? 'regression' : significant && nicer ? 'improvement' : 'unchanged';
