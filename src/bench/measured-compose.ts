@@ -9,7 +9,7 @@ import {
   type StepInput,
 } from '../sim/compose.js';
 import type { StepSample } from '../sim/figures.js';
-import { parametricJitter, tailFactor } from '../sim/order-stats.js';
+import { type JitterModel, parametricJitter, tailFactor } from '../sim/order-stats.js';
 import { median } from '../stats/quantiles.js';
 import type { Calibration } from './calibrate.js';
 import type { Measured } from './rounds.js';
@@ -24,15 +24,23 @@ import { factorOf, type WorkFactor } from './work-factor.js';
  * The jitter behind the slowest-of-n tail: the local device's measured step-to-step noise,
  * or a cluster jitter CV given by the caller (see `--jitter` in src/cli/run.ts).
  */
-export type JitterSource = 'measured' | { readonly cv: number };
+/**
+ * Where the slowest-of-n tail's jitter comes from: the run's own noise, a given CV (lognormal),
+ * or a fleet file's empirical samples (`run --fleet FILE`: the per-step noise measured on the
+ * fleet's nodes, docs/fleet.md), whose shape the tail then keeps.
+ */
+export type JitterSource =
+  | 'measured'
+  | { readonly cv: number }
+  | { readonly samples: readonly number[]; readonly from: 'fleet' };
 
 /** What the measured run found out about the local device's noise, and the tail it used. */
 export interface MeasuredJitter {
   /** Robust CV (1.4826 * MAD) of every class's per-step ratios, each series normalised to its median. */
   readonly cv: number;
   readonly samples: number;
-  /** Where the tail's CV came from, and its value. */
-  readonly source: 'measured' | 'given';
+  /** Where the tail's jitter came from, and its CV (for a fleet's samples: their CV). */
+  readonly source: 'measured' | 'given' | 'fleet';
   readonly tailCv: number;
   /** The expected slowest-of-n factor per class at tailCv (lognormal), applied to measured times. */
   readonly tailFactors: readonly number[];
@@ -159,15 +167,27 @@ export function measuredJitter(
     }
   }
   const cv = pooled.length >= 4 ? 1.4826 * median(pooled.map((x) => Math.abs(x - 1))) : 0;
-  const tailCv = source === 'measured' ? cv : source.cv;
-  const jitter = parametricJitter(tailCv);
+  const jitter: JitterModel =
+    source === 'measured'
+      ? parametricJitter(cv)
+      : 'samples' in source
+        ? { kind: 'empirical', samples: source.samples }
+        : parametricJitter(source.cv);
   return {
     cv,
     samples: pooled.length,
-    source: source === 'measured' ? 'measured' : 'given',
-    tailCv,
+    source: source === 'measured' ? 'measured' : 'samples' in source ? 'fleet' : 'given',
+    tailCv: source === 'measured' ? cv : 'samples' in source ? sampleCv(source.samples) : source.cv,
     tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)),
   };
+}
+
+/** Sample standard deviation over mean: the CV of a fleet's empirical jitter samples. */
+function sampleCv(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1);
+  return mean > 0 ? Math.sqrt(variance) / mean : 0;
 }
 
 export interface MeasuredComposition {

@@ -244,6 +244,10 @@ export async function measuredRun(
     steps: Math.max(steps, rounds.rounds),
     seed: options.seed,
     jitterCv: figures.jitter.tailCv,
+    // A fleet's samples keep their shape in the prediction's tail too, as in simulate --fleet.
+    ...(options.jitter !== undefined && typeof options.jitter === 'object' && 'samples' in options.jitter
+      ? { jitterSamples: options.jitter.samples }
+      : {}),
     measuredSequencesPerS: measuredRates,
     ...(stageUnits ? { stages: stageUnits.stages } : {}),
   });

@@ -30,8 +30,8 @@ export const modelFlagHelp = `  --cluster NAME|FILE    cluster preset (${cluster
   --overlap F            fraction of the all-reduce hidden behind compute, 0..1 (default ${DEFAULT_OVERLAP};
                          DP-only model: a hybrid layout derives its overlap from the schedule)
   --fleet FILE           a merged fleet file (fleet merge --out): measured per-generation speed factors
-                         scale the generations' compute; simulate also takes its empirical jitter
-                         unless --jitter is given (docs/fleet.md)
+                         scale the generations' compute; simulate and run also take its empirical
+                         jitter for the slowest-of-n tail unless --jitter is given (docs/fleet.md)
 
 ${layoutFlagHelp}`;
 

@@ -88,7 +88,11 @@ function setupLines(report: RunReport, result: MeasuredRunResult, model: Cluster
   const classes = model.classes.map((c) => `${n(c.count)} ${c.gpu.id}`).join(' + ');
   const timing = cal.timing === 'gpu-timestamp' ? 'GPU timestamps' : paint('yellow', 'wall clock (no timestamp-query)');
   const tailSource =
-    result.jitter.source === 'measured' ? 'measured' : 'cluster jitter, not the local noise: see --jitter';
+    result.jitter.source === 'measured'
+      ? 'measured'
+      : result.jitter.source === 'fleet'
+        ? "the fleet file's measured node noise (--fleet)"
+        : 'cluster jitter, not the local noise: see --jitter';
   return [
     `${paint('bold', `hetbench run: ${model.cluster.name} x ${model.workload.name}`)} ` +
       `(${n(model.gpus)} GPUs: ${classes}; ${n(model.globalBatch)} sequences/step)`,

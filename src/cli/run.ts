@@ -30,7 +30,13 @@ import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from '
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
 import { measuredRunEnv } from './measured-run-env.js';
-import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
+import {
+  fleetJitterSamples,
+  jobFromFlags,
+  modelFlagHelp,
+  modelFlagOptions,
+  withGlobalBatchInput,
+} from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
 import { loadPolicies, preflightUserPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
@@ -72,8 +78,9 @@ ${modelFlagHelp}
   --jitter auto|measured|CV
                          jitter of the slowest-of-n tail: the local device's measured
                          step-to-step noise, or a cluster CV such as 0.02. auto (default):
-                         measured on a GPU; ${DEFAULT_JITTER_CV} on a software adapter, whose noise
-                         is its host CPU's scheduling, not a GPU's
+                         with --fleet, the fleet file's measured node noise; else measured on a
+                         GPU and ${DEFAULT_JITTER_CV} on a software adapter, whose noise is its host
+                         CPU's scheduling, not a GPU's
   --json FILE            write the full JSON report (schema version, environment, raw samples)
   --md FILE              write a Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set)
   --html FILE            write a self-contained HTML report with SVG charts
@@ -151,13 +158,21 @@ export const runCommand: Command = defineCommand({
     };
 
     const jitterArg = parseJitter(stringFlag(values, 'jitter'));
+    const fleetJitter = fleetJitterSamples(values);
     const stop = listenForStop();
     try {
       const gpu = await openGpu(gpuOptionsFrom(values));
       // auto: a software adapter's step-to-step noise is its host CPU's scheduling, not a GPU's
       // jitter, so the tail uses the model's cluster jitter there; on a GPU, the measured noise.
+      // --fleet without --jitter: the fleet's measured node noise drives the tail, as in simulate.
       const jitter: JitterSource =
-        jitterArg === 'auto' ? (gpu.info.isFallbackAdapter ? { cv: DEFAULT_JITTER_CV } : 'measured') : jitterArg;
+        jitterArg !== 'auto'
+          ? jitterArg
+          : fleetJitter !== undefined
+            ? { samples: fleetJitter, from: 'fleet' }
+            : gpu.info.isFallbackAdapter
+              ? { cv: DEFAULT_JITTER_CV }
+              : 'measured';
       let result: MeasuredRunResult | null = null;
       let failure: string | null = null;
       // Bad input found mid-run (a user policy's later split): no report, nothing written half.
