@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { fleetManifestCommand } from '../src/cli/fleet-manifest.js';
 import { shellWord } from '../src/fleet/manifest.js';
+import { visibleDevices } from '../src/fleet/node-report.js';
 import { runCli } from './fixtures/cli.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'hetbench-manifest-'));
@@ -20,7 +21,13 @@ interface Job {
       metadata: { labels: Record<string, string> };
       spec: {
         restartPolicy: string;
-        affinity: {
+        topologySpreadConstraints?: {
+          maxSkew: number;
+          topologyKey: string;
+          whenUnsatisfiable: string;
+          labelSelector: { matchLabels: Record<string, string> };
+        }[];
+        affinity?: {
           podAntiAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: {
               labelSelector: { matchLabels: Record<string, string> };
@@ -59,7 +66,7 @@ describe('fleet manifest --engine k8s', () => {
     expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 12, parallelism: 12 });
     const pod = job.spec.template.spec;
     expect(pod.restartPolicy).toBe('Never');
-    const anti = pod.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+    const anti = pod.affinity?.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
     expect(anti?.topologyKey).toBe('kubernetes.io/hostname');
     // The anti-affinity selects the Job's own pods: no two of them share a node.
     expect(anti?.labelSelector.matchLabels).toEqual(job.spec.template.metadata.labels);
@@ -72,6 +79,40 @@ describe('fleet manifest --engine k8s', () => {
     expect(pod.volumes[0]?.persistentVolumeClaim.claimName).toBe(
       (claim as { metadata: { name: string } }).metadata.name,
     );
+  });
+
+  it('--per-gpu: N x G pods of one GPU each, spread over the nodes (no anti-affinity), names unique per index', async () => {
+    const { job } = await k8s(['--nodes', '12', '--gpus-per-node', '8', '--per-gpu', '--gpu', 'h100-sxm']);
+    expect(job.spec).toMatchObject({ completionMode: 'Indexed', completions: 96, parallelism: 96 });
+    const pod = job.spec.template.spec;
+    // Eight pods must share a node: a required anti-affinity would leave 84 of them unschedulable.
+    expect(pod.affinity).toBeUndefined();
+    expect(pod.topologySpreadConstraints?.[0]).toMatchObject({
+      maxSkew: 1,
+      topologyKey: 'kubernetes.io/hostname',
+      whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: job.spec.template.metadata.labels },
+    });
+    const c = pod.containers[0];
+    expect(c?.resources.limits['nvidia.com/gpu']).toBe(1);
+    const name = c?.args[(c?.args.indexOf('--name') ?? -2) + 1];
+    expect(name).toBe('$(NODE_NAME)-$(JOB_COMPLETION_INDEX)');
+  });
+
+  it('--per-gpu past the Indexed Job limit is exit 2 naming --nodes and the task count', async () => {
+    const r = await runCli(fleetManifestCommand, [
+      '--engine',
+      'k8s',
+      '--out',
+      tmp(),
+      '--nodes',
+      '20000',
+      '--gpus-per-node',
+      '8',
+      '--per-gpu',
+    ]);
+    expect(r.code).toBe(2);
+    expect(String(r.error)).toMatch(/--nodes.*160,000 tasks/s);
   });
 
   it('quotes the image: a reference with a port, path, tag and digest round-trips through YAML', async () => {
@@ -136,6 +177,33 @@ describe('fleet manifest --engine slurm', () => {
     expect(script).toMatch(/mkdir -p \/shared\/fleet\n/);
   });
 
+  it('--per-gpu: an array of N x G tasks of one GPU each, sharing nodes, names unique per task', async () => {
+    const dir = tmp();
+    const r = await runCli(fleetManifestCommand, [
+      '--engine',
+      'slurm',
+      '--nodes',
+      '64',
+      '--gpus-per-node',
+      '4',
+      '--per-gpu',
+      '--out',
+      dir,
+    ]);
+    expect(r.code, String(r.error)).toBe(0);
+    const script = readFileSync(join(dir, 'hetbench-fleet.sbatch'), 'utf8');
+    const directives = Object.fromEntries(
+      [...script.matchAll(/^#SBATCH --([a-z-]+)(?:=(.*))?$/gm)].map((m) => [m[1], m[2] ?? true]),
+    );
+    expect(directives).toMatchObject({ array: '0-255', nodes: '1', ntasks: '1', gres: 'gpu:1' });
+    expect(directives.exclusive).toBeUndefined();
+    const firstCommand = script.split('\n').findIndex((l) => l !== '' && !l.startsWith('#'));
+    const lastDirective = script.split('\n').findLastIndex((l) => l.startsWith('#SBATCH'));
+    expect(lastDirective).toBeLessThan(firstCommand);
+    expect(script).toMatch(/--name "\$\{SLURMD_NODENAME:-\$\(hostname\)\}-\$\{SLURM_ARRAY_TASK_ID\}"/);
+    expect(script).toMatch(/ConstrainDevices=yes/);
+  });
+
   it('a results folder that is not a plain path is exit 2', async () => {
     const r = await runCli(fleetManifestCommand, [
       '--engine',
@@ -154,5 +222,17 @@ describe('fleet manifest --engine slurm', () => {
   it('shellWord quotes what the shell would split or expand', () => {
     expect(shellWord('plain-1.0')).toBe('plain-1.0');
     expect(shellWord("it's $HOME")).toBe(`'it'\\''s $HOME'`);
+  });
+});
+
+describe('a node file names the GPU its process saw', () => {
+  it("records the engines' visibility variables that are set, and nothing when none is", () => {
+    expect(visibleDevices({ NVIDIA_VISIBLE_DEVICES: 'GPU-1f2e', SLURM_STEP_GPUS: '3', PATH: '/bin' })).toEqual({
+      NVIDIA_VISIBLE_DEVICES: 'GPU-1f2e',
+      SLURM_STEP_GPUS: '3',
+    });
+    expect(visibleDevices({ CUDA_VISIBLE_DEVICES: '' })).toBeUndefined();
+    expect(visibleDevices({})).toBeUndefined();
+    expect(visibleDevices({ CUDA_VISIBLE_DEVICES: 'x'.repeat(5000) })?.['CUDA_VISIBLE_DEVICES']).toHaveLength(1024);
   });
 });

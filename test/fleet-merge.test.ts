@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fleetMergeCommand } from '../src/cli/fleet-merge.js';
 import { applyFleet } from '../src/fleet/apply.js';
 import type { FleetFile } from '../src/fleet/fleet-file.js';
+import { summarizeUnits } from '../src/fleet/measure-node.js';
 import { FleetMerge } from '../src/fleet/merge.js';
 import { readFleetInput } from '../src/fleet/node-file.js';
 import { DEFAULT_RULE, distribution, slowNodes } from '../src/fleet/slow-rule.js';
@@ -123,6 +124,22 @@ describe('fleet merge', () => {
     expect(() => m.addNode(syntheticNode('b', 100, { workload: '8b' }), 'b.json')).toThrow(/b\.json: \$\.workload/);
     m.addNode(syntheticNode('c', 100, { version: '0.0.9' }), 'c.json');
     expect(m.finish().warnings.join('\n')).toMatch(/different hetbench versions \(0\.1\.0: 1, 0\.0\.9: 1\)/);
+  });
+
+  it('a node measured under the --slow what-if is merged as measured, flagged by the rule alone, and named in a warning', () => {
+    const healthy = ['a', 'b', 'c', 'd'].map((n) => syntheticNode(n, 100));
+    const base = syntheticNode('w', 100);
+    const stepS = (base.units?.stepS ?? []).map((s) => s * 2);
+    const whatIf = { ...base, units: summarizeUnits(stepS, 10, 1e9, 24, { workFactor: 2 }) };
+    expect(whatIf.units.workFactor).toBe(2);
+    expect(findViolation('fleet-node', whatIf)).toBeNull();
+    expect(findViolation('fleet-node', { ...whatIf, units: { ...whatIf.units, workFactor: 11 } })).not.toBeNull();
+    const fleet = mergeOf([...healthy, whatIf]);
+    expect(fleet.groups[0]?.slow.map((s) => s.name)).toEqual(['w']);
+    expect(fleet.warnings.join('\n')).toMatch(/node w ran the --slow 2 what-if/);
+    // Without the what-if nothing says so.
+    expect(mergeOf(healthy).warnings.join('\n')).not.toMatch(/what-if/);
+    expect(summarizeUnits(stepS, 10, 1e9, 24, { workFactor: 1 }).workFactor).toBeUndefined();
   });
 });
 

@@ -10,11 +10,12 @@ import {
   MAX_NODES,
   type ManifestOptions,
   slurmScript,
+  taskCount,
 } from '../fleet/manifest.js';
 import { OutputPlan } from '../io/output-path.js';
 import { fileWrite, writeOutput } from '../io/write-outputs.js';
 import { VERSION } from '../version.js';
-import { choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
+import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
 
 const DEFAULTS = { gpusPerNode: 1, pvc: 'hetbench-fleet-results', results: 'fleet-results' } as const;
@@ -40,6 +41,10 @@ Options:
   --image IMAGE          container image with hetbench (k8s default hetbench:${VERSION}; slurm: run through
                          srun --container-image, default none: hetbench from PATH or $HETBENCH)
   --gpus-per-node G      GPUs each node's task requests, 1 to 64 (default ${DEFAULTS.gpusPerNode})
+  --per-gpu              one task per GPU instead of per node: N x G tasks of one GPU each, so every
+                         GPU is measured on its own (a fail-slow GPU is one GPU); k8s spreads the
+                         pods over the nodes, Slurm tasks share nodes (GPU isolation needs
+                         ConstrainDevices=yes in cgroup.conf); names NODE-INDEX
   --gpu GEN              the GPU generation of these nodes (passed to fleet node --gpu; one manifest per
                          generation, each with its node selector or partition)
   --duration S           seconds of timed units on each node (passed to fleet node)
@@ -61,6 +66,7 @@ export const fleetManifestCommand: Command = defineCommand({
       nodes: { type: 'string' },
       image: { type: 'string' },
       'gpus-per-node': { type: 'string' },
+      'per-gpu': { type: 'boolean' },
       gpu: { type: 'string' },
       duration: { type: 'string' },
       pvc: { type: 'string' },
@@ -76,6 +82,14 @@ export const fleetManifestCommand: Command = defineCommand({
     const imageRaw = stringFlag(values, 'image');
     const image = imageRaw === undefined ? (engine === 'k8s' ? `hetbench:${VERSION}` : '') : checkImage(imageRaw);
     const gpusPerNode = intFlag('--gpus-per-node', stringFlag(values, 'gpus-per-node'), DEFAULTS.gpusPerNode, 1, 64);
+    const perGpu = boolFlag(values, 'per-gpu');
+    if (perGpu && nodes * gpusPerNode > MAX_NODES)
+      throw new UsageError(
+        '--nodes',
+        nodesRaw,
+        `with --per-gpu and --gpus-per-node ${gpusPerNode} is ${(nodes * gpusPerNode).toLocaleString('en-US')} tasks; ` +
+          `an Indexed Job or array holds at most ${MAX_NODES.toLocaleString('en-US')}: split the fleet over several manifests.`,
+      );
     const gpu = stringFlag(values, 'gpu');
     if (gpu !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(gpu))
       throw new UsageError('--gpu', gpu, 'must be a GPU id (letters, digits, . _ -), e.g. h100-sxm.');
@@ -96,13 +110,18 @@ export const fleetManifestCommand: Command = defineCommand({
       gpusPerNode,
       gpu: gpu ?? null,
       nodeArgs: duration === undefined ? [] : ['--duration', duration],
+      perGpu,
       results: engine === 'k8s' ? checkClaimName(pvc ?? DEFAULTS.pvc) : checkResultsDir(results ?? DEFAULTS.results),
     };
     const file = join(dir, FILE_OF[engine]);
     const target = new OutputPlan().add('--out', file);
     if (target !== null)
       writeOutput(fileWrite(target, engine === 'k8s' ? kubernetesManifest(options) : slurmScript(options)));
-    process.stdout.write(`wrote ${file} (${engine}, ${nodes} node${nodes === 1 ? '' : 's'})\n`);
+    const tasks = taskCount(options);
+    process.stdout.write(
+      `wrote ${file} (${engine}, ${nodes} node${nodes === 1 ? '' : 's'}` +
+        `${perGpu ? `, ${tasks} task${tasks === 1 ? '' : 's'} of one GPU` : ''})\n`,
+    );
     return EXIT_CODES.ok;
   },
 });

@@ -13,6 +13,7 @@ import { boolFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './a
 import { type Command, defineCommand } from './command.js';
 import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from './gpu-flags.js';
 import { paint, printJson } from './output.js';
+import { SLOW_FACTOR } from './slow-flag.js';
 
 const DEFAULTS = { workload: '70b', durationS: 10, stepS: 0.1, reps: 3 } as const;
 
@@ -38,6 +39,10 @@ Options:
   --duration S           seconds of timed units (default ${DEFAULTS.durationS}; at least 5 steps)
   --step-time S          target seconds per timed step (default ${DEFAULTS.stepS})
   --reps R               repetitions per probe kernel and matmul shape (default ${DEFAULTS.reps})
+  --slow FACTOR          fail-slow what-if, 1 to 10: each timed step really runs FACTOR times its
+                         units and the speed counts its units, so this node measures FACTOR
+                         times slower (merge is not told; the node file records it). For testing
+                         the slow-node rule and for what-ifs, never on a node you mean to measure
   --hidden H             the unit's scaled hidden width, 16 to 65,536 (default: the measured run's,
                          64 on a software adapter, 1024 on a GPU); every node of a fleet must use the same
 ${gpuFlagHelp}
@@ -65,6 +70,7 @@ export const fleetNodeCommand: Command = defineCommand({
       'step-time': { type: 'string' },
       reps: { type: 'string' },
       hidden: { type: 'string' },
+      slow: { type: 'string' },
       ...gpuFlagOptions,
     });
     const plan = new OutputPlan();
@@ -88,6 +94,7 @@ export const fleetNodeCommand: Command = defineCommand({
     const stepS = numberFlag('--step-time', stringFlag(values, 'step-time'), DEFAULTS.stepS, 0.001, 10);
     const reps = intFlag('--reps', stringFlag(values, 'reps'), DEFAULTS.reps, 1, 100);
     const hidden = stringFlag(values, 'hidden');
+    const workFactor = numberFlag('--slow', stringFlag(values, 'slow'), 1, SLOW_FACTOR.min, SLOW_FACTOR.max);
 
     const gpu = await openGpu(gpuOptionsFrom(values));
     let report: FleetNodeReport;
@@ -98,6 +105,7 @@ export const fleetNodeCommand: Command = defineCommand({
         durationS,
         stepS,
         reps,
+        workFactor,
         ...(hidden === undefined ? {} : { hiddenTarget: intFlag('--hidden', hidden, 64, 16, 65_536) }),
         onSection: (s) => process.stderr.write(`hetbench: fleet node: ${s}...\n`),
       });
@@ -135,7 +143,8 @@ function renderNode(r: FleetNodeReport): string {
     lines.push(
       `  speed      ${fmt(u.unitsPerS)} units/s (95% ${fmt(u.interval.lower)} to ${fmt(u.interval.upper)}), ` +
         `${fmt(u.gflops)} GFLOP/s, ${u.stepS.length} steps of ${u.unitsPerStep} units, noise CV ${pct(u.cv)}` +
-        `${u.hostCpuCores === undefined ? '' : `, host CPU ${fmt(u.hostCpuCores)} cores`}`,
+        `${u.hostCpuCores === undefined ? '' : `, host CPU ${fmt(u.hostCpuCores)} cores`}` +
+        `${u.workFactor === undefined ? '' : `, what-if --slow ${fmt(u.workFactor)} (each step ran ${fmt(u.workFactor)}x its units)`}`,
     );
   if (r.roofline)
     lines.push(

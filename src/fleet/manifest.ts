@@ -20,6 +20,19 @@ export interface ManifestOptions {
   readonly nodeArgs: readonly string[];
   /** Kubernetes: the shared PersistentVolumeClaim's name. Slurm: the shared results folder. */
   readonly results: string;
+  /**
+   * One task per GPU instead of per node (`--per-gpu`): nodes x gpusPerNode tasks, each holding
+   * one GPU, so every GPU of a node is measured on its own (a fail-slow GPU is one GPU, and
+   * `fleet node` measures the one adapter its process sees). The engine isolates the GPU: the
+   * Kubernetes device plugin exposes only the allocated GPU to the container; Slurm only with
+   * device constraint (cgroup.conf ConstrainDevices=yes), docs/fleet.md.
+   */
+  readonly perGpu?: boolean;
+}
+
+/** The tasks a manifest runs: one per node, or one per GPU under --per-gpu. */
+export function taskCount(o: Pick<ManifestOptions, 'nodes' | 'gpusPerNode' | 'perGpu'>): number {
+  return o.perGpu === true ? o.nodes * o.gpusPerNode : o.nodes;
 }
 
 /** An Indexed Job allows at most 100,000 completions (Kubernetes API: batch/v1 JobSpec). */
@@ -56,6 +69,8 @@ const q = (s: string): string => JSON.stringify(s);
 
 /** The PersistentVolumeClaim (ReadWriteMany: every pod writes its file) and the Indexed Job, as two YAML documents. */
 export function kubernetesManifest(o: ManifestOptions): string {
+  const perGpu = o.perGpu === true;
+  const tasks = taskCount(o);
   const out = `${K8S_RESULTS_MOUNT}/node-$(JOB_COMPLETION_INDEX).json`;
   const args = [
     'fleet',
@@ -65,12 +80,31 @@ export function kubernetesManifest(o: ManifestOptions): string {
     '--index',
     '$(JOB_COMPLETION_INDEX)',
     '--name',
-    '$(NODE_NAME)',
+    // Per GPU, a node holds several tasks: the index keeps the names unique (the file records
+    // which GPU the container saw: host.visibleDevices).
+    perGpu ? '$(NODE_NAME)-$(JOB_COMPLETION_INDEX)' : '$(NODE_NAME)',
     ...(o.gpu === null ? [] : ['--gpu', o.gpu]),
     ...o.nodeArgs,
   ];
   const selector = `app.kubernetes.io/name: ${JOB_NAME}`;
-  return `# hetbench fleet measurement: one pod per node (docs/fleet.md).
+  // Per node: no two pods on one node (required). Per GPU: a node holds as many pods as GPUs
+  // (the GPU limit bounds it), spread as evenly as the scheduler can.
+  const placement = perGpu
+    ? `      topologySpreadConstraints:
+        - maxSkew: 1
+          topologyKey: kubernetes.io/hostname
+          whenUnsatisfiable: ScheduleAnyway
+          labelSelector:
+            matchLabels:
+              ${selector}`
+    : `      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - labelSelector:
+                matchLabels:
+                  ${selector}
+              topologyKey: kubernetes.io/hostname`;
+  return `# hetbench fleet measurement: one pod per ${perGpu ? 'GPU' : 'node'} (docs/fleet.md).
 # kubectl apply -f this file; kubectl wait --for=condition=complete job/${JOB_NAME}; then copy
 # ${K8S_RESULTS_MOUNT}/node-*.json off the claim and run: hetbench fleet merge node-*.json
 apiVersion: v1
@@ -91,22 +125,16 @@ metadata:
     ${selector}
 spec:
   completionMode: Indexed
-  completions: ${o.nodes}
-  parallelism: ${o.nodes}
-  backoffLimit: ${Math.max(1, o.nodes)}
+  completions: ${tasks}
+  parallelism: ${tasks}
+  backoffLimit: ${Math.max(1, tasks)}
   template:
     metadata:
       labels:
         ${selector}
     spec:
       restartPolicy: Never
-      affinity:
-        podAntiAffinity:
-          requiredDuringSchedulingIgnoredDuringExecution:
-            - labelSelector:
-                matchLabels:
-                  ${selector}
-              topologyKey: kubernetes.io/hostname
+${placement}
       containers:
         - name: hetbench
           image: ${q(o.image)}
@@ -119,7 +147,7 @@ spec:
                   fieldPath: spec.nodeName
           resources:
             limits:
-              nvidia.com/gpu: ${o.gpusPerNode}
+              nvidia.com/gpu: ${perGpu ? 1 : o.gpusPerNode}
           volumeMounts:
             - name: results
               mountPath: ${q(K8S_RESULTS_MOUNT)}
@@ -154,22 +182,26 @@ export function slurmScript(o: ManifestOptions): string {
       ? `"\${HETBENCH:-hetbench}"`
       : `srun --container-image=${shellWord(o.image)} --container-mounts="$RESULTS:$RESULTS" hetbench`;
   const extra = [...(o.gpu === null ? [] : ['--gpu', o.gpu]), ...o.nodeArgs].map(shellWord).join(' ');
+  const perGpu = o.perGpu === true;
+  // Per GPU, tasks share nodes (no --exclusive), one GPU each, and the name carries the task id.
+  const name = perGpu
+    ? `"\${SLURMD_NODENAME:-$(hostname)}-\${SLURM_ARRAY_TASK_ID}"`
+    : `"\${SLURMD_NODENAME:-$(hostname)}"`;
   return `#!/bin/bash
-# hetbench fleet measurement: one array task per node (docs/fleet.md).
+# hetbench fleet measurement: one array task per ${perGpu ? 'GPU' : 'node'} (docs/fleet.md).
 # sbatch this file; when the array is done: hetbench fleet merge ${results}/node-*.json
 #SBATCH --job-name=${JOB_NAME}
-#SBATCH --array=0-${o.nodes - 1}
+#SBATCH --array=0-${taskCount(o) - 1}
 #SBATCH --nodes=1
 #SBATCH --ntasks=1
-#SBATCH --exclusive
-#SBATCH --gres=gpu:${o.gpusPerNode}
+${perGpu ? '' : '#SBATCH --exclusive\n'}#SBATCH --gres=gpu:${perGpu ? 1 : o.gpusPerNode}
 #SBATCH --time=00:10:00
 #SBATCH --output=hetbench-fleet-%A_%a.log
 set -euo pipefail
 mkdir -p ${results}
 RESULTS="$(cd ${results} && pwd)"
-# Each task is one node (--nodes=1 --exclusive); its log lands in the submit folder.
+# ${perGpu ? 'Each task is one GPU (--gres=gpu:1; isolated only with ConstrainDevices=yes)' : 'Each task is one node (--nodes=1 --exclusive)'}; its log lands in the submit folder.
 ${run} fleet node --out "$RESULTS/node-\${SLURM_ARRAY_TASK_ID}.json" \\
-  --index "\${SLURM_ARRAY_TASK_ID}" --name "\${SLURMD_NODENAME:-$(hostname)}"${extra === '' ? '' : ` ${extra}`}
+  --index "\${SLURM_ARRAY_TASK_ID}" --name ${name}${extra === '' ? '' : ` ${extra}`}
 `;
 }

@@ -23,6 +23,12 @@ export interface MeasureNodeOptions {
   readonly reps: number;
   /** Width the unit's hidden dimension is scaled to (default bench/local-unit.ts localHiddenTarget). */
   readonly hiddenTarget?: number;
+  /**
+   * A fail-slow what-if (`fleet node --slow FACTOR`): each timed step really runs FACTOR times its
+   * units while the speed counts only the step's units, so the node measures FACTOR times slower
+   * and merge, which is not told, must find it. 1 (the default) is the node as it is.
+   */
+  readonly workFactor?: number;
   readonly onSection?: (section: NodeSection) => void;
 }
 
@@ -108,7 +114,8 @@ async function timeUnits(gpu: Gpu, executor: UnitExecutor, options: MeasureNodeO
   await timePasses(gpu, [one, one]); // warm-up: the first dispatches pay for lazy driver work
   const unitS = median(validSeconds(await timePasses(gpu, [one, one, one, one, one])));
   const unitsPerStep = Math.max(1, Math.round(options.stepS / unitS));
-  const step = executor.work(unitsPerStep);
+  const workFactor = options.workFactor ?? 1;
+  const step = executor.work(Math.max(1, Math.round(unitsPerStep * workFactor)));
   const stepS: number[] = [];
   const started = performance.now();
   const cpu = process.cpuUsage();
@@ -126,6 +133,7 @@ async function timeUnits(gpu: Gpu, executor: UnitExecutor, options: MeasureNodeO
   const wallS = (performance.now() - started) / 1000;
   return summarizeUnits(stepS, unitsPerStep, executor.unit.flops, executor.unit.gemms.length, {
     hostCpuCores: (used.user + used.system) / 1e6 / wallS,
+    workFactor,
   });
 }
 
@@ -135,7 +143,7 @@ export function summarizeUnits(
   unitsPerStep: number,
   unitFlops: number,
   unitGemms: number,
-  host: { readonly hostCpuCores?: number } = {},
+  host: { readonly hostCpuCores?: number; readonly workFactor?: number } = {},
 ): NodeUnits {
   const rates = stepS.map((s) => unitsPerStep / s);
   const unitsPerS = median(rates);
@@ -152,5 +160,6 @@ export function summarizeUnits(
     gflops: (unitsPerS * unitFlops) / 1e9,
     cv: Math.sqrt(variance) / mean,
     ...(host.hostCpuCores === undefined ? {} : { hostCpuCores: host.hostCpuCores }),
+    ...(host.workFactor === undefined || host.workFactor === 1 ? {} : { workFactor: host.workFactor }),
   };
 }

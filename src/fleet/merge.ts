@@ -41,6 +41,13 @@ export class FleetMerge {
       this.warnings.push(
         `${file}: node ${report.node.name} is incomplete (${report.failure ?? 'failed'}); its units are used`,
       );
+    // A what-if node is merged as measured (the rule must find it unaided), and said so: a
+    // fleet file built from one must not pass for a measurement of the fleet as it is.
+    if (report.units.workFactor !== undefined)
+      this.warnings.push(
+        `${file}: node ${report.node.name} ran the --slow ${report.units.workFactor} what-if ` +
+          `(${report.units.workFactor}x the work per step); its speed is not the node's own`,
+      );
     this.add(summarizeNode(report), file);
   }
 

@@ -46,6 +46,33 @@ export interface HostInfo {
   readonly os: string;
   readonly node: string;
   readonly webgpu: string;
+  /**
+   * The engine's GPU-visibility variables this process saw (VISIBLE_DEVICE_VARS: the device
+   * plugin's NVIDIA_VISIBLE_DEVICES, Slurm's SLURM_STEP_GPUS, ...), so a per-GPU task's file says
+   * which GPU it measured (WebGPU exposes no GPU serial or UUID). Absent when none is set.
+   */
+  readonly visibleDevices?: Readonly<Record<string, string>>;
+}
+
+/** The variables engines and runtimes set to say which GPUs a process may use. */
+export const VISIBLE_DEVICE_VARS = [
+  'NVIDIA_VISIBLE_DEVICES',
+  'CUDA_VISIBLE_DEVICES',
+  'ROCR_VISIBLE_DEVICES',
+  'HIP_VISIBLE_DEVICES',
+  'SLURM_STEP_GPUS',
+  'SLURM_JOB_GPUS',
+  'GPU_DEVICE_ORDINAL',
+] as const;
+
+/** The visibility variables set in `env`, each value cut to 1,024 characters; undefined when none. */
+export function visibleDevices(env: Readonly<Record<string, string | undefined>>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const name of VISIBLE_DEVICE_VARS) {
+    const v = env[name];
+    if (v !== undefined && v !== '') out[name] = v.slice(0, 1024);
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
 }
 
 export interface NodeRoofline extends Roofline {
@@ -85,4 +112,10 @@ export interface NodeUnits {
    * a starved host gives less), on a GPU the host side's load. Absent when not measured.
    */
   readonly hostCpuCores?: number;
+  /**
+   * Present only under the `fleet node --slow FACTOR` what-if: each step ran this many times its
+   * `unitsPerStep` units of real work, and the speed counts `unitsPerStep` (so it reads about
+   * FACTOR times slower). merge does not use it to find slow nodes; it names the what-if.
+   */
+  readonly workFactor?: number;
 }
