@@ -4,6 +4,8 @@ import {
   AUTO_FLOOR,
   autoTest,
   bonferroniSignificant,
+  classRatioResolution,
+  resolutionText,
   resolvableChange,
   sideEstimate,
 } from '../src/report/compare-auto.js';
@@ -105,5 +107,26 @@ describe('compare --threshold auto', () => {
     // One metric at alpha 0.05: z 1.96; se 0.05 -> e^(0.098) - 1 = 10.3%.
     expect(resolvableChange(0.05, 1, 0.05, false)).toBeCloseTo(Math.expm1(1.959964 * 0.05), 5);
     expect(resolvableChange(0.0001, 1, 0.05, true)).toBe(AUTO_FLOOR.points);
+  });
+});
+
+describe('what the class compute ratios could resolve (the resolution note)', () => {
+  const m = (name: string, threshold: number) => ({ name, threshold, test: 'normal' });
+
+  it('names the widest class ratio threshold and how many times longer both runs must be for 5%', () => {
+    const r = classRatioResolution([
+      m('class.h100-sxm.computeRatio', 0.12),
+      m('class.gb200.computeRatio', 0.08),
+      m('run.lockstep.stepTime', 0.4),
+    ]);
+    // (12% / 5%)^2 = 5.76: six times the rounds.
+    expect(r).toEqual({ classRatioThreshold: 0.12, metric: 'class.h100-sxm.computeRatio', target: 0.05, longerBy: 6 });
+    expect(resolutionText(r as NonNullable<typeof r>)).toMatch(/12% or more.*about 6x as long.*--max-time/);
+  });
+
+  it('is null when every class ratio resolves 5% already, or none was tested', () => {
+    expect(classRatioResolution([m('class.h100-sxm.computeRatio', 0.03), m('run.lockstep.stepTime', 0.4)])).toBeNull();
+    expect(classRatioResolution([m('run.lockstep.stepTime', 0.4)])).toBeNull();
+    expect(classRatioResolution([])).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import {
   methodSummary,
   testedCount,
 } from '../report/compare.js';
+import { resolutionText } from '../report/compare-auto.js';
 import { checkComparableSamples, checkSameJob } from '../report/compare-input.js';
 import { globMatch, MAX_PATTERN_LENGTH } from '../report/compare-pattern.js';
 import { comparisonTable, hardwareRows } from '../report/compare-table.js';
@@ -256,6 +257,7 @@ function runCompare(
       lines.push(terminalSafe(`only in ${base.label}: ${cmp.onlyInBase.join(', ')}`, false));
     if (cmp.onlyInHead.length > 0)
       lines.push(terminalSafe(`only in ${head.label}: ${cmp.onlyInHead.join(', ')}`, false));
+    if (cmp.resolution !== null) lines.push(paint('yellow', `note: ${resolutionText(cmp.resolution)}`));
     if (inconclusive !== null)
       lines.push(paint('yellow', 'inconclusive: a report is marked unreliable (see above); exit 0'));
     process.stdout.write(`${lines.join('\n')}\n`);

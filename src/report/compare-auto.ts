@@ -101,3 +101,52 @@ export function resolvableChange(se: number, family: number, alpha: number, poin
   const change = points ? z * se : Math.expm1(z * se);
   return Math.max(floor, Number.isFinite(change) ? change : Number.POSITIVE_INFINITY);
 }
+
+/** Above this, compare says how much longer the runs would have to be (docs/ci.md). */
+export const RESOLUTION_NOTE_AT = 0.05;
+
+/**
+ * What a comparison of run reports could resolve in the figures a fail-slow generation moves
+ * (the class compute ratios), and how much longer both runs would have to be to resolve
+ * RESOLUTION_NOTE_AT: an interval's width falls with the square root of the rounds, so a
+ * threshold T needs (T / target)^2 times the rounds. Null when no class ratio was tested or
+ * every one resolves the target already. Measured on this project's VM: a 40 s default run
+ * gave the H100 ratio thresholds of 7-17%, 120 s runs about 3% (docs/ci.md).
+ */
+export interface Resolution {
+  /** The widest threshold of the class compute ratios tested. */
+  readonly classRatioThreshold: number;
+  /** The metric that had it. */
+  readonly metric: string;
+  readonly target: number;
+  /** How many times longer both runs would have to be for `target`. */
+  readonly longerBy: number;
+}
+
+export function classRatioResolution(
+  metrics: readonly { readonly name: string; readonly threshold: number; readonly test: string }[],
+  target = RESOLUTION_NOTE_AT,
+): Resolution | null {
+  const ratios = metrics.filter(
+    (m) => /^class\.[a-z0-9-]+\.computeRatio$/.test(m.name) && Number.isFinite(m.threshold),
+  );
+  if (ratios.length === 0) return null;
+  const widest = ratios.reduce((a, m) => (m.threshold > a.threshold ? m : a));
+  if (!(widest.threshold > target)) return null;
+  return {
+    classRatioThreshold: widest.threshold,
+    metric: widest.name,
+    target,
+    longerBy: Math.ceil((widest.threshold / target) ** 2),
+  };
+}
+
+/** The sentence the terminal and Markdown print for a Resolution. */
+export function resolutionText(r: Resolution): string {
+  const pct = (x: number): string => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
+  return (
+    `these reports resolve class compute ratio changes of ${pct(r.classRatioThreshold)} or more ` +
+    `(${r.metric}); a generation ${pct(r.target)} slower needs both runs about ${r.longerBy}x as long ` +
+    '(hetbench run --max-time S: intervals narrow with the square root of the rounds)'
+  );
+}

@@ -3,7 +3,15 @@ import { mannWhitneyU } from '../stats/mann-whitney.js';
 import { normalUpperQuantile } from '../stats/normal.js';
 import { median } from '../stats/quantiles.js';
 import { sameAdapter } from './adapter.js';
-import { AUTO_FLOOR, autoTest, bonferroniSignificant, resolvableChange, sideEstimate } from './compare-auto.js';
+import {
+  AUTO_FLOOR,
+  autoTest,
+  bonferroniSignificant,
+  classRatioResolution,
+  type Resolution,
+  resolvableChange,
+  sideEstimate,
+} from './compare-auto.js';
 import { changeScale, type Metric, type Unit } from './metric.js';
 import type { Report } from './schema.js';
 
@@ -71,6 +79,8 @@ export interface Comparison {
   readonly onlyInHead: readonly string[];
   readonly regressions: number;
   readonly improvements: number;
+  /** Auto mode: how far the class compute ratios could see, when not as far as 5% (compare-auto.ts). */
+  readonly resolution: Resolution | null;
 }
 
 export function compareReports(
@@ -93,6 +103,7 @@ export function compareReports(
     metrics,
     onlyInBase: base.metrics.filter((m) => !headByName.has(m.name)).map((m) => m.name),
     onlyInHead: head.metrics.filter((m) => !baseNames.has(m.name)).map((m) => m.name),
+    resolution: threshold === 'auto' ? classRatioResolution(metrics) : null,
     regressions: metrics.filter((m) => m.verdict === 'regression').length,
     improvements: metrics.filter((m) => m.verdict === 'improvement').length,
   };

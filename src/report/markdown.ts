@@ -1,5 +1,6 @@
 import { adapterLabel } from './adapter.js';
 import { type Comparison, methodSummary, testedCount } from './compare.js';
+import { resolutionText } from './compare-auto.js';
 import { comparisonTable, hardwareRows } from './compare-table.js';
 import { percent, sig } from './format.js';
 import type { HardwareTable } from './hardware.js';
@@ -86,6 +87,7 @@ export function renderComparisonMarkdown(cmp: Comparison, labels: ComparisonLabe
   ];
   if (cmp.onlyInBase.length > 0) lines.push(`Only in base: ${cmp.onlyInBase.map(markdownCode).join(', ')}`, '');
   if (cmp.onlyInHead.length > 0) lines.push(`Only in head: ${cmp.onlyInHead.map(markdownCode).join(', ')}`, '');
+  if (cmp.resolution !== null) lines.push(`> Note: ${markdownText(resolutionText(cmp.resolution))}`, '');
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
