@@ -1,7 +1,8 @@
 import { type DeviceError, UsageError } from '../errors.js';
 import type { Gpu } from '../gpu/open.js';
 import type { ClusterModel } from '../model/types.js';
-import { lockstepAllocation, type PolicyContext, type PolicyRef } from '../policy/index.js';
+import { lockstepAllocation, type PolicyContext, type PolicyRef, policyNameOf } from '../policy/index.js';
+import { proportionalMeasured } from '../policy/proportional-measured.js';
 import { classComputeS, perGpuBatch } from '../sim/compose.js';
 import { type SimulationResult, simulate } from '../sim/simulate.js';
 import type { StageModel } from '../sim/stage-jitter.js';
@@ -15,6 +16,7 @@ import {
   composeFigures,
   type FigureInputs,
   measuredIntervals,
+  type PilotSplit,
   type SettledCalibration,
   widestSpeedupHalfWidth,
 } from './measured-figures.js';
@@ -185,6 +187,22 @@ export async function measuredRun(
   // a given jitter, fixed; at the measured one, implied by the noise measured so far).
   const ctx: PolicyContext = { model, seed: options.seed, measuredSequencesPerS: measuredRates };
   const givenTails = source === 'measured' ? null : measuredJitter(model, [], calibration, source).tailFactors;
+  // proportional-measured's split comes from the pilot: its intervals carry the pilot's noise too.
+  const pilotSplit: PilotSplit | undefined = options.policies.some((p) => policyNameOf(p) === 'proportional-measured')
+    ? {
+        policy: 'proportional-measured',
+        rates: (steps) =>
+          ratesFrom(
+            model,
+            lockAlloc,
+            { ...pilotRun, allocations: steps.map(() => lockAlloc), local: steps.map((i) => pilotRun.local[i] ?? []) },
+            calibration,
+            localTime,
+            options.workFactor,
+          ),
+        allocate: (rates) => proportionalMeasured.allocate({ ...ctx, measuredSequencesPerS: rates }),
+      }
+    : undefined;
   const inputsOf = (measured: readonly Measured[]): FigureInputs => ({
     model,
     source,
@@ -194,6 +212,7 @@ export async function measuredRun(
     measured,
     localTime,
     ...(options.workFactor ? { workFactor: options.workFactor } : {}),
+    ...(pilotSplit ? { pilotSplit } : {}),
   });
   const adaptive = options.targetCi !== undefined || options.maxTimeS !== undefined;
   const maxRounds = options.maxRounds ?? (adaptive ? ADAPTIVE_MAX_ROUNDS : steps);
@@ -335,7 +354,10 @@ export function checkStopOptions(options: Pick<MeasuredRunOptions, 'targetCi' | 
     throw new UsageError('maxRounds', maxRounds, 'must be a whole number of rounds, at least 1.');
 }
 
-function widestHalfWidth(inputs: FigureInputs, resamples: number, seed: number): number {
+function widestHalfWidth(withPilot: FigureInputs, resamples: number, seed: number): number {
+  // The rounds' part of the intervals only: more rounds cannot narrow the pilot's (PilotSplit),
+  // so it must not keep a run going that has reached its target on everything rounds can tell.
+  const { pilotSplit: _pilot, ...inputs } = withPilot;
   const figures: ComposedFigures = composeFigures(inputs, null);
   const intervals = measuredIntervals(inputs, { resamples, confidence: 0.95, seed: deriveSeed(seed, 0x0c2) });
   return widestSpeedupHalfWidth(inputs.measured, figures.compositions, intervals);

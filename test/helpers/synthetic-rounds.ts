@@ -60,6 +60,7 @@ export function syntheticRun(
   seed: number,
   noise: SyntheticNoise = DEFAULT_NOISE,
   model: ClusterModel = SYNTHETIC_MODEL,
+  policies: readonly PolicyName[] = SYNTHETIC_POLICIES,
 ): FigureInputs {
   const rng = seededRng(seed);
   const cal = syntheticCalibration(model, noise);
@@ -80,13 +81,13 @@ export function syntheticRun(
     allocations: pilotLocal.map(() => lock),
     local: pilotLocal,
   };
-  const measured: Measured[] = SYNTHETIC_POLICIES.map((policy) => ({
+  const measured: Measured[] = policies.map((policy) => ({
     policy,
     adapts: false,
     allocations: [],
     local: [],
   }));
-  const allocationOf = SYNTHETIC_POLICIES.map((p) => startPartition(getPolicy(p), ctx).allocation);
+  const allocationOf = policies.map((p) => startPartition(getPolicy(p), ctx).allocation);
   for (let r = 0; r < rounds; r++) {
     const drift = Math.exp(noise.roundCv * rng.normal());
     measured.forEach((m, p) => {
