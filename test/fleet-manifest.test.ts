@@ -147,59 +147,46 @@ describe('fleet manifest --engine k8s', () => {
   });
 });
 
+/** The Slurm script `fleet manifest --engine slurm ARGS` writes, its directives, and whether they precede every command. */
+async function slurm(
+  args: readonly string[],
+): Promise<{ script: string; directives: Record<string, string | boolean>; directivesFirst: boolean }> {
+  const dir = tmp();
+  const r = await runCli(fleetManifestCommand, ['--engine', 'slurm', '--out', dir, ...args]);
+  expect(r.code, String(r.error)).toBe(0);
+  const script = readFileSync(join(dir, 'hetbench-fleet.sbatch'), 'utf8');
+  const directives = Object.fromEntries(
+    [...script.matchAll(/^#SBATCH --([a-z-]+)(?:=(.*))?$/gm)].map((m) => [m[1] as string, m[2] ?? true]),
+  );
+  // Directives must precede the first command, or sbatch ignores them.
+  const lines = script.split('\n');
+  const firstCommand = lines.findIndex((l) => l !== '' && !l.startsWith('#'));
+  const lastDirective = lines.findLastIndex((l) => l.startsWith('#SBATCH'));
+  return { script, directives, directivesFirst: lastDirective < firstCommand };
+}
+
 describe('fleet manifest --engine slurm', () => {
   it('is a job array 0..N-1, one exclusive node and G GPUs per task, results per task id', async () => {
-    const dir = tmp();
-    const r = await runCli(fleetManifestCommand, [
-      '--engine',
-      'slurm',
+    const { script, directives, directivesFirst } = await slurm([
       '--nodes',
       '64',
       '--gpus-per-node',
       '4',
       '--results',
       '/shared/fleet',
-      '--out',
-      dir,
     ]);
-    expect(r.code, String(r.error)).toBe(0);
-    const script = readFileSync(join(dir, 'hetbench-fleet.sbatch'), 'utf8');
     expect(script.startsWith('#!/bin/bash\n')).toBe(true);
-    const directives = Object.fromEntries(
-      [...script.matchAll(/^#SBATCH --([a-z-]+)(?:=(.*))?$/gm)].map((m) => [m[1], m[2] ?? true]),
-    );
     expect(directives).toMatchObject({ array: '0-63', nodes: '1', exclusive: true, gres: 'gpu:4' });
-    // Directives must precede the first command, or sbatch ignores them.
-    const firstCommand = script.split('\n').findIndex((l) => l !== '' && !l.startsWith('#'));
-    const lastDirective = script.split('\n').findLastIndex((l) => l.startsWith('#SBATCH'));
-    expect(lastDirective).toBeLessThan(firstCommand);
+    expect(directivesFirst).toBe(true);
     expect(script).toMatch(/fleet node --out "\$RESULTS\/node-\$\{SLURM_ARRAY_TASK_ID\}\.json"/);
     expect(script).toMatch(/mkdir -p \/shared\/fleet\n/);
   });
 
   it('--per-gpu: an array of N x G tasks of one GPU each, sharing nodes, names unique per task', async () => {
-    const dir = tmp();
-    const r = await runCli(fleetManifestCommand, [
-      '--engine',
-      'slurm',
-      '--nodes',
-      '64',
-      '--gpus-per-node',
-      '4',
-      '--per-gpu',
-      '--out',
-      dir,
-    ]);
-    expect(r.code, String(r.error)).toBe(0);
-    const script = readFileSync(join(dir, 'hetbench-fleet.sbatch'), 'utf8');
-    const directives = Object.fromEntries(
-      [...script.matchAll(/^#SBATCH --([a-z-]+)(?:=(.*))?$/gm)].map((m) => [m[1], m[2] ?? true]),
-    );
+    const { script, directives, directivesFirst } = await slurm(['--nodes', '64', '--gpus-per-node', '4', '--per-gpu']);
     expect(directives).toMatchObject({ array: '0-255', nodes: '1', ntasks: '1', gres: 'gpu:1' });
-    expect(directives.exclusive).toBeUndefined();
-    const firstCommand = script.split('\n').findIndex((l) => l !== '' && !l.startsWith('#'));
-    const lastDirective = script.split('\n').findLastIndex((l) => l.startsWith('#SBATCH'));
-    expect(lastDirective).toBeLessThan(firstCommand);
+    expect(directives['exclusive']).toBeUndefined();
+    expect(directivesFirst).toBe(true);
     expect(script).toMatch(/--name "\$\{SLURMD_NODENAME:-\$\(hostname\)\}-\$\{SLURM_ARRAY_TASK_ID\}"/);
     expect(script).toMatch(/ConstrainDevices=yes/);
   });
