@@ -11,8 +11,11 @@ export interface Command {
   run(argv: readonly string[]): Promise<ExitCode>;
   /** A command with subcommands (fleet): the help of the one argv names, else its own. */
   readonly helpFor?: (argv: readonly string[]) => Promise<string>;
-  /** A command with subcommands: whether argv's opens the GPU (main.ts then runs it as a filtered child). */
-  readonly opensGpu?: (argv: readonly string[]) => boolean;
+  /**
+   * Whether the command opens the GPU (main.ts then runs it as a filtered child, stderr-filter.ts):
+   * true, or for a command with subcommands (fleet), whether the one argv names does.
+   */
+  readonly opensGpu?: true | ((argv: readonly string[]) => boolean);
   /** Variables for the filtered child a GPU command runs as (main.ts; e.g. run's lavapipe threads). */
   readonly childEnv?: () => Readonly<Record<string, string>>;
 }

@@ -25,6 +25,7 @@ error (a bug).
 
 export const doctorCommand: Command = defineCommand({
   name: 'doctor',
+  opensGpu: true,
   summary: 'show the WebGPU adapter, backend, features and limits',
   help,
   flags: gpuParameterFlags,

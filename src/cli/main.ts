@@ -6,9 +6,6 @@ import { armFault, FAULT_VARIABLE, parseFault } from './fault.js';
 import { reportError } from './report-error.js';
 import { isFilteredChild, runFiltered } from './stderr-filter.js';
 
-/** Commands that open the GPU: they run as a filtered child (stderr-filter.ts). */
-const GPU_COMMANDS: ReadonlySet<string> = new Set(['run', 'start', 'doctor', 'matmul', 'probe']);
-
 const usage = (): string =>
   [
     `hetbench ${VERSION}: what mixed GPU generations cost a synchronous training cluster, measured`,
@@ -48,8 +45,8 @@ export async function main(argv: readonly string[]): Promise<ExitCode> {
     process.stdout.write(`${(command.helpFor ? await command.helpFor(rest) : command.help).trim()}\n`);
     return EXIT_CODES.ok;
   }
-  if ((GPU_COMMANDS.has(name) || command.opensGpu?.(rest) === true) && !isFilteredChild())
-    return (await runFiltered(argv, command.childEnv?.() ?? {})) as ExitCode;
+  const opensGpu = typeof command.opensGpu === 'function' ? command.opensGpu(rest) : command.opensGpu === true;
+  if (opensGpu && !isFilteredChild()) return (await runFiltered(argv, command.childEnv?.() ?? {})) as ExitCode;
   // The test seam (fault.ts) is read here, once, so no command reads the environment for it.
   armFault(parseFault(process.env[FAULT_VARIABLE]));
   return command.run(rest);

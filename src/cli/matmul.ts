@@ -44,6 +44,7 @@ failure, or a product outside the error bound, 70 internal error (a bug).
 
 export const matmulCommand: Command = defineCommand({
   name: 'matmul',
+  opensGpu: true,
   summary: 'run one verified matmul on the GPU and time it',
   help,
   flags: { ...gpuParameterFlags, m: '--m', n: '--n', k: '--k', kernel: '--kernel' },

@@ -28,6 +28,7 @@ Exit codes: 0 ok, 2 bad flag, 3 no adapter or a GPU failure, 70 internal error (
 
 export const probeCommand: Command = defineCommand({
   name: 'probe',
+  opensGpu: true,
   summary: "measure the device's roofline: FMA peak (f32, f16) and memory bandwidth",
   help,
   flags: gpuParameterFlags,

@@ -102,6 +102,7 @@ finished is still written to --json/--md/--html, marked partial), 70 internal er
 
 export const runCommand: Command = defineCommand({
   name: 'run',
+  opensGpu: true,
   childEnv: measuredRunEnv,
   summary: 'the straggler benchmark: every policy measured on the local GPU beside the model',
   help,

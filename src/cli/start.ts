@@ -16,6 +16,7 @@ out/run.json and out/run.html. Takes no options; run the commands themselves for
 
 export const startCommand: Command = defineCommand({
   name: 'start',
+  opensGpu: true,
   childEnv: measuredRunEnv,
   summary: 'the default job that `npm start` runs: doctor, a verified matmul, then run',
   help,
