@@ -9,7 +9,7 @@ import {
   type StepInput,
 } from '../sim/compose.js';
 import type { StepSample } from '../sim/figures.js';
-import { type JitterModel, parametricJitter, tailFactor } from '../sim/order-stats.js';
+import { type JitterModel, jitterCv, parametricJitter, tailFactor } from '../sim/order-stats.js';
 import { median } from '../stats/quantiles.js';
 import type { Calibration } from './calibrate.js';
 import type { Measured } from './rounds.js';
@@ -21,13 +21,10 @@ import { factorOf, type WorkFactor } from './work-factor.js';
  */
 
 /**
- * The jitter behind the slowest-of-n tail: the local device's measured step-to-step noise,
- * or a cluster jitter CV given by the caller (see `--jitter` in src/cli/run.ts).
- */
-/**
- * Where the slowest-of-n tail's jitter comes from: the run's own noise, a given CV (lognormal),
- * or a fleet file's empirical samples (`run --fleet FILE`: the per-step noise measured on the
- * fleet's nodes, docs/fleet.md), whose shape the tail then keeps.
+ * Where the slowest-of-n tail's jitter comes from: the local device's measured step-to-step
+ * noise, a cluster CV given by the caller (lognormal; `--jitter` in src/cli/run.ts), or a fleet
+ * file's empirical samples (`run --fleet FILE`: the per-step noise measured on the fleet's
+ * nodes, docs/fleet.md), whose shape the tail then keeps.
  */
 export type JitterSource =
   | 'measured'
@@ -167,27 +164,19 @@ export function measuredJitter(
     }
   }
   const cv = pooled.length >= 4 ? 1.4826 * median(pooled.map((x) => Math.abs(x - 1))) : 0;
-  const jitter: JitterModel =
+  const [jitter, from]: [JitterModel, MeasuredJitter['source']] =
     source === 'measured'
-      ? parametricJitter(cv)
+      ? [parametricJitter(cv), 'measured']
       : 'samples' in source
-        ? { kind: 'empirical', samples: source.samples }
-        : parametricJitter(source.cv);
+        ? [{ kind: 'empirical', samples: source.samples }, 'fleet']
+        : [parametricJitter(source.cv), 'given'];
   return {
     cv,
     samples: pooled.length,
-    source: source === 'measured' ? 'measured' : 'samples' in source ? 'fleet' : 'given',
-    tailCv: source === 'measured' ? cv : 'samples' in source ? sampleCv(source.samples) : source.cv,
+    source: from,
+    tailCv: jitterCv(jitter),
     tailFactors: model.classes.map((c) => tailFactor(c.count, jitter)),
   };
-}
-
-/** Sample standard deviation over mean: the CV of a fleet's empirical jitter samples. */
-function sampleCv(xs: readonly number[]): number {
-  if (xs.length < 2) return 0;
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const variance = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (xs.length - 1);
-  return mean > 0 ? Math.sqrt(variance) / mean : 0;
 }
 
 export interface MeasuredComposition {

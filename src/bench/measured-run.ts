@@ -264,9 +264,7 @@ export async function measuredRun(
     seed: options.seed,
     jitterCv: figures.jitter.tailCv,
     // A fleet's samples keep their shape in the prediction's tail too, as in simulate --fleet.
-    ...(options.jitter !== undefined && typeof options.jitter === 'object' && 'samples' in options.jitter
-      ? { jitterSamples: options.jitter.samples }
-      : {}),
+    ...(typeof source === 'object' && 'samples' in source ? { jitterSamples: source.samples } : {}),
     measuredSequencesPerS: measuredRates,
     ...(stageUnits ? { stages: stageUnits.stages } : {}),
   });
