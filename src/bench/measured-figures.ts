@@ -158,14 +158,15 @@ export function measuredIntervals(inputs: FigureInputs, options: RoundBootstrapO
   const k = CI_FIGURES.length;
   const fitted = fitRun(inputs);
   const resplit = pilotResplit(inputs, fitted, options.seed);
+  // roundBootstrap's first call is every round as measured: the figures themselves, on the run
+  // as measured; each later call is a resample, on the pilot's re-split run.
   let point: readonly number[] | null = null;
   const flat = roundBootstrap(
     completeRounds(inputs.measured),
     (indices) => {
-      const values = composeFigures(inputs, indices, resplit()).compositions.flatMap((c) =>
+      const values = composeFigures(inputs, indices, point === null ? fitted : resplit()).compositions.flatMap((c) =>
         CI_FIGURES.map((f) => c.run.figures[f]),
       );
-      // roundBootstrap's first call is every round as measured: the figures themselves.
       point ??= values;
       return values;
     },
@@ -188,10 +189,9 @@ export function measuredIntervals(inputs: FigureInputs, options: RoundBootstrapO
 }
 
 /**
- * The fitted run for each call of the bootstrap's statistic: the first call (the point figures)
- * gets the run as measured; each later one (a resample) gets the pilot-split policy re-timed for
- * the split of a resample of the pilot's steps (PilotSplit). Without such a policy, or with under
- * two pilot steps, every call gets the run as measured.
+ * The fitted run of one resample: the pilot-split policy re-timed for the split of a resample
+ * of the pilot's steps (PilotSplit). Without such a policy, or with under two pilot steps, the
+ * run as measured.
  */
 function pilotResplit(inputs: FigureInputs, fitted: FittedRun, seed: number): () => FittedRun {
   const split = inputs.pilotSplit;
@@ -199,9 +199,7 @@ function pilotResplit(inputs: FigureInputs, fitted: FittedRun, seed: number): ()
   const n = inputs.pilot.local.length;
   if (split === undefined || at < 0 || n < 2) return () => fitted;
   const rng = seededRng(deriveSeed(seed, 0x9170));
-  let calls = 0;
   return () => {
-    if (calls++ === 0) return fitted;
     const steps = Array.from({ length: n }, () => Math.floor(rng.uniform() * n));
     const allocation = split.allocate(split.rates(steps));
     return {
