@@ -2,7 +2,6 @@ import { loadCluster } from '../cluster/load.js';
 import { clusterPresetNames } from '../cluster/presets.js';
 import { UsageError } from '../errors.js';
 import { type AppliedFleet, applyFleet } from '../fleet/apply.js';
-import type { FleetFile } from '../fleet/fleet-file.js';
 import { readFleetInput } from '../fleet/node-file.js';
 import type { GpuSpec } from '../hardware/types.js';
 import { buildClusterModel, DEFAULT_OVERLAP, MAX_GLOBAL_BATCH } from '../model/cluster-model.js';
@@ -50,7 +49,7 @@ export function modelFromFlags(
 export function jobFromFlags(
   values: ParsedArgs['values'],
   defaults: { readonly cluster?: string; readonly workload?: string } = {},
-): { readonly model: ClusterModel; readonly hybrid: HybridJob | null } {
+): { readonly model: ClusterModel; readonly hybrid: HybridJob | null; readonly fleet: AppliedFleet | null } {
   const clusterArg = stringFlag(values, 'cluster') ?? defaults.cluster;
   const workloadArg = stringFlag(values, 'workload') ?? defaults.workload;
   if (clusterArg === undefined)
@@ -109,7 +108,7 @@ export function jobFromFlags(
       throw err;
     }
     if (hybrid.idleReplicas > 0) process.stderr.write(`${idleReplicasNote(hybrid, globalBatch === undefined)}\n`);
-    return { model: hybrid.model, hybrid };
+    return { model: hybrid.model, hybrid, fleet };
   }
   return {
     model: buildClusterModel(
@@ -118,6 +117,7 @@ export function jobFromFlags(
       globalBatch === undefined ? { gpus, overlap } : { gpus, overlap, globalBatch },
     ),
     hybrid: null,
+    fleet,
   };
 }
 
@@ -133,35 +133,20 @@ export function idleReplicasNote(hybrid: HybridJob, batchFromWorkload: boolean):
   );
 }
 
-/** The --fleet file applied to the cluster's GPUs (fleet/apply.ts), or null without the flag. */
-export function fleetFromFlags(
+/**
+ * The --fleet file applied to the cluster's GPUs (fleet/apply.ts: speed factors, and the
+ * jitter samples simulate and run use unless --jitter is given), or null without the flag.
+ */
+function fleetFromFlags(
   values: ParsedArgs['values'],
   gpus: readonly GpuSpec[],
   clusterGpuIds: readonly string[],
 ): AppliedFleet | null {
   const path = stringFlag(values, 'fleet');
   if (path === undefined) return null;
-  return applyFleet(readFleet(path), gpus, clusterGpuIds, path);
-}
-
-/** The --fleet file's empirical jitter samples for `model`'s cluster, or undefined without the flag. */
-export function fleetJitterSamples(values: ParsedArgs['values']): readonly number[] | undefined {
-  const path = stringFlag(values, 'fleet');
-  return path === undefined ? undefined : readFleet(path).jitter.samples;
-}
-
-/** Fleet files read once per process (jobFromFlags and fleetJitterSamples both need one). */
-const fleets = new Map<string, FleetFile>();
-function readFleet(path: string): FleetFile {
-  let fleet = fleets.get(path);
-  if (fleet === undefined) {
-    const input = readFleetInput(path, ['fleet']);
-    if (input.kind !== 'fleet')
-      throw new UsageError('--fleet', path, 'must be a merged fleet file (fleet merge --out).');
-    fleet = input.fleet;
-    fleets.set(path, fleet);
-  }
-  return fleet;
+  const input = readFleetInput(path, ['fleet']);
+  if (input.kind !== 'fleet') throw new UsageError('--fleet', path, 'must be a merged fleet file (fleet merge --out).');
+  return applyFleet(input.fleet, gpus, clusterGpuIds, path);
 }
 
 /** File indices of the layouts without stages, when mixed ones sit among them. */

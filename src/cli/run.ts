@@ -30,13 +30,7 @@ import { gpuFlagHelp, gpuFlagOptions, gpuOptionsFrom, gpuParameterFlags } from '
 import { listenForStop, SIGNAL_EXIT_CODES, type StopSignal } from './interrupt.js';
 import { type MarkdownOutputs, markdownWrites, planMarkdown } from './markdown-output.js';
 import { measuredRunEnv } from './measured-run-env.js';
-import {
-  fleetJitterSamples,
-  jobFromFlags,
-  modelFlagHelp,
-  modelFlagOptions,
-  withGlobalBatchInput,
-} from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, interactive, paint } from './output.js';
 import { loadPolicies, preflightUserPolicies } from './policy-module.js';
 import { formatEta, Progress } from './progress.js';
@@ -138,7 +132,7 @@ export const runCommand: Command = defineCommand({
     // the target or the time budget runs out. On by default; --steps alone asks for exactly N
     // rounds, and --target-ci off for exactly --steps.
     const adaptiveRounds = adaptiveRoundsFrom(values, quick);
-    const { model, hybrid } = jobFromFlags(values, DEFAULTS);
+    const { model, hybrid, fleet } = jobFromFlags(values, DEFAULTS);
     const { cluster, workload } = model;
     const slowRaw = values['slow'];
     const whatIf = parseSlow(Array.isArray(slowRaw) ? slowRaw.map(String) : undefined, model);
@@ -159,7 +153,7 @@ export const runCommand: Command = defineCommand({
     };
 
     const jitterArg = parseJitter(stringFlag(values, 'jitter'));
-    const fleetJitter = fleetJitterSamples(values);
+    const fleetJitter = fleet?.jitterSamples;
     const stop = listenForStop();
     try {
       const gpu = await openGpu(gpuOptionsFrom(values));

@@ -7,13 +7,7 @@ import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simul
 import { stageModelOf } from '../sim/stage-jitter.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
 import { type Command, defineCommand } from './command.js';
-import {
-  fleetJitterSamples,
-  jobFromFlags,
-  modelFlagHelp,
-  modelFlagOptions,
-  withGlobalBatchInput,
-} from './model-flags.js';
+import { jobFromFlags, modelFlagHelp, modelFlagOptions, withGlobalBatchInput } from './model-flags.js';
 import { assertFinite, printJson } from './output.js';
 import { loadPolicies, type PolicyModule } from './policy-module.js';
 
@@ -74,9 +68,9 @@ export const simulateCommand: Command = defineCommand({
       'lognormal',
       'normal',
     ] as const);
-    const { model, hybrid } = jobFromFlags(values);
+    const { model, hybrid, fleet } = jobFromFlags(values);
     // --fleet's measured jitter, unless --jitter is given (docs/fleet.md).
-    const fleetJitter = stringFlag(values, 'jitter') === undefined ? fleetJitterSamples(values) : undefined;
+    const fleetJitter = stringFlag(values, 'jitter') === undefined ? fleet?.jitterSamples : undefined;
     let result: SimulationResult;
     try {
       // A layout's replica classes draw jitter per pipeline stage and re-time their schedules.
