@@ -1,7 +1,8 @@
 import { bootstrapMedian } from '../stats/bootstrap.js';
 import { normalUpperQuantile, normalUpperTail } from '../stats/normal.js';
 import { median } from '../stats/quantiles.js';
-import { changeScale, type Metric } from './metric.js';
+import { percent } from './format.js';
+import { changeScale, type Metric, parseMetricName } from './metric.js';
 
 /**
  * compare's default test ("auto" thresholds, docs/compare.md): each metric is judged by what its
@@ -124,12 +125,10 @@ export interface Resolution {
 }
 
 export function classRatioResolution(
-  metrics: readonly { readonly name: string; readonly threshold: number; readonly test: string }[],
+  metrics: readonly { readonly name: string; readonly threshold: number }[],
   target = RESOLUTION_NOTE_AT,
 ): Resolution | null {
-  const ratios = metrics.filter(
-    (m) => /^class\.[a-z0-9-]+\.computeRatio$/.test(m.name) && Number.isFinite(m.threshold),
-  );
+  const ratios = metrics.filter((m) => parseMetricName(m.name)?.scope === 'class' && Number.isFinite(m.threshold));
   if (ratios.length === 0) return null;
   const widest = ratios.reduce((a, m) => (m.threshold > a.threshold ? m : a));
   if (!(widest.threshold > target)) return null;
@@ -143,7 +142,7 @@ export function classRatioResolution(
 
 /** The sentence the terminal and Markdown print for a Resolution. */
 export function resolutionText(r: Resolution): string {
-  const pct = (x: number): string => `${(100 * x).toFixed(x < 0.1 ? 1 : 0)}%`;
+  const pct = (x: number): string => percent(x, x < 0.1 ? 1 : 0);
   return (
     `these reports resolve class compute ratio changes of ${pct(r.classRatioThreshold)} or more ` +
     `(${r.metric}); a generation ${pct(r.target)} slower needs both runs about ${r.longerBy}x as long ` +
