@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { FleetMerge } from '../src/fleet/merge.js';
 import { readFleetInput } from '../src/fleet/node-file.js';
 import { DEFAULT_RULE, distribution, slowNodes } from '../src/fleet/slow-rule.js';
 import { catalog } from '../src/hardware/catalog.js';
+import { CSP } from '../src/report/html.js';
 import { findViolation } from '../src/spec/validate.js';
 import { runCli } from './fixtures/cli.js';
 import { syntheticNode, writeNodes } from './helpers/fleet-nodes.js';
@@ -165,6 +166,11 @@ describe('fleet merge (CLI, in-process)', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/slow-one\s+h100-sxm\s+50\.\d\s+9\d\.\d%/);
     expect(r.stdout).toMatch(/h100-sxm\s+4\s+.*\s1\n/);
+    // Markdown and HTML: the same tables; the HTML on the report's page (its CSP: no fetch, no script).
+    expect(readFileSync(join(dir, 'f.md'), 'utf8')).toMatch(/^\| slow-one \| h100-sxm \| 50\.\d \| 9\d\.\d% \|/m);
+    const html = readFileSync(join(dir, 'f.html'), 'utf8');
+    expect(html).toContain(`content="${CSP}"`);
+    expect(html).toMatch(/<th scope="row">slow-one<\/th>/);
     const input = readFleetInput(out, ['fleet']);
     expect(input.kind).toBe('fleet');
   });

@@ -1,38 +1,43 @@
 import type { FleetFile } from '../fleet/fleet-file.js';
 import { fmt, pct } from '../report/format.js';
+import { htmlPage, htmlTable } from '../report/html.js';
 import { markdownText } from '../report/markdown-escape.js';
 import { esc } from '../report/svg.js';
-import { formatTable } from '../report/table.js';
+import { formatTable, markdownTable, type Table } from '../report/table.js';
 
-/** The fleet report as rows: one per group, and one per slow node (shared by the three writers). */
-function groupRows(f: FleetFile): string[][] {
-  return f.groups.map((g) => [
-    g.key,
-    String(g.nodes),
-    fmt(g.speed.median),
-    `${fmt(g.speed.q1)}..${fmt(g.speed.q3)}`,
-    pct(g.speed.mad / g.speed.median),
-    `${fmt(g.speed.p5)} / ${fmt(g.speed.p95)}`,
-    pct(g.noise.median),
-    fmt(g.meanTimeRatio, 4),
-    String(g.slow.length),
-  ]);
+/** The fleet report's tables (one row per group; one per slow node), shared by the three writers. */
+function groupTable(f: FleetFile): Table {
+  return {
+    header: [
+      'group',
+      'nodes',
+      'median units/s',
+      'IQR',
+      'MAD/median',
+      'p5 / p95',
+      'noise CV (median)',
+      'mean time ratio',
+      'slow',
+    ],
+    rows: f.groups.map((g) => [
+      g.key,
+      String(g.nodes),
+      fmt(g.speed.median),
+      `${fmt(g.speed.q1)}..${fmt(g.speed.q3)}`,
+      pct(g.speed.mad / g.speed.median),
+      `${fmt(g.speed.p5)} / ${fmt(g.speed.p95)}`,
+      pct(g.noise.median),
+      fmt(g.meanTimeRatio, 4),
+      String(g.slow.length),
+    ]),
+  };
 }
-const GROUP_HEADER = [
-  'group',
-  'nodes',
-  'median units/s',
-  'IQR',
-  'MAD/median',
-  'p5 / p95',
-  'noise CV (median)',
-  'mean time ratio',
-  'slow',
-];
-const SLOW_HEADER = ['slow node', 'group', 'units/s', 'slower by', 'robust z'];
 
-function slowRows(f: FleetFile): string[][] {
-  return f.groups.flatMap((g) => g.slow.map((s) => [s.name, g.key, fmt(s.unitsPerS), pct(s.slowdown), fmt(s.z)]));
+function slowTable(f: FleetFile): Table {
+  return {
+    header: ['slow node', 'group', 'units/s', 'slower by', 'robust z'],
+    rows: f.groups.flatMap((g) => g.slow.map((s) => [s.name, g.key, fmt(s.unitsPerS), pct(s.slowdown), fmt(s.z)])),
+  };
 }
 
 function ruleText(f: FleetFile): string {
@@ -50,36 +55,35 @@ function generationText(f: FleetFile): string[] {
   );
 }
 
+function summaryText(f: FleetFile): string {
+  return `${f.nodes.length} nodes in ${f.groups.length} group${f.groups.length === 1 ? '' : 's'}, workload ${f.workload}`;
+}
+
 export function renderFleetText(f: FleetFile): string {
-  const slow = slowRows(f);
+  const groups = groupTable(f);
+  const slow = slowTable(f);
   return [
-    `fleet: ${f.nodes.length} nodes in ${f.groups.length} group${f.groups.length === 1 ? '' : 's'}, workload ${f.workload}`,
-    formatTable(GROUP_HEADER, groupRows(f)),
+    `fleet: ${summaryText(f)}`,
+    formatTable(groups.header, groups.rows),
     '',
-    slow.length === 0 ? 'no slow nodes' : formatTable(SLOW_HEADER, slow),
+    slow.rows.length === 0 ? 'no slow nodes' : formatTable(slow.header, slow.rows),
     ruleText(f),
     ...generationText(f).map((l) => `generation ${l}`),
   ].join('\n');
 }
 
 export function renderFleetMarkdown(f: FleetFile): string {
-  const table = (header: readonly string[], rows: readonly string[][]): string =>
-    [
-      `| ${header.map(markdownText).join(' | ')} |`,
-      `|${header.map(() => ' --- ').join('|')}|`,
-      ...rows.map((r) => `| ${r.map(markdownText).join(' | ')} |`),
-    ].join('\n');
-  const slow = slowRows(f);
+  const slow = slowTable(f);
   return `${[
     '# Fleet report',
     '',
-    `${f.nodes.length} nodes in ${f.groups.length} groups, workload ${markdownText(f.workload)}.`,
+    `${markdownText(summaryText(f))}.`,
     '',
-    table(GROUP_HEADER, groupRows(f)),
+    markdownTable(groupTable(f)),
     '',
     '## Slow nodes',
     '',
-    slow.length === 0 ? 'None.' : table(SLOW_HEADER, slow),
+    slow.rows.length === 0 ? 'None.' : markdownTable(slow),
     '',
     markdownText(ruleText(f)),
     '',
@@ -88,23 +92,18 @@ export function renderFleetMarkdown(f: FleetFile): string {
   ].join('\n')}\n`;
 }
 
+/** The HTML report's page (its CSP and stylesheet: no fetch, no script) around the fleet's tables. */
 export function renderFleetHtml(f: FleetFile): string {
-  const table = (header: readonly string[], rows: readonly string[][]): string =>
-    `<table><thead><tr>${header.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${rows
-      .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
-      .join('')}</tbody></table>`;
-  const slow = slowRows(f);
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>hetbench fleet report</title>
-<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3em .6em;text-align:right}td:first-child,th:first-child{text-align:left}</style>
-</head><body>
-<h1>Fleet report</h1>
-<p>${esc(`${f.nodes.length} nodes in ${f.groups.length} groups, workload ${f.workload}`)}</p>
-${table(GROUP_HEADER, groupRows(f))}
+  const slow = slowTable(f);
+  const notes = [...generationText(f), ...f.warnings.map((w) => `warning: ${w}`)];
+  return htmlPage(
+    'hetbench fleet report',
+    `<h1>Fleet report</h1>
+<p class="meta">${esc(summaryText(f))}</p>
+${htmlTable(groupTable(f), 'Speed and noise per group of like nodes.')}
 <h2>Slow nodes</h2>
-${slow.length === 0 ? '<p>None.</p>' : table(SLOW_HEADER, slow)}
+${slow.rows.length === 0 ? '<p>None.</p>' : htmlTable(slow, 'Nodes the slow-node rule flags, slowest first.')}
 <p>${esc(ruleText(f))}</p>
-<ul>${[...generationText(f), ...f.warnings.map((w) => `warning: ${w}`)].map((l) => `<li>${esc(l)}</li>`).join('')}</ul>
-</body></html>
-`;
+<ul>${notes.map((l) => `<li>${esc(l)}</li>`).join('')}</ul>`,
+  );
 }

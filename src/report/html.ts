@@ -40,6 +40,11 @@ export const REPORT_CSS = `\n${[
 
 export function renderHtml(report: Report): string {
   const title = reportTitle(report);
+  return htmlPage(title, reportBody(report, title));
+}
+
+/** A self-contained page around `body` (HTML): the report's CSP and stylesheet (the fleet report uses it too). */
+export function htmlPage(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -50,7 +55,7 @@ export function renderHtml(report: Report): string {
 <style>${REPORT_CSS}</style>
 </head>
 <body>
-${reportBody(report, title)}
+${body}
 </body>
 </html>
 `;
@@ -83,7 +88,7 @@ function fig(svg: string, caption: string): string {
 }
 
 /** A Table as HTML: the first cell of each row is its header. */
-function table({ header, rows }: Table, caption: string): string {
+export function htmlTable({ header, rows }: Table, caption: string): string {
   const head = header.map((h) => `<th scope="col">${esc(h)}</th>`).join('');
   const body = rows
     .map(
@@ -111,7 +116,7 @@ function runSections(r: RunReport): string[] {
   out.push(
     section(
       'Policies',
-      table(
+      htmlTable(
         policyTableForHtml(policyTable(r)),
         'Measured on the local GPU (time-dilated per generation) and predicted by the analytic model; ' +
           'shares are of the global batch.',
@@ -170,14 +175,14 @@ function benchSections(r: BenchReport): string[] {
     section(
       'Kernels',
       fig(kernelChart(r), 'Median GFLOP/s over repetitions.'),
-      table(kernelTable(r), 'Kernels measured in this run.'),
+      htmlTable(kernelTable(r), 'Kernels measured in this run.'),
     ),
   );
   if (r.blas !== null && r.blas.length > 0) {
     out.push(
       section(
         'CPU BLAS reference',
-        table(
+        htmlTable(
           { header: ['shape', 'GFLOP/s'], rows: r.blas.map((b) => [`${b.m}×${b.n}×${b.k}`, sig(b.gflops)]) },
           'numpy sgemm on the same CPU, same run.',
         ),
