@@ -12,6 +12,7 @@ import {
   slurmScript,
   taskCount,
 } from '../fleet/manifest.js';
+import { checkGpuLabel } from '../fleet/node-report.js';
 import { OutputPlan } from '../io/output-path.js';
 import { fileWrite, writeOutput } from '../io/write-outputs.js';
 import { VERSION } from '../version.js';
@@ -90,9 +91,8 @@ export const fleetManifestCommand: Command = defineCommand({
         `with --per-gpu and --gpus-per-node ${gpusPerNode} is ${(nodes * gpusPerNode).toLocaleString('en-US')} tasks; ` +
           `an Indexed Job or array holds at most ${MAX_NODES.toLocaleString('en-US')}: split the fleet over several manifests.`,
       );
-    const gpu = stringFlag(values, 'gpu');
-    if (gpu !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(gpu))
-      throw new UsageError('--gpu', gpu, 'must be a GPU id (letters, digits, . _ -), e.g. h100-sxm.');
+    const gpuRaw = stringFlag(values, 'gpu');
+    const gpu = gpuRaw === undefined ? undefined : checkGpuLabel(gpuRaw);
     const duration = stringFlag(values, 'duration');
     if (duration !== undefined) numberFlag('--duration', duration, 0, 0, 3600);
     const pvc = stringFlag(values, 'pvc');

@@ -2,7 +2,7 @@ import { kernelChooser } from '../bench/kernel-choice.js';
 import { EXIT_CODES, UsageError } from '../errors.js';
 import { measureNode, type NodeMeasurement } from '../fleet/measure-node.js';
 import { buildNodeReport } from '../fleet/node-build.js';
-import type { FleetNodeReport } from '../fleet/node-report.js';
+import { checkGpuLabel, type FleetNodeReport } from '../fleet/node-report.js';
 import { closeGpu, openGpu } from '../gpu/open.js';
 import { OutputPlan } from '../io/output-path.js';
 import { fileWrite, writeOutput } from '../io/write-outputs.js';
@@ -79,9 +79,8 @@ export const fleetNodeCommand: Command = defineCommand({
     const name = stringFlag(values, 'name');
     if (name !== undefined && (name.trim() === '' || name.length > 256))
       throw usage('--name', name, 'must be a non-empty name of at most 256 characters.');
-    const gpuLabel = stringFlag(values, 'gpu');
-    if (gpuLabel !== undefined && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(gpuLabel))
-      throw usage('--gpu', gpuLabel, 'must be a GPU id (letters, digits, . _ -), e.g. h100-sxm.');
+    const gpuRaw = stringFlag(values, 'gpu');
+    const gpuLabel = gpuRaw === undefined ? undefined : checkGpuLabel(gpuRaw);
     const index = stringFlag(values, 'index');
     const identity = {
       ...(name === undefined ? {} : { name }),

@@ -1,6 +1,6 @@
 import { SpecError } from '../errors.js';
-import { BoundedReadError, describeReadFailure, readBoundedText } from '../spec/bounded-read.js';
-import { parseJsonText } from '../spec/read-json-file.js';
+import { describeReadFailure } from '../spec/bounded-read.js';
+import { readJsonWithin } from '../spec/read-json-file.js';
 import { validate } from '../spec/validate.js';
 import { FLEET_FILE_VERSION, type FleetFile } from './fleet-file.js';
 import { FLEET_SCHEMA_VERSION, type FleetNodeReport } from './node-report.js';
@@ -21,7 +21,11 @@ export function readFleetInput(
   path: string,
   accept: readonly FleetInput['kind'][] = ['fleet-node', 'fleet'],
 ): FleetInput {
-  const data = readJson(path, MAX_FLEET_FILE_BYTES);
+  const data = readJsonWithin(path, MAX_FLEET_FILE_BYTES, (failure) =>
+    failure.kind === 'unreadable'
+      ? `is not a readable file (${failure.code}); give node files written by \`hetbench fleet node --out\`.`
+      : `${describeReadFailure(failure)}; give a node file or a merged fleet file.`,
+  );
   const head = (typeof data === 'object' && data !== null ? data : {}) as Record<string, unknown>;
   const tool = head['tool'];
   const kind = head['kind'];
@@ -47,22 +51,4 @@ export function readFleetInput(
     );
   if (kind === 'fleet-node') return { kind, report: validate<FleetNodeReport>('fleet-node', data, { source: path }) };
   return { kind, fleet: validate<FleetFile>('fleet', data, { source: path }) };
-}
-
-function readJson(path: string, limit: number): unknown {
-  let text: string;
-  try {
-    text = readBoundedText(path, limit);
-  } catch (err) {
-    if (!(err instanceof BoundedReadError)) throw err;
-    const { failure } = err;
-    throw new SpecError(
-      path,
-      path,
-      failure.kind === 'unreadable'
-        ? `is not a readable file (${failure.code}); give node files written by \`hetbench fleet node --out\`.`
-        : `${describeReadFailure(failure)}; give a node file or a merged fleet file.`,
-    );
-  }
-  return parseJsonText(text, path);
 }

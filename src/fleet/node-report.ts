@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js';
 import type { AdapterInfo } from '../gpu/adapter-info.js';
 import type { TimingMethod } from '../gpu/timer.js';
 import type { MatmulShape } from '../kernels/kernel.js';
@@ -28,6 +29,16 @@ export interface FleetNodeReport {
   readonly matmul: readonly NodeMatmul[] | null;
   readonly units: NodeUnits | null;
   readonly wallS: number;
+}
+
+/**
+ * A generation label (`fleet node --gpu`, `fleet manifest --gpu`): a catalog or cluster-spec GPU
+ * id. The manifest passes it on to every node, so both commands check it alike.
+ */
+export function checkGpuLabel(label: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(label))
+    throw new UsageError('--gpu', label, 'must be a GPU id (letters, digits, . _ -), e.g. h100-sxm.');
+  return label;
 }
 
 export interface NodeIdentity {
