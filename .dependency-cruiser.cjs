@@ -19,6 +19,20 @@
  * use node: modules; the pure core (stats .. sim) never imports the GPU layers.
  */
 const layer = (...dirs) => `^src/(${dirs.join('|')})(/|\\.ts$)`;
+/** What bench may import; fleet and report may import it and bench. */
+const benchBelow = [
+  'stats',
+  'base',
+  'node',
+  'gpu',
+  'kernels',
+  'hardware',
+  'cluster',
+  'workload',
+  'model',
+  'policy',
+  'sim',
+];
 const below = {
   stats: [],
   base: ['stats'],
@@ -30,35 +44,10 @@ const below = {
   model: ['stats', 'base', 'hardware', 'cluster', 'workload'],
   policy: ['stats', 'base', 'hardware', 'cluster', 'workload', 'model'],
   sim: ['stats', 'base', 'hardware', 'cluster', 'workload', 'model', 'policy'],
-  bench: ['stats', 'base', 'node', 'gpu', 'kernels', 'hardware', 'cluster', 'workload', 'model', 'policy', 'sim'],
-  fleet: [
-    'stats',
-    'base',
-    'node',
-    'gpu',
-    'kernels',
-    'hardware',
-    'cluster',
-    'workload',
-    'model',
-    'policy',
-    'sim',
-    'bench',
-  ],
-  report: [
-    'stats',
-    'base',
-    'node',
-    'gpu',
-    'kernels',
-    'hardware',
-    'cluster',
-    'workload',
-    'model',
-    'policy',
-    'sim',
-    'bench',
-  ],
+  bench: benchBelow,
+  // fleet and report sit side by side over bench: neither imports the other.
+  fleet: [...benchBelow, 'bench'],
+  report: [...benchBelow, 'bench'],
   // The page bundles everything it imports: no node helpers (assets, version, write-atomic, io).
   web: [
     'stats',
