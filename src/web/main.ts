@@ -3,6 +3,8 @@ import type { BrowserInfo } from '../bench/environment-info.js';
 import { clusterPresetNames } from '../cluster/presets.js';
 import { HetbenchError } from '../errors.js';
 import { closeGpu, type Gpu, openGpu } from '../gpu/open.js';
+import { autotune } from '../kernels/autotune.js';
+import type { MatmulShape } from '../kernels/kernel.js';
 import { policyNames } from '../policy/index.js';
 import { reportBody } from '../report/html.js';
 import type { RunReport } from '../report/schema.js';
@@ -25,8 +27,17 @@ declare global {
     hetbench?: {
       readonly checkMatmul: (shapes: readonly (readonly [number, number, number])[]) => Promise<MatmulCheck[]>;
       readonly adapter: () => Promise<Gpu['info']>;
+      /** Tunes (or reads from the page's tuning cache) the kernel of one f32 product: scripts and tests. */
+      readonly tune: (shape: MatmulShape, budgetS: number) => Promise<PageTune>;
     };
   }
+}
+
+/** What `window.hetbench.tune` answers: the chosen kernel and whether the cache supplied it. */
+export interface PageTune {
+  readonly kernel: string;
+  readonly shapeClass: string;
+  readonly fromCache: boolean;
 }
 
 const PASTE = '(paste JSON)';
@@ -163,6 +174,10 @@ async function start(): Promise<void> {
   window.hetbench = {
     checkMatmul: async (shapes) => checkMatmuls(await pageGpu(), shapes),
     adapter: async () => (await pageGpu()).info,
+    tune: async (shape, budgetS) => {
+      const r = await autotune(await pageGpu(), shape, 'f32', { budgetS });
+      return { kernel: r.kernel.name, shapeClass: r.shapeClass, fromCache: r.fromCache };
+    },
   };
   element<HTMLSpanElement>('browser').textContent = `${browser.name} ${browser.version}`;
   let query: ReturnType<typeof parseQuery>;

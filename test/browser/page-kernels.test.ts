@@ -82,6 +82,28 @@ describe('the page on Chromium WebGPU (SwiftShader here)', () => {
     problems.length = 0;
   });
 
+  it("tunes into the page's localStorage, keyed by the browser, and a reload reuses the choice", async () => {
+    const other = await browser.newPage();
+    const seen = pageProblems(other);
+    await other.goto(served.url);
+    await other.evaluate(() => localStorage.removeItem('hetbench-tune-cache'));
+    // 512^3 is above the size the selector tunes (the page's run GEMMs are below it).
+    const shape = { m: 512, n: 512, k: 512 };
+    const tune = (p: Page) => p.evaluate((s) => (window as PageWindow).hetbench?.tune(s, 3), shape);
+    const first = await tune(other);
+    expect(first?.fromCache).toBe(false);
+    const stored = await other.evaluate(() => localStorage.getItem('hetbench-tune-cache'));
+    const keys = Object.keys((JSON.parse(stored ?? '{}') as { entries?: object }).entries ?? {});
+    expect(keys).toHaveLength(1);
+    // The browser's product token is part of the key: an update of the browser tunes again.
+    expect(keys[0]).toMatch(/webgpu@browser (HeadlessChrome|Chrome)\/\d+/);
+    await other.reload();
+    const again = await tune(other);
+    expect(again).toEqual({ ...first, fromCache: true });
+    expect(seen).toEqual([]);
+    await other.close();
+  });
+
   it('a bad query parameter is a clear error naming it, and no run starts', async () => {
     const other = await browser.newPage();
     const seen = pageProblems(other);

@@ -74,6 +74,10 @@ export type PageWindow = Window & {
       shapes: readonly (readonly [number, number, number])[],
     ): Promise<{ m: number; n: number; k: number; kernel: string; ok: boolean; worstRatio: number; length: number }[]>;
     adapter(): Promise<{ vendor: string; architecture: string }>;
+    tune(
+      shape: { m: number; n: number; k: number },
+      budgetS: number,
+    ): Promise<{ kernel: string; shapeClass: string; fromCache: boolean }>;
   };
 };
 

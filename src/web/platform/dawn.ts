@@ -15,7 +15,14 @@ export function warnOnStderr(message: string): void {
   console.warn(`hetbench: warning: ${message}`);
 }
 
-/** No Dawn bindings in a page: the browser's WebGPU is named by Environment.browser instead. */
+/**
+ * No Dawn bindings in a page: the WebGPU implementation is the browser's, so it is named by the
+ * browser's product token (e.g. `Chrome/156.0.0.0`). The tuning cache keys on it: a browser
+ * update changes the shader compiler and driver path under a tuned choice, so it tunes again.
+ * Environment.browser carries the full name and version in reports.
+ */
 export function webgpuVersion(): string {
-  return 'browser';
+  const userAgent = globalThis.navigator?.userAgent ?? '';
+  const token = /(?:Firefox|Edg|HeadlessChrome|Chrome|Version)\/[\d.]+/.exec(userAgent);
+  return token ? `browser ${token[0]}` : 'browser';
 }
