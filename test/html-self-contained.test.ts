@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicyName } from '../src/policy/policy.js';
 import { renderHtml } from '../src/report/html.js';
+import { parseReport } from '../src/report/load.js';
+import { renderMarkdown } from '../src/report/markdown.js';
 import type { Report } from '../src/report/schema.js';
 import { makeBenchReport, makeRunReport } from './fixtures/reports.js';
 
@@ -54,5 +56,38 @@ describe('renderHtml', () => {
   it('omits the convergence and decomposition pictures when the run has neither', () => {
     const html = renderHtml({ ...makeRunReport({ steps: 4 }), adaptiveTrace: null, decomposition: null });
     expect(html.match(/<svg/g)).toHaveLength(2);
+  });
+});
+
+describe('a hybrid-parallel run report', () => {
+  // Lockstep's 3D split: nine parts that add up to the total (sim/decompose-hybrid.ts).
+  const parts = {
+    generationMix: 0.2,
+    pipelineBubble: 0.3,
+    tpCommunication: 0.05,
+    ppCommunication: 0.01,
+    dpSync: 0.02,
+    jitter: 0.04,
+    memoryLimits: 0.03,
+    batchGranularity: 0,
+    unusedGpus: 0.01,
+  };
+  const total = Object.values(parts).reduce((a, b) => a + b, 0);
+  const steps = { A: 10, B: 9.6, C: 9.4, D: 9.3, E: 8.8, F: 8.5, G: 5.5, H: 5.5, I: 3.5, ideal: 10 * (1 - total) };
+  const report = { ...makeRunReport({ steps: 4 }), hybridDecomposition: { total, ...parts, steps } };
+
+  it('is a valid report (the schema has the field)', () => {
+    expect(() => parseReport(JSON.parse(JSON.stringify(report)), 'hybrid.json')).not.toThrow();
+  });
+
+  it('shows the 3D split in the HTML picture and the Markdown line, not the DP-only one', () => {
+    const html = renderHtml(report);
+    expect(html).toMatch(/Lost: 66\.0% of the step/);
+    expect(html).toMatch(/pipeline bubble: 30\.0% of the step/);
+    expect(html).toContain('against the ideal step');
+    expect(html).not.toMatch(/memory caps:/);
+    const md = renderMarkdown(report);
+    expect(md).toMatch(/Lockstep loss \(model\): 66\.0% of the step against the ideal 3\.4 s .*pipeline bubble 30\.0%/);
+    expect(md).not.toMatch(/Lockstep loss [\d.]+% of GPU-time/);
   });
 });

@@ -13,6 +13,7 @@ import type { GpuSpec, Source } from '../src/hardware/types.js';
 import type { Roofline } from '../src/kernels/roofline.js';
 import type { CacheFile, TuneEntry } from '../src/kernels/tune-cache.js';
 import type { BenchReport, KernelResult, Metric, Quality, Report, RunReport } from '../src/report/schema.js';
+import type { HybridLossDecomposition } from '../src/sim/decompose-hybrid.js';
 import type { LossDecomposition, PolicyFigures, StepSample } from '../src/sim/figures.js';
 import type { WorkloadSpecFile } from '../src/workload/parse.js';
 import type { WorkloadSpec } from '../src/workload/types.js';
@@ -116,7 +117,7 @@ const SHAPES: Record<string, Shape> = {
       adaptiveTrace: true,
       wallS: true,
     } satisfies NameSet<RequiredKeys<RunReport>>,
-    optional: { failure: true, quality: true } satisfies NameSet<OptionalKeys<RunReport>>,
+    optional: { failure: true, quality: true, hybridDecomposition: true } satisfies NameSet<OptionalKeys<RunReport>>,
     // Written by buildRunReport (src/report/run-report.ts, typed there), read by no renderer.
     schemaOnly: ['measurement'],
   },
@@ -227,6 +228,23 @@ const SHAPES: Record<string, Shape> = {
       memoryCaps: true,
     } satisfies NameSet<RequiredKeys<LossDecomposition>>,
     optional: {} satisfies NameSet<OptionalKeys<LossDecomposition>>,
+  },
+  'hybrid loss decomposition': {
+    schema: defs.hybridLossDecomposition,
+    required: {
+      total: true,
+      generationMix: true,
+      pipelineBubble: true,
+      tpCommunication: true,
+      ppCommunication: true,
+      dpSync: true,
+      jitter: true,
+      memoryLimits: true,
+      batchGranularity: true,
+      unusedGpus: true,
+      steps: true,
+    } satisfies NameSet<RequiredKeys<HybridLossDecomposition>>,
+    optional: {} satisfies NameSet<OptionalKeys<HybridLossDecomposition>>,
   },
   'kernel result': {
     schema: defs.kernelResult,

@@ -4,6 +4,7 @@ import type { ClusterModel } from '../model/types.js';
 import { lockstepAllocation, type PolicyContext, type PolicyRef, policyNameOf } from '../policy/index.js';
 import { proportionalMeasured } from '../policy/proportional-measured.js';
 import { classComputeS, perGpuBatch } from '../sim/compose.js';
+import type { HybridJob } from '../sim/hybrid-model.js';
 import { type SimulationResult, simulate } from '../sim/simulate.js';
 import type { StageModel } from '../sim/stage-jitter.js';
 import { median } from '../stats/quantiles.js';
@@ -77,6 +78,8 @@ export interface MeasuredRunOptions {
    * raw (each pass's rounding is removed where it runs), and the prediction draws jitter per stage.
    */
   readonly stageUnits?: StageUnits;
+  /** The hybrid job behind `model` (with stageUnits): the prediction then splits lockstep's loss in 3D. */
+  readonly hybrid?: HybridJob;
 }
 
 /** How the rounds ended and how many ran. */
@@ -267,6 +270,7 @@ export async function measuredRun(
     ...(typeof source === 'object' && 'samples' in source ? { jitterSamples: source.samples } : {}),
     measuredSequencesPerS: measuredRates,
     ...(stageUnits ? { stages: stageUnits.stages } : {}),
+    ...(options.hybrid ? { hybrid: options.hybrid } : {}),
   });
   const runs = measured.map((m, i): PolicyRun => {
     const composed = figures.compositions[i];

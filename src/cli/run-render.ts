@@ -1,6 +1,7 @@
 import type { MeasuredRunResult } from '../bench/measured-run.js';
 import type { ClusterModel } from '../model/types.js';
 import { fmt, pct } from '../report/format.js';
+import { hybridLossText } from '../report/loss-parts.js';
 import { policyTable, policyTableForTerminal } from '../report/policy-table.js';
 import { qualityLine } from '../report/quality.js';
 import { runNotes } from '../report/run-notes.js';
@@ -30,7 +31,9 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
   const table = policyTableForTerminal(policyTable(report));
   const lines = [...setupLines(report, result, model), '', formatTable(table.header, table.rows), ''];
   const d = report.decomposition;
-  if (d) {
+  if (report.hybridDecomposition)
+    lines.push(`lockstep loss by cause (model): ${hybridLossText(report.hybridDecomposition)}`);
+  else if (d) {
     lines.push(
       `lockstep loss by cause (model): generation mix ${pct(d.generationMix)}, jitter at scale ${pct(d.jitter)}, ` +
         `communication ${pct(d.communication)}, memory caps ${pct(d.memoryCaps)} = ${pct(d.total)}`,
@@ -120,14 +123,17 @@ function stageLines(result: MeasuredRunResult, model: ClusterModel): string[] {
   const med = (xs: readonly number[]): number => median(xs.filter(Number.isFinite));
   return [
     'lockstep per-stage micro-batch forward/backward ms, measured median (model):',
-    ...stages.map(
-      (cls, i) =>
-        `  ${model.classes[i]?.gpu.id ?? i}: ${cls
-          .map(
-            (s, k) =>
-              `s${k} ${ms(med(s.forwardS))}/${ms(med(s.backwardS))} (${ms(s.modelForwardS)}/${ms(s.modelBackwardS)})`,
-          )
-          .join(', ')}`,
-    ),
+    ...stages.map((cls, i) => {
+      const gpu = model.classes[i]?.gpu.id ?? i;
+      // A class lockstep gave no sequence (a small batch fills the first replicas) ran no stage.
+      const ran = cls.some((s) => s.forwardS.some(Number.isFinite));
+      if (!ran) return `  ${gpu}: idle (lockstep gave it no sequence)`;
+      return `  ${gpu}: ${cls
+        .map(
+          (s, k) =>
+            `s${k} ${ms(med(s.forwardS))}/${ms(med(s.backwardS))} (${ms(s.modelForwardS)}/${ms(s.modelBackwardS)})`,
+        )
+        .join(', ')}`;
+    }),
   ];
 }

@@ -197,6 +197,7 @@ export const runCommand: Command = defineCommand({
               shouldStop: stop.shouldStop,
               ...(whatIf ? { workFactor: whatIf.workFactor } : {}),
               ...(stageUnits ? { stageUnits } : {}),
+              ...(hybrid ? { hybrid } : {}),
             });
           if (result?.failure) failure = result.failure.message;
         } finally {

@@ -1,8 +1,8 @@
 import { EXIT_CODES } from '../errors.js';
 import { policyNames } from '../policy/index.js';
 import { fmt, pct } from '../report/format.js';
+import { hybridLossText } from '../report/loss-parts.js';
 import { formatTable } from '../report/table.js';
-import type { HybridLossDecomposition } from '../sim/decompose-hybrid.js';
 import { DEFAULT_JITTER_CV, type SimulationResult, simulate } from '../sim/simulate.js';
 import { stageModelOf } from '../sim/stage-jitter.js';
 import { boolFlag, choiceFlag, intFlag, numberFlag, parseCommandArgs, stringFlag } from './args.js';
@@ -109,26 +109,6 @@ function dpOnlyLossLine(d: SimulationResult['decomposition']): string {
   );
 }
 
-/** A hybrid job's loss against the ideal step (every GPU computing all step), cause by cause. */
-function hybridLossLine(h: HybridLossDecomposition): string {
-  const parts: [string, number][] = [
-    ['generation mix', h.generationMix],
-    ['pipeline bubble', h.pipelineBubble],
-    ['TP comm', h.tpCommunication],
-    ['PP comm', h.ppCommunication],
-    ['exposed DP sync', h.dpSync],
-    ['jitter and tails', h.jitter],
-    ['memory limits (recompute)', h.memoryLimits],
-    ['batch granularity', h.batchGranularity],
-    ['unused GPUs', h.unusedGpus],
-  ];
-  return (
-    `lockstep loss ${pct(h.total)} of the step against the ideal ${fmt(h.steps.ideal)} s (every GPU computing all step) = ` +
-    // rounding (1e-16) would print as -0.0%
-    parts.map(([name, v]) => `${name} ${pct(Math.abs(v) < 1e-12 ? 0 : v)}`).join(' + ')
-  );
-}
-
 /** The terminal rendering: one row per policy, then the decomposition and adaptive lines. */
 export function renderSimulation(
   r: SimulationResult,
@@ -166,7 +146,7 @@ export function renderSimulation(
     '',
     formatTable(header, rows),
     '',
-    r.hybridDecomposition ? hybridLossLine(r.hybridDecomposition) : dpOnlyLossLine(d),
+    r.hybridDecomposition ? `lockstep loss ${hybridLossText(r.hybridDecomposition)}` : dpOnlyLossLine(d),
   ];
   if (r.adaptive) {
     const s = r.adaptive.stepsToWithin2pct;

@@ -6,6 +6,7 @@ import { timelineChart } from './charts/timeline.js';
 import { utilizationChart } from './charts/utilization.js';
 import { seconds, sig } from './format.js';
 import { kernelTable } from './kernel-table.js';
+import { lossPartsOf } from './loss-parts.js';
 import { policyTable, policyTableForHtml } from './policy-table.js';
 import { qualityLine } from './quality.js';
 import { runNotes } from './run-notes.js';
@@ -151,11 +152,17 @@ function runSections(r: RunReport): string[] {
         ),
       ),
     );
-  if (r.decomposition !== null)
+  const loss = lossPartsOf(r);
+  if (loss !== null)
     out.push(
       section(
         'Where lockstep loses time',
-        fig(decompositionChart(r.decomposition), 'Fractions of total GPU-time, from the model.'),
+        fig(
+          decompositionChart(loss),
+          loss.of === 'GPU-time'
+            ? 'Fractions of total GPU-time, from the model.'
+            : 'Fractions of lockstep’s step against the ideal step (every GPU computing all step), from the model.',
+        ),
       ),
     );
   return out;

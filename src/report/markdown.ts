@@ -5,6 +5,7 @@ import { comparisonTable, hardwareRows } from './compare-table.js';
 import { percent, sig } from './format.js';
 import type { HardwareTable } from './hardware.js';
 import { kernelTable } from './kernel-table.js';
+import { hybridLossText } from './loss-parts.js';
 import { markdownCode, markdownText } from './markdown-escape.js';
 import { policyTable, policyTableForMarkdown } from './policy-table.js';
 import { qualityLine } from './quality.js';
@@ -42,7 +43,9 @@ function runBody(r: RunReport): string[] {
     out.push(`${r.quality.verdict === 'good' ? '' : '> '}${markdownText(qualityLine(r.quality))}`, '');
   out.push(markdownTable(policyTableForMarkdown(policyTable(r))), '');
   const d = r.decomposition;
-  if (d !== null) {
+  if (r.hybridDecomposition !== undefined)
+    out.push(`Lockstep loss (model): ${markdownText(hybridLossText(r.hybridDecomposition))}.`, '');
+  else if (d !== null) {
     out.push(
       `Lockstep loss ${percent(d.total)} of GPU-time: generation mix ${percent(d.generationMix)}, ` +
         `jitter ${percent(d.jitter)}, communication ${percent(d.communication)}, memory caps ${percent(d.memoryCaps)}.`,

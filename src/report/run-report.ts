@@ -135,6 +135,7 @@ export function buildRunReport(args: {
     classes,
     policies,
     decomposition: result?.prediction.decomposition ?? null,
+    ...(result?.prediction.hybridDecomposition ? { hybridDecomposition: result.prediction.hybridDecomposition } : {}),
     adaptiveTrace: result?.adaptiveTrace ?? null,
     wallS: args.wallS,
     quality: result ? assessQuality(result) : NO_ROUNDS_QUALITY,

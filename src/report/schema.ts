@@ -8,6 +8,7 @@ import type { Environment } from '../bench/environment-info.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { Roofline } from '../kernels/roofline.js';
 import type { PolicyName, UserPolicyName } from '../policy/policy.js';
+import type { HybridLossDecomposition } from '../sim/decompose-hybrid.js';
 import type { LossDecomposition } from '../sim/figures.js';
 import type { Metric } from './metric.js';
 import type { Quality } from './quality.js';
@@ -63,6 +64,8 @@ export interface RunReport extends ReportBase {
   readonly policies: readonly PolicyRun[];
   /** Lockstep's loss split by cause (model), fractions of total GPU-time. */
   readonly decomposition: LossDecomposition | null;
+  /** A hybrid-parallel run's lockstep loss split in 3D against the ideal step (model; sim/decompose-hybrid.ts). */
+  readonly hybridDecomposition?: HybridLossDecomposition;
   /** The adaptive policy's step time per step, seconds, if it ran. */
   readonly adaptiveTrace: readonly number[] | null;
   /** Wall time of the whole run, seconds. */

@@ -12,6 +12,7 @@ interface StageSamples {
 }
 interface Report {
   classes: { gpu: string }[];
+  hybridDecomposition?: Record<string, number> & { total: number; steps: { A: number; ideal: number } };
   policies: { policy: string; steps: unknown[]; measured: { stepS: number; stages?: StageSamples[][] } }[];
 }
 
@@ -38,6 +39,19 @@ describe('run --tp 8 --pp 4 on colossus-1 x llama3-405b', () => {
     expect(r.stdout).toContain('lockstep per-stage micro-batch forward/backward ms');
     const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(report.classes).toHaveLength(3);
+    // The loss is split in 3D, as simulate --layout does, and said so: not the DP-only four causes.
+    const h = report.hybridDecomposition;
+    expect(h).toBeDefined();
+    const parts = ['generationMix', 'pipelineBubble', 'tpCommunication', 'ppCommunication', 'dpSync', 'jitter'];
+    parts.push('memoryLimits', 'batchGranularity', 'unusedGpus');
+    const sum = parts.reduce((a, k) => a + (h?.[k] ?? Number.NaN), 0);
+    expect(sum).toBeCloseTo(h?.total ?? Number.NaN, 12);
+    expect(h?.['pipelineBubble']).toBeGreaterThan(0);
+    expect(h?.total).toBeCloseTo(1 - (h?.steps.ideal ?? 0) / (h?.steps.A ?? 1), 12);
+    expect(r.stdout).toMatch(
+      /lockstep loss by cause \(model\): [\d.]+% of the step against the ideal .* pipeline bubble/,
+    );
+    expect(r.stdout).not.toContain('memory caps');
     for (const p of report.policies) {
       const stages = p.measured.stages;
       expect(stages, p.policy).toBeDefined();
@@ -62,5 +76,8 @@ describe('run --tp 8 --pp 4 on colossus-1 x llama3-405b', () => {
       /gives 2,048 of the layout's 6,874 data-parallel replicas one sequence each; 4,826 replicas idle/,
     );
     expect(r.stderr).toContain('--global-batch');
+    // Lockstep fills the first replicas (H100s): the other classes ran no stage, and say so.
+    expect(r.stdout).toMatch(/ {2}h200-sxm: idle \(lockstep gave it no sequence\)/);
+    expect(r.stdout).toMatch(/ {2}h100-sxm: s0 [\d.]+\/[\d.]+/);
   }, 120_000);
 });
