@@ -1,7 +1,7 @@
 // A worked example of your own partitioning policy for hetbench (docs/policies.md, "Your own
 // policy"). Plain JavaScript with JSDoc types: no build step. Run it beside the built-ins:
 //
-//   hetbench simulate --cluster lab-a100-h100 --workload gpt-1.3b \
+//   hetbench simulate --cluster lab-a100-h100 --workload 8b \
 //     --policy lockstep,minmax,./examples/policies/capacity-greedy.mjs
 //   hetbench run --quick --policy lockstep,./examples/policies/capacity-greedy.mjs --json report.json
 //
