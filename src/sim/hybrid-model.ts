@@ -300,7 +300,10 @@ export function buildHybridJob(
     })),
     unusedGpus,
     groupGpus: specs,
-    lockstepStepS: Math.max(...steps.map((s) => s.seconds)),
+    // As the step composer has it (sim/compose.ts): the slowest class's compute, then the one DP
+    // sync every replica of every generation joins (the largest exposed sync), not each group's
+    // own step with its own sync.
+    lockstepStepS: Math.max(...steps.map((s) => s.seconds - s.waterfall.dpExposedS)) + dpExposed,
     idleReplicas,
     totalReplicas,
     replicaStep,

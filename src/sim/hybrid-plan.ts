@@ -174,8 +174,11 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
     if (u > 0 && gpu && !job.groups.some((g) => g.groupIndex === i)) peak += u * peakFlopsFor(gpu, model.workload);
   });
   const steps = [...job.groups.map((g) => g.step), ...job.mixed.map((c) => c.step)];
+  // The step's waterfall: the class with the most compute before the DP sync, with the sync the
+  // job's (every generation's replicas join one), so the rows add up to the composed step T.
+  const beforeSync = (st: HybridStep): number => st.seconds - st.waterfall.dpExposedS;
   let slowest = steps[0] ?? null;
-  for (const st of steps) if (slowest === null || st.seconds > slowest.seconds) slowest = st;
+  for (const st of steps) if (slowest === null || beforeSync(st) > beforeSync(slowest)) slowest = st;
   const zero = { computeS: 0, tpCommS: 0, bubbleS: 0, ppCommS: 0, dpExposedS: 0, optimizerS: 0 };
   return {
     cluster: model.cluster.name,
@@ -189,7 +192,7 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
       tflopsPerGpu: T > 0 ? flops / T / model.gpus / 1e12 : 0,
       mfu: T > 0 && peak > 0 ? flops / T / peak : 0,
       tokensPerS: T > 0 ? (model.globalBatch * model.tokensPerSequence) / T : 0,
-      waterfall: slowest?.waterfall ?? zero,
+      waterfall: slowest ? { ...slowest.waterfall, dpExposedS: model.allReduceS } : zero,
       fits: steps.every((st) => st.fits),
     },
     groups,
