@@ -14,6 +14,7 @@ import {
   measuredJitter,
   settleDilation,
 } from './measured-compose.js';
+import { steadyRounds } from './round-speed.js';
 import type { Measured } from './rounds.js';
 import type { WorkFactor } from './work-factor.js';
 
@@ -120,8 +121,12 @@ export function composeFigures(
 ): ComposedFigures {
   const { model } = inputs;
   const full = rounds === null;
-  const scaled = fitted.measured.map((m) => selectRounds(m, rounds));
-  const pilot = fitted.pilot;
+  const raw = fitted.measured.map((m) => selectRounds(m, rounds));
+  // Absolute figures at the median round's device speed (round-speed.ts): drift of a shared host
+  // between rounds, or between the pilot and the rounds, does not read as a slower cluster.
+  const steady = steadyRounds(model, fitted.pilot, raw, inputs.calibration, fitted.fit.perUnitS, inputs.workFactor);
+  const scaled = steady.measured;
+  const pilot = steady.pilot;
   const lockstep = scaled.find((m) => m.policy === 'lockstep');
   const settled = settleDilation(
     inputs.calibration,
@@ -130,7 +135,8 @@ export function composeFigures(
     inputs.workFactor,
   );
   const calibration: SettledCalibration = { ...settled, fit: fitted.fit };
-  const jitter = measuredJitter(model, full || inputs.source === 'measured' ? scaled : [], calibration, inputs.source);
+  // The local noise is the device's as measured, drift included (the quality verdict reads it).
+  const jitter = measuredJitter(model, full || inputs.source === 'measured' ? raw : [], calibration, inputs.source);
   // A user's policy (policy/user-policy.ts) is static or adaptive, never islands: one barrier.
   const syncOf = (m: Measured) => (isPolicyName(m.policy) ? stepSync(getPolicy(m.policy), model) : barrierSync(model));
   const reference = lockstep ?? pilot;
@@ -140,7 +146,7 @@ export function composeFigures(
     composeMeasured(model, syncOf(m), m, calibration, jitter.tailFactors, lockstepS, full),
   );
   const classRatios = full
-    ? classTimeRatios(model, scaled, calibration, fitted.fit.perUnitS)
+    ? classTimeRatios(model, raw, calibration, fitted.fit.perUnitS)
     : model.classes.map(() => []);
   return { calibration, jitter, lockstepS, compositions, classRatios };
 }
