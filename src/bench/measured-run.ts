@@ -271,6 +271,9 @@ export async function measuredRun(
     measuredSequencesPerS: measuredRates,
     ...(stageUnits ? { stages: stageUnits.stages } : {}),
     ...(options.hybrid ? { hybrid: options.hybrid } : {}),
+    // The measured adaptive learned from this device's noise (its observations are local times),
+    // not from the cluster's 2%: its prediction learns from as noisy a view (docs/measured.md 3, prediction).
+    observationCv: figures.jitter.cv,
   });
   const runs = measured.map((m, i): PolicyRun => {
     const composed = figures.compositions[i];

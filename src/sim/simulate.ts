@@ -10,6 +10,7 @@ import {
   startPartition,
   stepSync,
 } from '../policy/index.js';
+import { deriveSeed, seededRng } from '../stats/rng.js';
 import { modelStep, perGpuBatch, type StepInput, startRun } from './compose.js';
 import { decomposeLoss } from './decompose.js';
 import { decomposeHybridLoss, type HybridLossDecomposition } from './decompose-hybrid.js';
@@ -49,6 +50,13 @@ export interface SimulateOptions {
   readonly stages?: StageModel;
   /** The hybrid job behind `model`: adds lockstep's loss split in 3D (sim/decompose-hybrid.ts). */
   readonly hybrid?: HybridJob;
+  /**
+   * Noise on what a learning policy observes, not on the step: each class's observed time is
+   * multiplied by a lognormal factor of this CV (default 0: it observes the step's times). The
+   * measured run passes its local device's noise, which its adaptive policy really learned from
+   * (docs/measured.md 3, prediction), so the prediction it is compared with learns from as noisy a view.
+   */
+  readonly observationCv?: number;
 }
 
 export interface PolicySimulation {
@@ -143,6 +151,10 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
   };
 
   let convergence: AdaptiveConvergence | null = null;
+  // One stream for every learning policy's observation noise, apart from the jitter's draws.
+  const sigma = Math.sqrt(Math.log(1 + (options.observationCv ?? 0) ** 2));
+  const noiseRng = seededRng(deriveSeed(options.seed, 0x0b5e));
+  const observe = sigma > 0 ? () => Math.exp(sigma * noiseRng.normal() - (sigma * sigma) / 2) : null;
   const results = options.policies.map((ref): PolicySimulation => {
     const policy = resolvePolicy(ref);
     const sync = stepSync(policy, model, options.islandAllReduceS);
@@ -158,7 +170,7 @@ export function simulate(model: ClusterModel, options: SimulateOptions): Simulat
       const slowestS = slowestOf(b, t);
       run.add({ allocation, slowestS, meanS: b.meanS });
       if (partition.adapts) expectedTrace.push(expectedStepS(allocation));
-      partition.observe(slowestS);
+      partition.observe(observe === null || !partition.adapts ? slowestS : slowestS.map((x) => x * observe()));
     }
     const simulated = run.finish(lockS);
     const final = partition.allocation;
