@@ -131,8 +131,21 @@ export function renderSearch(
 
 /** What the best plan's speedup over lockstep comes from: each generation's layout and share. */
 export function explain(best: SearchPlan, lock: SearchPlan, lockstepOnBestS: number | null): string {
-  if (best === lock || best.speedupOverLockstep <= 1 + 1e-9)
-    return 'The best plan is the lockstep one: no other layout or split is faster.';
+  if (best === lock || best.speedupOverLockstep <= 1 + 1e-9) {
+    // Why nothing wins at this batch: a split moves a replica's work by whole micro-batches, and
+    // with one or two per replica no move shortens the slowest generation (batch granularity).
+    const most = Math.max(0, ...lock.layouts.map((l) => l.microBatchesPerReplica));
+    const perReplica = lock.layouts.map((l) => `${l.gpu} ${l.microBatchesPerReplica}`).join(', ');
+    return (
+      'The best plan is the lockstep one: no other layout or split is faster. ' +
+      `Its replicas run ${perReplica} micro-batches per step; a split moves a replica's work by whole ` +
+      'micro-batches' +
+      (most <= 4
+        ? ', so with this few no other split shortens the slowest generation (batch granularity): a larger ' +
+          '--global-batch gives the split room (docs/simulator.md, colossus-1).'
+        : ', and none of the other layouts and splits shortened the slowest generation.')
+    );
+  }
   const changes = best.layouts.map((b, i) => {
     const l = lock.layouts[i] as PlanLayout;
     const layout =
