@@ -70,9 +70,11 @@ export function renderRun(report: RunReport, result: MeasuredRunResult, model: C
     rounds: 'the round limit',
     interrupted: 'interrupted',
   }[stop.reason];
+  // Past the budget while the class compute ratios were not yet resolved (class-resolution.ts).
+  const extended = stop.extendedS > 0 ? `, ${fmt(stop.extendedS)} s past it to resolve the class compute ratios` : '';
   if (stop.rounds > 0)
     lines.push(
-      `rounds: ${stop.rounds} (${why}; widest speedup interval +-${pct(stop.widestHalfWidth)}); ` +
+      `rounds: ${stop.rounds} (${why}${extended}; widest speedup interval +-${pct(stop.widestHalfWidth)}); ` +
         'measured figures carry 95% intervals [lo, hi] from a paired bootstrap over the rounds',
     );
   if (report.quality !== undefined) {

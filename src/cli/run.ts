@@ -1,3 +1,4 @@
+import type { ClassResolution } from '../bench/class-resolution.js';
 import { environmentOf } from '../bench/environment.js';
 import { kernelChooser } from '../bench/kernel-choice.js';
 import { localHiddenTarget, localUnit } from '../bench/local-unit.js';
@@ -63,8 +64,11 @@ ${modelFlagHelp}
                          interval is within +-F (relative), or --max-time runs out (default
                          ${ADAPTIVE_DEFAULTS.full.targetCi}, ${ADAPTIVE_DEFAULTS.quick.targetCi} with --quick; off: exactly --steps rounds)
   --max-time S           the time budget of the whole measured run, seconds (default
-                         ${ADAPTIVE_DEFAULTS.full.maxTimeS}, ${ADAPTIVE_DEFAULTS.quick.maxTimeS} with --quick); the report says which ended it
-                         (to gate CI on a shared CPU runner, use the default run: docs/ci.md)
+                         ${ADAPTIVE_DEFAULTS.full.maxTimeS}, ${ADAPTIVE_DEFAULTS.quick.maxTimeS} with --quick); the report says which ended it.
+                         With neither flag (and no --quick), past ${ADAPTIVE_DEFAULTS.full.maxTimeS} s the run goes on, up to
+                         ${ADAPTIVE_DEFAULTS.full.resolveClasses.maxTimeS} s, while a generation's compute ratio interval is wider than
+                         +-${ADAPTIVE_DEFAULTS.full.resolveClasses.halfWidth * 100}%: what a CI gate needs to see a 10% slower
+                         generation on a busy host (docs/ci.md); a given --max-time is a hard limit
   --slow GEN=FACTOR      fail-slow what-if (repeatable): GPU id GEN of the cluster (e.g. h100-sxm)
                          really runs FACTOR (1 to 10) times its local work, so it is measured
                          FACTOR times slower; the model is not told, policies that measure
@@ -352,7 +356,12 @@ const CLI_MAX_ROUNDS = 1000;
 function adaptiveRoundsFrom(
   values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>,
   quick: boolean,
-): { readonly targetCi?: number; readonly maxTimeS?: number; readonly maxRounds?: number } {
+): {
+  readonly targetCi?: number;
+  readonly maxTimeS?: number;
+  readonly maxRounds?: number;
+  readonly resolveClasses?: ClassResolution;
+} {
   const defaults = quick ? ADAPTIVE_DEFAULTS.quick : ADAPTIVE_DEFAULTS.full;
   const targetCi = stringFlag(values, 'target-ci');
   const maxTime = stringFlag(values, 'max-time');
