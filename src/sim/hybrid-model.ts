@@ -8,7 +8,7 @@ import type { MixedLayoutSpec } from '../model/mixed-stages.js';
 import type { ClassCost, ClusterModel } from '../model/types.js';
 import { flopsPerSequence } from '../workload/gemms.js';
 import type { WorkloadSpec } from '../workload/types.js';
-import { type HybridGroupInput, type HybridStep, hybridGroupStep } from './hybrid-step.js';
+import { beforeSyncS, type HybridGroupInput, type HybridStep, hybridGroupStep } from './hybrid-step.js';
 import { type MixedClass, planMixed, resolveMixed } from './mixed-class.js';
 
 /**
@@ -224,7 +224,7 @@ export function buildHybridJob(
           dpRingMembers: totalReplicas,
           ...scale,
         });
-        t = step.seconds - step.waterfall.dpExposedS;
+        t = beforeSyncS(step);
         memo.set(q, t);
       }
       return t;
@@ -303,7 +303,7 @@ export function buildHybridJob(
     // As the step composer has it (sim/compose.ts): the slowest class's compute, then the one DP
     // sync every replica of every generation joins (the largest exposed sync), not each group's
     // own step with its own sync.
-    lockstepStepS: Math.max(...steps.map((s) => s.seconds - s.waterfall.dpExposedS)) + dpExposed,
+    lockstepStepS: Math.max(...steps.map(beforeSyncS)) + dpExposed,
     idleReplicas,
     totalReplicas,
     replicaStep,

@@ -1,7 +1,7 @@
 import { peakFlopsFor } from '../model/compute-curve.js';
 import { type ResolvedLayout, virtualStages } from '../model/layout.js';
 import type { HybridJob } from './hybrid-model.js';
-import type { HybridStep, Waterfall } from './hybrid-step.js';
+import { beforeSyncS, type HybridStep, type Waterfall } from './hybrid-step.js';
 
 /**
  * What `hetbench plan` prints for a hybrid-parallel job: the job's lockstep step (every replica
@@ -176,9 +176,8 @@ export function summarizeHybridPlan(job: HybridJob): HybridPlanSummary {
   const steps = [...job.groups.map((g) => g.step), ...job.mixed.map((c) => c.step)];
   // The step's waterfall: the class with the most compute before the DP sync, with the sync the
   // job's (every generation's replicas join one), so the rows add up to the composed step T.
-  const beforeSync = (st: HybridStep): number => st.seconds - st.waterfall.dpExposedS;
   let slowest = steps[0] ?? null;
-  for (const st of steps) if (slowest === null || beforeSync(st) > beforeSync(slowest)) slowest = st;
+  for (const st of steps) if (slowest === null || beforeSyncS(st) > beforeSyncS(slowest)) slowest = st;
   const zero = { computeS: 0, tpCommS: 0, bubbleS: 0, ppCommS: 0, dpExposedS: 0, optimizerS: 0 };
   return {
     cluster: model.cluster.name,

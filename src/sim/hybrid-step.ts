@@ -113,6 +113,14 @@ export interface HybridStep {
   readonly parts: StepParts;
 }
 
+/**
+ * A replica class's step before its DP sync: what the composer calls the class's time, to which
+ * it adds the one sync every replica of every generation joins (sim/compose.ts).
+ */
+export function beforeSyncS(step: Pick<HybridStep, 'seconds' | 'waterfall'>): number {
+  return step.seconds - step.waterfall.dpExposedS;
+}
+
 const timelineMemo = new Map<string, { withP2p: PipelineTimeline; withoutP2p: PipelineTimeline }>();
 
 export function hybridGroupStep(input: HybridGroupInput): HybridStep {
