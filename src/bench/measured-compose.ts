@@ -101,6 +101,26 @@ function classMedians(r: readonly (readonly number[])[], classes: number): numbe
 }
 
 /**
+ * One pass's local time over what the run's local-time line gives for the work the model
+ * assigns its class at `sequences` (times the what-if's `factor`, when the slowdown is to be
+ * divided out): NaN where the class had no work or the pass no time. classTimeRatios and the
+ * rounds' device speed (round-speed.ts) both read passes through it.
+ */
+export function passRatio(
+  model: ClusterModel,
+  i: number,
+  sequences: number,
+  local: number,
+  localPerClusterS: number,
+  factor = 1,
+): number {
+  const c = model.classes[i];
+  const expected = c ? classComputeS(c, sequences) * localPerClusterS * factor : 0;
+  const x = local / expected;
+  return expected > 0 && local > 0 && Number.isFinite(x) ? x : Number.NaN;
+}
+
+/**
  * Every class's measured over modelled compute time relative to the other classes of the same
  * step, one sample per class per step of every measured policy. A class's ratio is its pass (the
  * fit's artifacts removed, local-fit.ts workScaled) over what the run's own local-time line
@@ -128,12 +148,9 @@ export function classTimeRatios(
   for (const m of measured)
     m.local.forEach((step, s) => {
       const allocation = m.allocations[s] ?? [];
-      const ratio = step.map((local, i) => {
-        const c = model.classes[i];
-        const expected = c ? classComputeS(c, allocation[i] ?? 0) * cal.unitsPerClusterS * perUnitS : 0;
-        const x = local / expected;
-        return expected > 0 && local > 0 && Number.isFinite(x) ? x : Number.NaN;
-      });
+      const ratio = step.map((local, i) =>
+        passRatio(model, i, allocation[i] ?? 0, local, cal.unitsPerClusterS * perUnitS),
+      );
       const logs = ratio.map((x) => Math.log(x));
       const valid = logs.filter(Number.isFinite);
       if (valid.length < 2) return;

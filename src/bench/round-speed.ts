@@ -1,7 +1,7 @@
 import type { ClusterModel } from '../model/types.js';
-import { classComputeS } from '../sim/compose.js';
 import { median } from '../stats/quantiles.js';
 import type { Calibration } from './calibrate.js';
+import { passRatio } from './measured-compose.js';
 import type { Measured } from './rounds.js';
 import { factorOf, type WorkFactor } from './work-factor.js';
 
@@ -41,10 +41,8 @@ export function roundSpeeds(
       const step = m.local[r];
       const allocation = m.allocations[r] ?? [];
       step?.forEach((local, i) => {
-        const c = model.classes[i];
-        const expected = c ? classComputeS(c, allocation[i] ?? 0) * perCluster * factorOf(workFactor, i) : 0;
-        const x = local / expected;
-        if (expected > 0 && local > 0 && Number.isFinite(x)) ratios.push(x);
+        const x = passRatio(model, i, allocation[i] ?? 0, local, perCluster, factorOf(workFactor, i));
+        if (Number.isFinite(x)) ratios.push(x);
       });
     }
     return ratios.length > 0 ? median(ratios) : Number.NaN;
