@@ -1,6 +1,5 @@
-import { bootstrapMedian } from '../stats/bootstrap.js';
-import { median } from '../stats/quantiles.js';
-import { composeFigures, type FigureInputs } from './measured-figures.js';
+import { classRatioSummary, classTimeRatios } from './measured-compose.js';
+import { type FigureInputs, fitRun } from './measured-figures.js';
 
 /**
  * How long a default run goes on past its time budget for the figure a CI gate needs most: each
@@ -28,13 +27,15 @@ export interface ClassResolution {
  * under two generations: there is no ratio to resolve.
  */
 export function widestClassRatioHalfWidth(inputs: FigureInputs): number {
-  const ratios = composeFigures(inputs, null).classRatios;
+  // The report's class ratios (composeFigures' classRatios) without composing every policy's
+  // steps: they read the fitted passes and the calibration's R only.
+  const fitted = fitRun(inputs);
+  const ratios = classTimeRatios(inputs.model, fitted.measured, inputs.calibration, fitted.fit.perUnitS);
   let widest = 0;
   ratios.forEach((xs, i) => {
-    if (xs.length === 0) return;
-    const ci = bootstrapMedian(xs, 0.95, `class-ratio-${i}`);
-    const mid = median(xs);
-    const half = ci === null ? Number.POSITIVE_INFINITY : (ci.upper - ci.lower) / 2 / mid;
+    const s = classRatioSummary(xs, i);
+    if (s === null) return;
+    const half = (s.upper - s.lower) / 2 / s.median;
     widest = Math.max(widest, Number.isFinite(half) ? half : Number.POSITIVE_INFINITY);
   });
   return widest;

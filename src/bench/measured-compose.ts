@@ -10,6 +10,7 @@ import {
 } from '../sim/compose.js';
 import type { StepSample } from '../sim/figures.js';
 import { type JitterModel, jitterCv, parametricJitter, tailFactor } from '../sim/order-stats.js';
+import { bootstrapMedian } from '../stats/bootstrap.js';
 import { median } from '../stats/quantiles.js';
 import type { Calibration } from './calibrate.js';
 import type { Measured } from './rounds.js';
@@ -160,6 +161,19 @@ export function classTimeRatios(
       });
     });
   return out;
+}
+
+/**
+ * One class's compute ratio as reports carry it: the median of its samples (classTimeRatios) and
+ * the 95% bootstrap interval of that median; null without samples. The report's classes and the
+ * run's check of whether they are resolved (class-resolution.ts) read the same interval.
+ */
+export function classRatioSummary(
+  xs: readonly number[],
+  classIndex: number,
+): { readonly median: number; readonly lower: number; readonly upper: number } | null {
+  const ci = xs.length > 0 ? bootstrapMedian(xs, 0.95, `class-ratio-${classIndex}`) : null;
+  return ci === null ? null : { median: median(xs), lower: ci.lower, upper: ci.upper };
 }
 
 /** Pools every class's per-step ratios (each series normalised to its median) into one noise estimate. */

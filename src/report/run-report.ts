@@ -1,10 +1,9 @@
 import type { Environment } from '../bench/environment-info.js';
+import { classRatioSummary } from '../bench/measured-compose.js';
 import type { MeasuredRunResult } from '../bench/measured-run.js';
 import type { PolicyRun } from '../bench/policy-run.js';
 import type { ClusterSpec } from '../cluster/types.js';
 import type { ClusterModel } from '../model/types.js';
-import { bootstrapMedian } from '../stats/bootstrap.js';
-import { median } from '../stats/quantiles.js';
 import { VERSION } from '../version.js';
 import type { WorkloadSpec } from '../workload/types.js';
 import { type Metric, type MetricId, metric, type RunFigure } from './metric.js';
@@ -42,13 +41,11 @@ export function classLabels(model: ClusterModel): string[] {
 export function runClasses(model: ClusterModel, classRatios: readonly (readonly number[])[]): RunClass[] {
   return model.classes.map((c, i) => {
     const xs = classRatios[i] ?? [];
-    const ci = bootstrapMedian(xs, 0.95, `class-ratio-${i}`);
+    const s = classRatioSummary(xs, i);
     return {
       gpu: c.gpu.id,
       count: c.count,
-      ...(xs.length > 0 && ci
-        ? { measured: { computeRatio: median(xs), ci: [ci.lower, ci.upper] as const, samples: xs.length } }
-        : {}),
+      ...(s ? { measured: { computeRatio: s.median, ci: [s.lower, s.upper] as const, samples: xs.length } } : {}),
     };
   });
 }
