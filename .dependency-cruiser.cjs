@@ -49,20 +49,7 @@ const below = {
   fleet: [...benchBelow, 'bench'],
   report: [...benchBelow, 'bench'],
   // The page bundles everything it imports: no node helpers (assets, version, write-atomic, io).
-  web: [
-    'stats',
-    'base',
-    'gpu',
-    'kernels',
-    'hardware',
-    'cluster',
-    'workload',
-    'model',
-    'policy',
-    'sim',
-    'bench',
-    'report',
-  ],
+  web: [...benchBelow.filter((d) => d !== 'node'), 'bench', 'report'],
 };
 const paths = {
   stats: layer('stats'),
