@@ -25,9 +25,17 @@ for more ('hetbench run' alone is the data-parallel colossus-1 x 70b job).
  * on a software adapter (every stage is a pass per policy step).
  */
 export const START_JOB = [
-  ...['--workload', 'llama3-405b', '--tp', '8', '--pp', '4', '--global-batch', '8192'],
+  '--workload',
+  'llama3-405b',
+  '--tp',
+  '8',
+  '--pp',
+  '4',
+  '--global-batch',
+  '8192',
   // A hard 40 s: the default run's extension to resolve class ratios (up to 120 s) is for gates.
-  ...['--max-time', '40'],
+  '--max-time',
+  '40',
 ] as const;
 
 export const startCommand: Command = defineCommand({
